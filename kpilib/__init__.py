@@ -1,0 +1,39 @@
+"""kpilib: customer-service KPIs measured along the customer chain."""
+
+from kpilib.backend import Store, connect, open_store
+from kpilib.exceptions import DataError, KpiError, KpiWarning, ParameterError, WorkshopError
+from kpilib.kpis.cases import contacts_per_case, escalation_rate, handoffs_per_case
+from kpilib.kpis.queue import abandonment_rate, average_handle_time, average_speed_of_answer, service_level
+from kpilib.kpis.resolution import first_contact_resolution, repeat_contact_rate, transfer_rate
+from kpilib.kpis.satisfaction import ces, complaints_resolved_to_satisfaction, csat, nps
+from kpilib.kpis.timeliness import callback_timeliness, time_to_first_contact, time_to_resolution
+
+__all__ = [
+    "DataError",
+    "KpiError",
+    "KpiWarning",
+    "ParameterError",
+    "Store",
+    "WorkshopError",
+    "abandonment_rate",
+    "average_handle_time",
+    "average_speed_of_answer",
+    "callback_timeliness",
+    "ces",
+    "complaints_resolved_to_satisfaction",
+    "connect",
+    "contacts_per_case",
+    "csat",
+    "escalation_rate",
+    "first_contact_resolution",
+    "handoffs_per_case",
+    "nps",
+    "open_store",
+    "repeat_contact_rate",
+    "service_level",
+    "time_to_first_contact",
+    "time_to_resolution",
+    "transfer_rate",
+]
+
+__version__ = "0.1.0"

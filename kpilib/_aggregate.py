@@ -1,0 +1,120 @@
+"""The shape every KPI shares: group, sum a numerator and a denominator, divide.
+
+A KPI is described by per-row Ibis expressions over its *population* (the rows it looks at):
+``numerator`` and ``denominator`` are summed per group. Groups come from ``by``: canonical columns,
+or ``day`` / ``week`` / ``month`` of the KPI's anchor timestamp in local time. A group that has
+population rows but no denominator rows keeps its place with denominator 0 and value NaN.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import ibis
+import numpy as np
+import pandas as pd
+from ibis.expr.types import BooleanValue, NumericValue, Table, TimestampValue
+
+from kpilib import backend
+from kpilib.exceptions import ParameterError
+
+PERIODS = ("day", "week", "month")
+
+
+def normalise_by(by: str | Sequence[str] | None) -> list[str]:
+    """``by`` as a list of names (None → [])."""
+    if by is None:
+        return []
+    if isinstance(by, str):
+        return [by]
+    names = list(by)
+    if not all(isinstance(b, str) for b in names):
+        raise ParameterError(f"`by` must be None, a column name or a list of names; got {by!r}")
+    if len(set(names)) != len(names):
+        raise ParameterError(f"`by` names a column twice: {by!r}")
+    return names
+
+
+def check_by(by: list[str], allowed: Sequence[str]) -> None:
+    allowed = list(allowed) + [p for p in PERIODS if p not in allowed]
+    for name in by:
+        if name not in allowed:
+            options = ", ".join(repr(a) for a in allowed)
+            raise ParameterError(f"`by` must name columns among {options}; got {name!r}")
+
+
+def period_columns(anchor: TimestampValue, by: list[str]) -> dict[str, ibis.Value]:
+    """The ``day`` / ``week`` / ``month`` columns named in ``by``, from the anchor's local date."""
+    date = anchor.date()
+    makers = {
+        "day": lambda: date,
+        "week": lambda: date.truncate("W"),
+        "month": lambda: date.truncate("M"),
+    }
+    return {name: makers[name]() for name in by if name in PERIODS}
+
+
+def seconds_between(start: TimestampValue, end: TimestampValue) -> NumericValue:
+    """Elapsed seconds from ``start`` to ``end``, measured between instants (DST-correct).
+
+    Ibis' ``epoch_seconds`` reads the wall clock in the session time zone on some backends, which
+    is an hour off across a DST change; a millisecond ``delta`` is computed on the instants.
+    """
+    return end.delta(start, unit="millisecond") / 1000.0
+
+
+def indicator(condition: BooleanValue) -> NumericValue:
+    """1 where ``condition`` holds, 0 where it does not or is null."""
+    return ibis.ifelse(condition.fill_null(False), 1, 0)
+
+
+def where(condition: BooleanValue, value: NumericValue) -> NumericValue:
+    """``value`` where ``condition`` holds, else 0 (for sums of a subset)."""
+    return ibis.ifelse(condition.fill_null(False), value, 0)
+
+
+def tidy(
+    table: Table,
+    *,
+    by: list[str],
+    anchor: TimestampValue | None,
+    numerator: NumericValue,
+    denominator: NumericValue,
+    con: ibis.BaseBackend | None,
+    time_zone: str,
+    population: BooleanValue | None = None,
+    integer_numerator: bool = True,
+) -> pd.DataFrame:
+    """Sum ``numerator`` and ``denominator`` per group of ``by`` and return the tidy KPI frame.
+
+    ``table`` must already hold the columns named in ``by`` (other than the periods, which are
+    derived from ``anchor``).
+    """
+    if any(b in PERIODS for b in by) and anchor is None:
+        raise ParameterError("this KPI has no timestamp to derive `day`, `week` or `month` from")
+    rows = table.mutate(_num=numerator, _den=denominator, **period_columns(anchor, by) if by else {})
+    if population is not None:
+        rows = rows.filter(population)
+    aggregates = dict(numerator=rows._num.sum().fill_null(0), denominator=rows._den.sum().fill_null(0))
+    expr = rows.group_by(by).aggregate(**aggregates) if by else rows.aggregate(**aggregates)
+    result = backend.execute(expr, con=con, time_zone=time_zone)
+    return finish(result, by, integer_numerator=integer_numerator)
+
+
+def finish(result: pd.DataFrame, by: list[str], *, integer_numerator: bool = True) -> pd.DataFrame:
+    """Order columns and rows, fix types, and compute ``value`` = numerator / denominator."""
+    if not by and result.empty:
+        result = pd.DataFrame({"numerator": [0], "denominator": [0]})
+    result = result[[*by, "numerator", "denominator"]].copy()
+    for name in by:
+        if name in PERIODS:
+            result[name] = pd.to_datetime(result[name]).astype("datetime64[ns]")
+    result["denominator"] = result["denominator"].astype("int64")
+    result["numerator"] = result["numerator"].astype("int64" if integer_numerator else "float64")
+    den = result["denominator"].to_numpy(dtype="float64")
+    num = result["numerator"].to_numpy(dtype="float64")
+    with np.errstate(divide="ignore", invalid="ignore"):
+        result["value"] = np.where(den > 0, num / np.where(den > 0, den, 1), np.nan)
+    if by:
+        result = result.sort_values(by, na_position="last", kind="stable")
+    return result.reset_index(drop=True)

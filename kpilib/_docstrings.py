@@ -1,0 +1,37 @@
+"""Parameter descriptions shared by many docstrings, written once."""
+
+from __future__ import annotations
+
+SHARED = {
+    "by": """by : None, str or list of str
+        Group the result by these columns: canonical columns of the KPI's table, or ``day``,
+        ``week`` (the Monday) or ``month`` (the 1st) of the KPI's anchor timestamp in local time,
+        returned as naive timestamps at midnight of the period's start. A group that has rows but
+        an empty base gets denominator 0 and value NaN.""",
+    "returns": """pandas.DataFrame
+        The ``by`` columns, then ``numerator``, ``denominator`` and ``value`` = numerator /
+        denominator (NaN where the denominator is 0); one row when ``by`` is None.""",
+    "contacts": """contacts : pandas.DataFrame or ibis Table
+        Canonical contacts (``kpilib.schema``); optional columns may be left out. Naive timestamps
+        are local time in Europe/Amsterdam.""",
+    "channel": """channel : str or None
+        Only inbound contacts of this channel; None for every channel.""",
+    "clock": """clock : {'queue', 'arrival'}
+        Where the wait starts: ``queued_at`` (after the IVR) or ``arrived_at`` (includes IVR time).""",
+    "short_abandon_s": """short_abandon_s : float
+        Abandoned contacts that waited at most this many seconds are removed from everything
+        (numerator and denominator). With 0, only abandons after a wait of exactly 0 s are removed.""",
+    "surveys": """surveys : pandas.DataFrame or ibis Table
+        Canonical surveys; anchor ``answered_at``.""",
+    "calendar": """calendar : WorkingCalendar, optional
+        Working days and holidays; default: the Netherlands' public holidays, Monday to Friday.""",
+    "as_of": """as_of : timestamp, optional
+        The moment of measurement; default the latest timestamp in the data.""",
+}
+
+
+def fill(func):
+    """Replace ``{name}`` fields in ``func.__doc__`` with the shared texts."""
+    if func.__doc__:
+        func.__doc__ = func.__doc__.format(**SHARED)
+    return func

@@ -1,0 +1,183 @@
+"""Where KPI expressions run: an Ibis backend whose session time zone is the workshop's.
+
+KPI functions build Ibis expressions and run them here. Tables from a workshop store
+(:func:`open_store`) run on that store's DuckDB connection; pandas frames run on an in-memory
+DuckDB connection. Any other Ibis backend (for example PySpark) works the same way, as long as its
+session time zone is the workshop's (:func:`connect` sets it for DuckDB).
+
+Time zones matter twice: durations are measured between instants (so a call that waits across the
+night summer time starts still waits 15 seconds, not one hour and 15 seconds), while days, weeks and
+months are local calendar periods.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import ibis
+import pandas as pd
+from ibis.expr.types import Table
+
+from kpilib.exceptions import ParameterError, WorkshopError
+
+__all__ = ["DEFAULT_TIME_ZONE", "Store", "connect", "open_store"]
+
+#: The time zone used when neither the data nor the workshop names one.
+DEFAULT_TIME_ZONE = "Europe/Amsterdam"
+
+STORE_FILE = "store.duckdb"
+
+_local = threading.local()
+
+
+def check_time_zone(time_zone: str) -> str:
+    """Return ``time_zone`` when it is a valid IANA name, else raise a clear error."""
+    try:
+        ZoneInfo(time_zone)
+    except (ZoneInfoNotFoundError, ValueError, TypeError):
+        raise ParameterError(
+            f"`time_zone` must be an IANA time zone name such as 'Europe/Amsterdam'; got {time_zone!r}"
+        ) from None
+    return time_zone
+
+
+def connect(path: str | Path | None = None, *, time_zone: str = DEFAULT_TIME_ZONE,
+            read_only: bool = False) -> ibis.BaseBackend:
+    """Open a DuckDB connection (in memory when ``path`` is None) in the workshop's time zone.
+
+    Parameters
+    ----------
+    path
+        A DuckDB database file, or None for an in-memory database.
+    time_zone
+        IANA name; local days, weeks and months are computed in this zone.
+    read_only
+        Open the file read-only, so that several notebooks can read one store at once.
+
+    Returns
+    -------
+    ibis.BaseBackend
+    """
+    check_time_zone(time_zone)
+    if path is None:
+        con = ibis.duckdb.connect()
+    else:
+        con = ibis.duckdb.connect(str(path), read_only=read_only)
+    con.raw_sql(f"SET TimeZone = '{time_zone}'")
+    con._kpilib_time_zone = time_zone  # read back by backend_time_zone()
+    return con
+
+
+def default_connection(time_zone: str) -> ibis.BaseBackend:
+    """The in-memory connection (one per thread) on which pandas inputs are evaluated."""
+    con = getattr(_local, "con", None)
+    if con is None:
+        con = _local.con = connect(time_zone=time_zone)
+    elif con._kpilib_time_zone != time_zone:
+        check_time_zone(time_zone)
+        con.raw_sql(f"SET TimeZone = '{time_zone}'")
+        con._kpilib_time_zone = time_zone
+    return con
+
+
+def backend_time_zone(con: ibis.BaseBackend) -> str | None:
+    """The session time zone kpilib set on ``con``, if it set one."""
+    return getattr(con, "_kpilib_time_zone", None)
+
+
+def find_backend(table: Table) -> ibis.BaseBackend | None:
+    """The backend an Ibis table is bound to, or None for unbound (memtable) expressions."""
+    try:
+        return table._find_backend(use_default=False)
+    except Exception:  # an unbound expression: Ibis raises its own error type per version
+        return None
+
+
+def execute(expr, *, con: ibis.BaseBackend | None, time_zone: str) -> pd.DataFrame:
+    """Run ``expr`` on ``con`` (or the default in-memory connection) and return pandas."""
+    if con is None:
+        con = default_connection(time_zone)
+    return con.execute(expr)
+
+
+@dataclass
+class Store:
+    """The canonical tables of one workshop, as Ibis tables on its DuckDB store.
+
+    Attributes
+    ----------
+    con
+        The Ibis DuckDB connection (read-only).
+    time_zone
+        The workshop's time zone, set as the session time zone.
+    path
+        The store file.
+    """
+
+    con: ibis.BaseBackend
+    time_zone: str
+    path: Path
+
+    @property
+    def tables(self) -> list[str]:
+        return [t for t in self.con.list_tables() if not t.startswith("_")]
+
+    def table(self, name: str) -> Table:
+        """The canonical table ``name`` (``contacts``, ``cases``, …)."""
+        if name not in self.tables:
+            have = ", ".join(self.tables) or "none"
+            raise WorkshopError(
+                f"{self.path}: the store has no table `{name}` (it has: {have}). "
+                f"Map a source to `{name}` in workshop.yaml and run `kpi-workshop import` again."
+            )
+        return self.con.table(name)
+
+    def __getattr__(self, name: str) -> Table:
+        if name.startswith("_") or name in {"con", "time_zone", "path"}:
+            raise AttributeError(name)
+        return self.table(name)
+
+    def meta(self) -> dict[str, str]:
+        """The import metadata (time zone, sources and their checksums, row counts, …)."""
+        if "_meta" not in self.con.list_tables():
+            return {}
+        frame = self.con.table("_meta").execute()
+        return dict(zip(frame["key"], frame["value"]))
+
+    def close(self) -> None:
+        self.con.disconnect()
+
+
+def open_store(workshop: str | Path) -> Store:
+    """Open the DuckDB store of a workshop folder (or a store file) read-only.
+
+    Parameters
+    ----------
+    workshop
+        The workshop folder (holding ``store.duckdb``) or the store file itself.
+
+    Returns
+    -------
+    Store
+
+    Examples
+    --------
+    >>> store = open_store("data/sample")  # doctest: +SKIP
+    >>> service_level(store.contacts, by="team")  # doctest: +SKIP
+    """
+    path = Path(workshop)
+    file = path / STORE_FILE if path.is_dir() else path
+    if not file.exists():
+        raise WorkshopError(
+            f"{file}: no store yet. Run `kpi-workshop import {path}` to import the workshop's exports."
+        )
+    con = connect(file, time_zone=DEFAULT_TIME_ZONE, read_only=True)
+    store = Store(con, DEFAULT_TIME_ZONE, file)
+    time_zone = store.meta().get("time_zone", DEFAULT_TIME_ZONE)
+    if time_zone != DEFAULT_TIME_ZONE:
+        con.raw_sql(f"SET TimeZone = '{check_time_zone(time_zone)}'")
+        con._kpilib_time_zone = store.time_zone = time_zone
+    return store

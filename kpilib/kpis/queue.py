@@ -1,0 +1,204 @@
+"""Queue KPIs of contacts: service level, abandonment, speed of answer, handle time.
+
+Definitions (all on inbound contacts of one channel, the *offered* set):
+
+- offered: ``queued_at`` not null, minus short abandons;
+- answered (A): ``answered_at`` not null; abandoned (Ab): queued and never answered;
+- wait: (``answered_at`` if answered else ``ended_at``) minus the start, where the start is
+  ``queued_at`` (``clock="queue"``) or ``arrived_at`` (``clock="arrival"``, includes IVR time);
+- within: wait <= ``threshold_s``. A wait that cannot be measured (an abandon without
+  ``ended_at``) is never within.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import pandas as pd
+from ibis.expr.types import BooleanValue, NumericValue, Table
+
+from kpilib._aggregate import check_by, indicator, normalise_by, seconds_between, tidy, where
+from kpilib._checks import check_argument, check_number
+from kpilib._docstrings import fill
+from kpilib._inputs import canonical
+from kpilib.exceptions import ParameterError
+
+CLOCKS = ("queue", "arrival")
+ABANDON_RULES = ("exclude", "fail", "fail_after_threshold", "pass_within_threshold")
+
+
+@dataclass(frozen=True)
+class _Queue:
+    """The per-row quantities the queue KPIs are built from."""
+
+    table: Table
+    population: BooleanValue
+    answered: BooleanValue
+    abandoned: BooleanValue
+    wait: NumericValue
+
+
+def _queue(contacts: Table, *, clock: str, short_abandon_s: float, channel: str | None) -> _Queue:
+    c = contacts
+    population = c.direction == "inbound"
+    if channel is not None:
+        population = population & (c.channel == channel)
+    start = c.queued_at if clock == "queue" else c.arrived_at
+    answered = c.queued_at.notnull() & c.answered_at.notnull()
+    abandoned = c.queued_at.notnull() & c.answered_at.isnull()
+    wait = seconds_between(start, c.answered_at.coalesce(c.ended_at))
+    short = abandoned & (wait <= short_abandon_s).fill_null(False)
+    offered = c.queued_at.notnull() & ~short
+    return _Queue(c, population, offered & answered, offered & abandoned, wait)
+
+
+def check_common(by, columns, *, clock=None, channel=None, short_abandon_s=None) -> list[str]:
+    """Check the parameters the contact KPIs share; return ``by`` as a list."""
+    names = normalise_by(by)
+    check_by(names, columns)
+    if clock is not None:
+        check_argument("clock", clock, CLOCKS)
+    if channel is not None and not isinstance(channel, str):
+        raise ParameterError(f"`channel` must be a channel name such as 'phone' or None; got {channel!r}")
+    if short_abandon_s is not None:
+        check_number("short_abandon_s", short_abandon_s, minimum=0)
+    return names
+
+
+_REQUIRED = ("direction", "channel", "arrived_at", "queued_at", "answered_at")
+
+
+@fill
+def service_level(contacts, *, threshold_s: float = 20, clock: str = "queue", abandoned: str = "fail",
+                  short_abandon_s: float = 0, channel: str | None = "phone",
+                  by: str | Sequence[str] | None = None) -> pd.DataFrame:
+    """Share of offered contacts answered within ``threshold_s`` seconds.
+
+    With A answered, Ab abandoned and "within" meaning wait <= threshold_s:
+
+    - ``abandoned="exclude"``: A_within / A
+    - ``abandoned="fail"``: A_within / (A + Ab)
+    - ``abandoned="fail_after_threshold"``: A_within / (A + Ab_over), abandons within the threshold left out
+    - ``abandoned="pass_within_threshold"``: (A_within + Ab_within) / (A + Ab)
+
+    Parameters
+    ----------
+    {contacts}
+    threshold_s : float
+        The service-level threshold in seconds.
+    {clock}
+    abandoned : {{'exclude', 'fail', 'fail_after_threshold', 'pass_within_threshold'}}
+        How abandoned contacts count (see above).
+    {short_abandon_s}
+    {channel}
+    {by}
+
+    Returns
+    -------
+    {returns}
+
+    Examples
+    --------
+    >>> import kpilib
+    >>> store = kpilib.open_store("data/sample")  # doctest: +SKIP
+    >>> kpilib.service_level(store.contacts, threshold_s=20, abandoned="exclude", by="team")  # doctest: +SKIP
+    """
+    inp = canonical(contacts, "contacts", required=_REQUIRED)
+    names = check_common(by, inp.table.columns, clock=clock, channel=channel,
+                          short_abandon_s=short_abandon_s)
+    check_number("threshold_s", threshold_s, minimum=0)
+    check_argument("abandoned", abandoned, ABANDON_RULES)
+    q = _queue(inp.table, clock=clock, short_abandon_s=short_abandon_s, channel=channel)
+    within = (q.wait <= threshold_s).fill_null(False)
+    answered_within = q.answered & within
+    numerator = indicator(answered_within)
+    if abandoned == "exclude":
+        denominator = indicator(q.answered)
+    elif abandoned == "fail":
+        denominator = indicator(q.answered | q.abandoned)
+    elif abandoned == "fail_after_threshold":
+        denominator = indicator(q.answered | (q.abandoned & ~within))
+    else:
+        numerator = indicator(answered_within | (q.abandoned & within))
+        denominator = indicator(q.answered | q.abandoned)
+    return tidy(q.table, by=names, anchor=q.table.arrived_at, numerator=numerator,
+                denominator=denominator, population=q.population, con=inp.con, time_zone=inp.time_zone)
+
+
+@fill
+def abandonment_rate(contacts, *, short_abandon_s: float = 0, channel: str | None = "phone",
+                     by: str | Sequence[str] | None = None) -> pd.DataFrame:
+    """Share of offered contacts that were abandoned: Ab / (A + Ab).
+
+    Parameters
+    ----------
+    {contacts}
+    {short_abandon_s}
+    {channel}
+    {by}
+
+    Returns
+    -------
+    {returns}
+    """
+    inp = canonical(contacts, "contacts", required=_REQUIRED)
+    names = check_common(by, inp.table.columns, channel=channel, short_abandon_s=short_abandon_s)
+    q = _queue(inp.table, clock="queue", short_abandon_s=short_abandon_s, channel=channel)
+    return tidy(q.table, by=names, anchor=q.table.arrived_at, numerator=indicator(q.abandoned),
+                denominator=indicator(q.answered | q.abandoned), population=q.population,
+                con=inp.con, time_zone=inp.time_zone)
+
+
+@fill
+def average_speed_of_answer(contacts, *, clock: str = "queue", channel: str | None = "phone",
+                            by: str | Sequence[str] | None = None) -> pd.DataFrame:
+    """Mean wait in seconds of the answered offered contacts.
+
+    numerator = the sum of their waits, denominator = their number.
+
+    Parameters
+    ----------
+    {contacts}
+    {clock}
+    {channel}
+    {by}
+
+    Returns
+    -------
+    {returns}
+    """
+    inp = canonical(contacts, "contacts", required=_REQUIRED)
+    names = check_common(by, inp.table.columns, clock=clock, channel=channel)
+    q = _queue(inp.table, clock=clock, short_abandon_s=0, channel=channel)
+    return tidy(q.table, by=names, anchor=q.table.arrived_at, numerator=where(q.answered, q.wait),
+                denominator=indicator(q.answered), population=q.population, con=inp.con,
+                time_zone=inp.time_zone, integer_numerator=False)
+
+
+@fill
+def average_handle_time(contacts, *, channel: str | None = None,
+                        by: str | Sequence[str] | None = None) -> pd.DataFrame:
+    """Mean handle time in seconds: ``ended_at`` − ``answered_at`` of answered contacts.
+
+    Contacts answered but without ``ended_at`` are left out of both sums. Both directions count.
+
+    Parameters
+    ----------
+    {contacts}
+    channel : str or None
+        Only contacts of this channel; None (default) for every channel.
+    {by}
+
+    Returns
+    -------
+    {returns}
+    """
+    inp = canonical(contacts, "contacts", required=("channel", "arrived_at", "answered_at", "ended_at"))
+    names = check_common(by, inp.table.columns, channel=channel)
+    c = inp.table
+    population = (c.channel == channel) if channel is not None else None
+    handled = c.answered_at.notnull() & c.ended_at.notnull()
+    return tidy(c, by=names, anchor=c.arrived_at, numerator=where(handled, seconds_between(c.answered_at, c.ended_at)),
+                denominator=indicator(handled), population=population, con=inp.con,
+                time_zone=inp.time_zone, integer_numerator=False)

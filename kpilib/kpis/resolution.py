@@ -1,0 +1,180 @@
+"""Did the customer have to come back? Repeat contacts, first-contact resolution, transfers."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import ibis
+import pandas as pd
+from ibis.expr.types import BooleanValue, Table
+
+from kpilib._aggregate import check_by, indicator, normalise_by, seconds_between, tidy
+from kpilib._checks import check_argument, check_number
+from kpilib._docstrings import fill
+from kpilib._inputs import canonical, same_backend
+from kpilib.exceptions import ParameterError
+
+MATCHES = ("customer", "case")
+FCR_METHODS = ("repeat_window", "case", "survey")
+#: Outcomes that say the contact did not resolve the question by itself.
+NOT_RESOLVED_OUTCOMES = ("transferred", "escalated", "callback_promised")
+
+_REQUIRED = ("direction", "arrived_at", "answered_at")
+
+
+def _with_follow_up(contacts: Table, *, window_days: float, match: str) -> tuple[Table, BooleanValue, BooleanValue]:
+    """Mark each base contact that is followed by another base contact of the same key.
+
+    Base: answered inbound contacts with a non-null key (customer_id or case_id). A follow-up is a
+    base contact of the same key whose ``arrived_at`` is strictly later and at most
+    ``window_days`` × 24 h later (measured between instants).
+    Returns the table with a ``_next_at`` column, the base condition and the repeat condition.
+    """
+    key = "customer_id" if match == "customer" else "case_id"
+    c = contacts
+    base = (c.direction == "inbound") & c.answered_at.notnull() & c[key].notnull()
+    # The next *distinct* arrival time per key: ties at the same moment are not "later".
+    arrivals = c.filter(base).select(_key=c[key], _at=c.arrived_at).distinct()
+    window = ibis.window(group_by=arrivals._key, order_by=arrivals._at)
+    following = arrivals.mutate(_next_at=arrivals._at.lead().over(window))
+    joined = c.left_join(following, [c[key] == following._key, c.arrived_at == following._at])
+    joined = joined.drop("_key", "_at")
+    base = (joined.direction == "inbound") & joined.answered_at.notnull() & joined[key].notnull()
+    repeat = base & (seconds_between(joined.arrived_at, joined._next_at) <= window_days * 86400).fill_null(False)
+    return joined, base, repeat
+
+
+def _check_window(window_days: float) -> None:
+    check_number("window_days", window_days, minimum=0, strict_minimum=True)
+
+
+@fill
+def repeat_contact_rate(contacts, *, window_days: float = 7, match: str = "customer",
+                        by: str | Sequence[str] | None = None) -> pd.DataFrame:
+    """Share of answered inbound contacts followed by another one within ``window_days`` × 24 h.
+
+    Base: answered inbound contacts with a non-null ``customer_id`` (``case_id`` for
+    ``match="case"``). Numerator: those followed by another answered inbound contact of the same
+    customer (case) that arrived strictly later and at most ``window_days`` × 24 hours later.
+
+    Parameters
+    ----------
+    {contacts}
+    window_days : float
+        The repeat window in days of 24 hours (7 means 168 hours, also across a DST change).
+    match : {{'customer', 'case'}}
+        Whether a repeat is another contact of the same customer or of the same case.
+    {by}
+
+    Returns
+    -------
+    {returns}
+    """
+    inp = canonical(contacts, "contacts", required=_REQUIRED)
+    names = normalise_by(by)
+    check_by(names, inp.table.columns)
+    _check_window(window_days)
+    check_argument("match", match, MATCHES)
+    table, base, repeat = _with_follow_up(inp.table, window_days=window_days, match=match)
+    return tidy(table, by=names, anchor=table.arrived_at, numerator=indicator(repeat),
+                denominator=indicator(base), population=table.direction == "inbound",
+                con=inp.con, time_zone=inp.time_zone)
+
+
+@fill
+def first_contact_resolution(contacts=None, *, method: str = "repeat_window", window_days: float = 7,
+                             cases=None, surveys=None,
+                             by: str | Sequence[str] | None = None) -> pd.DataFrame:
+    """First-contact resolution, measured one of three ways.
+
+    - ``"repeat_window"``: base as in :func:`repeat_contact_rate` (customer match); numerator =
+      base contacts with no follow-up within the window and an outcome that is not transferred,
+      escalated or callback_promised (a missing outcome counts as not excluded).
+    - ``"case"``: base = cases with at least one inbound contact; numerator = resolved cases
+      (``resolved_at`` not null) with exactly one inbound contact. ``by`` takes case columns;
+      anchor ``opened_at``.
+    - ``"survey"``: base = surveys with ``resolved`` not null; numerator = ``resolved`` true.
+      ``by`` takes survey columns; anchor ``answered_at``.
+
+    Parameters
+    ----------
+    {contacts}
+        Not used by ``method="survey"``.
+    method : {{'repeat_window', 'case', 'survey'}}
+    window_days : float
+        The repeat window of ``"repeat_window"``, in days of 24 hours.
+    cases : pandas.DataFrame or ibis Table
+        Canonical cases; required by ``method="case"``.
+    surveys : pandas.DataFrame or ibis Table
+        Canonical surveys; required by ``method="survey"``.
+    {by}
+
+    Returns
+    -------
+    {returns}
+    """
+    check_argument("method", method, FCR_METHODS)
+    names = normalise_by(by)
+    if method == "survey":
+        if surveys is None:
+            raise ParameterError("`surveys` is required for method='survey'")
+        inp = canonical(surveys, "surveys", required=("resolved",))
+        check_by(names, inp.table.columns)
+        s = inp.table
+        return tidy(s, by=names, anchor=s.answered_at, numerator=indicator(s.resolved == True),  # noqa: E712
+                    denominator=indicator(s.resolved.notnull()), con=inp.con, time_zone=inp.time_zone)
+    if contacts is None:
+        raise ParameterError(f"`contacts` is required for method={method!r}")
+    if method == "case":
+        if cases is None:
+            raise ParameterError("`cases` is required for method='case'")
+        return _fcr_case(contacts, cases, names)
+    inp = canonical(contacts, "contacts", required=_REQUIRED)
+    check_by(names, inp.table.columns)
+    _check_window(window_days)
+    table, base, repeat = _with_follow_up(inp.table, window_days=window_days, match="customer")
+    resolved_outcome = table.outcome.isnull() | ~table.outcome.isin(NOT_RESOLVED_OUTCOMES)
+    return tidy(table, by=names, anchor=table.arrived_at, numerator=indicator(base & ~repeat & resolved_outcome),
+                denominator=indicator(base), population=table.direction == "inbound",
+                con=inp.con, time_zone=inp.time_zone)
+
+
+def _fcr_case(contacts, cases, names: list[str]) -> pd.DataFrame:
+    ci = canonical(contacts, "contacts", required=("case_id", "direction"))
+    ca = canonical(cases, "cases", required=("case_id", "opened_at"))
+    con, time_zone = same_backend(ci, ca)
+    check_by(names, ca.table.columns)
+    c = ci.table
+    inbound = (
+        c.filter((c.direction == "inbound") & c.case_id.notnull())
+        .group_by(_case=c.case_id)
+        .aggregate(_inbound=c.contact_id.count())
+    )
+    k = ca.table
+    joined = k.left_join(inbound, k.case_id == inbound._case).drop("_case")
+    n = joined._inbound.fill_null(0)
+    return tidy(joined, by=names, anchor=joined.opened_at,
+                numerator=indicator((n == 1) & joined.resolved_at.notnull()),
+                denominator=indicator(n >= 1), con=con, time_zone=time_zone)
+
+
+@fill
+def transfer_rate(contacts, *, by: str | Sequence[str] | None = None) -> pd.DataFrame:
+    """Share of answered contacts whose outcome is ``transferred``.
+
+    Parameters
+    ----------
+    {contacts}
+    {by}
+
+    Returns
+    -------
+    {returns}
+    """
+    inp = canonical(contacts, "contacts", required=("arrived_at", "answered_at", "outcome"))
+    names = normalise_by(by)
+    check_by(names, inp.table.columns)
+    c = inp.table
+    answered = c.answered_at.notnull()
+    return tidy(c, by=names, anchor=c.arrived_at, numerator=indicator(answered & (c.outcome == "transferred")),
+                denominator=indicator(answered), con=inp.con, time_zone=inp.time_zone)
