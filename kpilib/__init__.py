@@ -6,6 +6,8 @@ from kpilib.kpis.cases import contacts_per_case, escalation_rate, handoffs_per_c
 from kpilib.kpis.queue import abandonment_rate, average_handle_time, average_speed_of_answer, service_level
 from kpilib.kpis.resolution import first_contact_resolution, repeat_contact_rate, transfer_rate
 from kpilib.kpis.satisfaction import ces, complaints_resolved_to_satisfaction, csat, nps
+from kpilib.plots import plot_definitions, service_level_by_definition
+from kpilib.kpiset import kpi_set, start_team
 from kpilib.kpis.timeliness import callback_timeliness, time_to_first_contact, time_to_resolution
 
 __all__ = [
@@ -27,10 +29,14 @@ __all__ = [
     "escalation_rate",
     "first_contact_resolution",
     "handoffs_per_case",
+    "kpi_set",
     "nps",
     "open_store",
+    "plot_definitions",
     "repeat_contact_rate",
     "service_level",
+    "service_level_by_definition",
+    "start_team",
     "time_to_first_contact",
     "time_to_resolution",
     "transfer_rate",

@@ -147,6 +147,22 @@ class Store:
         frame = self.con.table("_meta").execute()
         return dict(zip(frame["key"], frame["value"]))
 
+    def summary(self) -> pd.DataFrame:
+        """Rows and time span of every canonical table in the store."""
+        from kpilib.schema import TABLES
+
+        rows = []
+        for name in self.tables:
+            t = self.con.table(name)
+            stamp = next((c.name for c in TABLES[name].columns if c.kind == "timestamp"), None) \
+                if name in TABLES else None
+            aggs = {"rows": t.count()}
+            if stamp:
+                aggs |= {"first": t[stamp].min(), "last": t[stamp].max()}
+            frame = self.con.execute(t.aggregate(**aggs))
+            rows.append({"table": name, "timestamp": stamp, **frame.iloc[0].to_dict()})
+        return pd.DataFrame(rows, columns=["table", "rows", "timestamp", "first", "last"])
+
     def close(self) -> None:
         self.con.disconnect()
 

@@ -1,0 +1,50 @@
+# kpi-workshop: `make report` renders the workshop on the sample data, `make test` runs the test suite.
+# Both create .venv on first use and are quick when it is already up to date.
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+SAMPLE := data/sample
+OUT    ?= report
+JOBS   ?= 2
+
+.PHONY: report test test-fast install sample bench lab clean help
+
+help:
+	@echo "make report   import the sample workshop and render its HTML report (into $(OUT)/)"
+	@echo "make test     run the whole test suite, notebooks included"
+	@echo "make test-fast  the suite without the slow (notebook) tests"
+	@echo "make sample   regenerate the sample exports in $(SAMPLE)/exports from the generator"
+	@echo "make bench    run the benchmarks in bench/ (writes bench/RESULTS.md)"
+	@echo "make lab      open JupyterLab on the notebooks with the sample workshop"
+
+$(VENV)/.installed: pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "kpi-workshop needs Python 3.11 or newer; $(PYTHON) is " + sys.version.split()[0] + ". Run: make PYTHON=python3.11 ...")'
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --upgrade pip
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test]'
+	@touch $@
+
+install: $(VENV)/.installed
+
+report: $(VENV)/.installed
+	$(BIN)/kpi-workshop import $(SAMPLE)
+	$(BIN)/kpi-workshop render $(SAMPLE) --out $(OUT) --jobs $(JOBS)
+
+test: $(VENV)/.installed
+	$(BIN)/python -m pytest -n $(JOBS) --dist loadgroup
+
+test-fast: $(VENV)/.installed
+	$(BIN)/python -m pytest -n $(JOBS) -m "not slow"
+
+sample: $(VENV)/.installed
+	$(BIN)/python -m kpilib.synth --out $(SAMPLE)
+
+bench: $(VENV)/.installed
+	$(BIN)/python bench/run.py
+
+lab: $(VENV)/.installed
+	WORKSHOP=$(abspath $(SAMPLE)) $(BIN)/jupyter lab notebooks/
+
+clean:
+	rm -rf $(VENV) $(OUT) .pytest_cache
