@@ -1,6 +1,8 @@
 """kpilib: customer-service KPIs measured along the customer chain."""
 
 from kpilib.backend import Store, connect, open_store
+from kpilib.calendar import WorkingCalendar
+from kpilib.erlang import ErlangAResult, ErlangCResult, agents_for_service_level, erlang_a, erlang_c
 from kpilib.exceptions import DataError, KpiError, KpiWarning, ParameterError, WorkshopError
 from kpilib.kpis.cases import contacts_per_case, escalation_rate, handoffs_per_case
 from kpilib.kpis.queue import abandonment_rate, average_handle_time, average_speed_of_answer, service_level
@@ -12,12 +14,16 @@ from kpilib.kpis.timeliness import callback_timeliness, time_to_first_contact, t
 
 __all__ = [
     "DataError",
+    "ErlangAResult",
+    "ErlangCResult",
     "KpiError",
     "KpiWarning",
     "ParameterError",
     "Store",
+    "WorkingCalendar",
     "WorkshopError",
     "abandonment_rate",
+    "agents_for_service_level",
     "average_handle_time",
     "average_speed_of_answer",
     "callback_timeliness",
@@ -26,6 +32,8 @@ __all__ = [
     "connect",
     "contacts_per_case",
     "csat",
+    "erlang_a",
+    "erlang_c",
     "escalation_rate",
     "first_contact_resolution",
     "handoffs_per_case",

@@ -171,7 +171,7 @@ def transfer_rate(contacts, *, by: str | Sequence[str] | None = None) -> pd.Data
     -------
     {returns}
     """
-    inp = canonical(contacts, "contacts", required=("arrived_at", "answered_at", "outcome"))
+    inp = canonical(contacts, "contacts", required=("arrived_at", "answered_at"))
     names = normalise_by(by)
     check_by(names, inp.table.columns)
     c = inp.table
