@@ -20,7 +20,9 @@ SHARED = {
         Where the wait starts: ``queued_at`` (after the IVR) or ``arrived_at`` (includes IVR time).""",
     "short_abandon_s": """short_abandon_s : float
         Abandoned contacts that waited at most this many seconds are removed from everything
-        (numerator and denominator). With 0, only abandons after a wait of exactly 0 s are removed.""",
+        (numerator and denominator). The wait is measured on the chosen ``clock``, so with
+        ``clock="arrival"`` IVR time counts towards it. With 0, only abandons after a wait of
+        exactly 0 s are removed.""",
     "surveys": """surveys : pandas.DataFrame or ibis Table
         Canonical surveys; anchor ``answered_at``.""",
     "calendar": """calendar : WorkingCalendar, optional

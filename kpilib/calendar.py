@@ -26,6 +26,7 @@ import numpy as np
 import pandas as pd
 
 from kpilib._checks import check_argument, check_number
+from kpilib import _timestamps as ts
 from kpilib.exceptions import ParameterError, WorkshopError
 
 __all__ = ["WorkingCalendar"]
@@ -144,19 +145,19 @@ class WorkingCalendar:
         False where the value is missing.
         """
         if np.ndim(d) == 0 and not isinstance(d, (pd.Series, pd.Index)):
-            day = np.datetime64(_to_date(d, "d", self.time_zone), "D")
+            day = np.datetime64(ts.to_date(d, "d", self.time_zone), "D")
             return bool(np.is_busday(day, busdaycal=self._busdaycal(day, day)))
-        values, shape = _timestamps(d, "d")
-        days, missing = _filled(_wall_days(values, self.time_zone))
+        values, shape = ts.timestamps(d, "d")
+        days, missing = ts.filled(ts.wall_days(values, self.time_zone))
         result = np.is_busday(days, busdaycal=self._busdaycal(days, days)) & ~missing
-        return _shaped(result, shape)
+        return ts.shaped(result, shape)
 
     def holidays_between(self, start: Any, end: Any) -> dict[dt.date, str]:
         """Public holidays and closed days from ``start`` to ``end``, both included.
 
         Holidays on a weekend are listed too.  Returns ``{date: name}`` in date order.
         """
-        first, last = _span(start, end, self.time_zone)
+        first, last = ts.span(start, end, self.time_zone)
         names = self._holiday_names(first.year, last.year)
         return {d: names[d] for d in sorted(names) if first <= d <= last}
 
@@ -169,7 +170,7 @@ class WorkingCalendar:
         [datetime.date(2026, 12, 24), datetime.date(2026, 12, 28), datetime.date(2026, 12, 29)]
         """
         check_number("n", n, minimum=0, integer=True)
-        first = np.datetime64(_to_date(start, "start", self.time_zone), "D")
+        first = np.datetime64(ts.to_date(start, "start", self.time_zone), "D")
         years = 1 + int(n) // 100
         while True:
             last = first + np.timedelta64(366 * years, "D")
@@ -199,15 +200,15 @@ class WorkingCalendar:
             to ``t1``.  Scalars give an int (NaN when either side is missing);
             arrays and Series give floats, NaN where either side is missing.
         """
-        (v1, v2), shape = _pair(t1, t2)
-        d1, d2 = _wall_days(v1, self.time_zone), _wall_days(v2, self.time_zone)
-        (d1, d2), missing = _filled(d1, d2)
+        (v1, v2), shape = ts.pair(t1, t2)
+        d1, d2 = ts.wall_days(v1, self.time_zone), ts.wall_days(v2, self.time_zone)
+        (d1, d2), missing = ts.filled(d1, d2)
         # min/max and a sign, so that reversing t1 and t2 gives exactly minus the count
         # (numpy alone counts a reversed interval as (date(t2), date(t1)])
         lo, hi = np.minimum(d1, d2), np.maximum(d1, d2)
         counts = np.busday_count(lo, hi, busdaycal=self._busdaycal(lo, hi))
         counts = np.where(d2 < d1, -counts, counts)
-        return _shaped(np.where(missing, np.nan, counts), shape, whole=True)
+        return ts.shaped(np.where(missing, np.nan, counts), shape, whole=True)
 
     def working_seconds(self, t1: Any, t2: Any) -> Any:
         """Seconds from ``t1`` to ``t2`` that fall inside working time.
@@ -224,20 +225,20 @@ class WorkingCalendar:
             Seconds; negative when ``t2`` is before ``t1``, NaN where either side
             is missing.
         """
-        (v1, v2), shape = _pair(t1, t2)
-        a1, a2 = _aware(v1, self.time_zone), _aware(v2, self.time_zone)
-        (d1, d2), missing = _filled(_wall_days(a1, self.time_zone), _wall_days(a2, self.time_zone))
+        (v1, v2), shape = ts.pair(t1, t2)
+        a1, a2 = ts.aware(v1, self.time_zone), ts.aware(v2, self.time_zone)
+        (d1, d2), missing = ts.filled(ts.wall_days(a1, self.time_zone), ts.wall_days(a2, self.time_zone))
         first, last = min(d1.min(), d2.min()), max(d1.max(), d2.max())
         days = self._days(first, last)
 
         def worked(aware: pd.Series, day: np.ndarray) -> np.ndarray:
             idx = (day - first).astype(np.int64)
-            micros = np.where(missing, days["opens"][idx], _micros(aware))
+            micros = np.where(missing, days["opens"][idx], ts.micros(aware))
             inside = np.clip(micros - days["opens"][idx], 0, days["open_us"][idx])
             return days["before_us"][idx] + inside
 
         seconds = (worked(a2, d2) - worked(a1, d1)) / _US
-        return _shaped(np.where(missing, np.nan, seconds), shape)
+        return ts.shaped(np.where(missing, np.nan, seconds), shape)
 
     def table(self, start: Any, end: Any) -> pd.DataFrame:
         """One row per date from ``start`` to ``end``, both included.
@@ -257,7 +258,7 @@ class WorkingCalendar:
             starts, time-zone aware), ``open_seconds`` (0 on days off) and
             ``working_seconds_before`` (counted from ``start``).
         """
-        first, last = _span(start, end, self.time_zone)
+        first, last = ts.span(start, end, self.time_zone)
         days = self._days(np.datetime64(first, "D"), np.datetime64(last, "D"))
         holiday = np.full(len(days["day"]), None, dtype=object)
         names = self.holidays_between(first, last)
@@ -310,7 +311,7 @@ class WorkingCalendar:
         day = np.arange(first, last + np.timedelta64(1, "D"), dtype="datetime64[D]")
         work = np.is_busday(day, busdaycal=self._busdaycal(day))
         midnight = day.astype("datetime64[us]")
-        opens, closes = (_micros(_aware(pd.Series(midnight + np.timedelta64(s, "s")), self.time_zone))
+        opens, closes = (ts.micros(ts.aware(pd.Series(midnight + np.timedelta64(s, "s")), self.time_zone))
                          for s in _hours_seconds(self.opening_hours))
         open_us = np.where(work, closes - opens, 0)
         return {
@@ -392,121 +393,3 @@ def _hours_text(text: str | None) -> str | None:
         return None
     start, end = _hours_seconds(text)
     return f"{start // 3600:02d}:{start % 3600 // 60:02d}-{end // 3600:02d}:{end % 3600 // 60:02d}"
-
-
-# -- conversion of dates and timestamps --------------------------------------------------------
-
-def _to_date(value: Any, name: str, time_zone: str | None = None) -> dt.date:
-    """One date from a date, a timestamp or ISO text."""
-    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
-        return value
-    try:
-        stamp = pd.Timestamp(value)
-    except (ValueError, TypeError) as err:
-        raise ParameterError(f"`{name}` must be a date like '2026-12-24'; got {value!r}") from err
-    if pd.isna(stamp):
-        raise ParameterError(f"`{name}` must be a date like '2026-12-24'; got {value!r}")
-    if stamp.tzinfo is not None and time_zone is not None:
-        stamp = stamp.tz_convert(time_zone)
-    return stamp.date()
-
-
-def _span(start: Any, end: Any, time_zone: str) -> tuple[dt.date, dt.date]:
-    first, last = _to_date(start, "start", time_zone), _to_date(end, "end", time_zone)
-    if last < first:
-        raise ParameterError(f"`end` must not be before `start` ({first}); got {last}")
-    return first, last
-
-
-def _timestamps(values: Any, name: str) -> tuple[pd.Series, tuple]:
-    """``values`` as a one-dimensional datetime Series, plus how to shape a result like it."""
-    if isinstance(values, pd.Series):
-        series, shape = values, ("series", values.index)
-    elif isinstance(values, pd.Index):
-        series, shape = pd.Series(values), ("array", (len(values),))
-    elif np.ndim(values) == 0:
-        series, shape = pd.Series([values]), ("scalar",)
-    else:
-        array = np.asarray(values)
-        series, shape = pd.Series(array.ravel()), ("array", array.shape)
-    if isinstance(series.dtype, pd.DatetimeTZDtype) or pd.api.types.is_datetime64_dtype(series):
-        return series, shape
-    if series.isna().all():
-        return pd.Series(pd.NaT, index=series.index, dtype="datetime64[us]"), shape
-    if pd.api.types.is_numeric_dtype(series) or pd.api.types.is_bool_dtype(series):
-        raise ParameterError(
-            f"`{name}` must hold timestamps (datetime, pandas Timestamp, numpy datetime64 or "
-            f"ISO text); found numbers of type {series.dtype}"
-        )
-    try:
-        try:
-            return pd.to_datetime(series), shape
-        except ValueError as err:
-            if "Mixed timezones" not in str(err):
-                raise
-            return pd.to_datetime(series, utc=True), shape
-    except (ValueError, TypeError) as err:
-        raise ParameterError(
-            f"`{name}` must hold timestamps (datetime, pandas Timestamp, numpy datetime64 or "
-            f"ISO text); {err}"
-        ) from err
-
-
-def _pair(t1: Any, t2: Any) -> tuple[tuple[pd.Series, pd.Series], tuple]:
-    """Both sides as Series of one length, and the shape of the result."""
-    (v1, s1), (v2, s2) = _timestamps(t1, "t1"), _timestamps(t2, "t2")
-    if s1[0] == s2[0] == "series" and not s1[1].equals(s2[1]):
-        raise ParameterError("`t1` and `t2` must share their index when both are Series")
-    if s1[0] == "scalar":
-        v1 = v1.repeat(len(v2))
-    elif s2[0] == "scalar":
-        v2 = v2.repeat(len(v1))
-    elif len(v1) != len(v2) or (s1[0] == s2[0] == "array" and s1[1] != s2[1]):
-        raise ParameterError(
-            f"`t1` and `t2` must have the same length; got {len(v1)} and {len(v2)}")
-    shape = next((s for s in (s1, s2) if s[0] == "series"), None)
-    return (v1.reset_index(drop=True), v2.reset_index(drop=True)), shape or (
-        s1 if s1[0] == "array" else s2)
-
-
-def _wall_days(values: pd.Series, time_zone: str) -> np.ndarray:
-    """Local dates (``datetime64[D]``, NaT where missing)."""
-    if isinstance(values.dtype, pd.DatetimeTZDtype):
-        values = values.dt.tz_convert(time_zone).dt.tz_localize(None)
-    return values.to_numpy(dtype="datetime64[us]").astype("datetime64[D]")
-
-
-def _aware(values: pd.Series, time_zone: str) -> pd.Series:
-    """Instants in ``time_zone``; naive local times in the repeated autumn hour are
-    read as summer time, times in the skipped spring hour move forward."""
-    if isinstance(values.dtype, pd.DatetimeTZDtype):
-        return values.dt.tz_convert(time_zone)
-    return values.dt.tz_localize(time_zone, ambiguous=np.ones(len(values), dtype=bool),
-                                 nonexistent="shift_forward")
-
-
-def _micros(aware: pd.Series) -> np.ndarray:
-    """Instants as microseconds since the epoch (UTC)."""
-    utc = aware.dt.tz_convert("UTC").dt.tz_localize(None)
-    return utc.to_numpy(dtype="datetime64[us]").view(np.int64)
-
-
-def _filled(*days: np.ndarray) -> tuple[Any, np.ndarray]:
-    """Replace NaT by a fixed date so numpy can count; return the mask of missing rows."""
-    missing = np.zeros(len(days[0]), dtype=bool)
-    for d in days:
-        missing |= np.isnat(d)
-    filler = np.datetime64("2000-01-03", "D")
-    filled = tuple(np.where(missing, filler, d) for d in days)
-    return (filled if len(days) > 1 else filled[0]), missing
-
-
-def _shaped(result: np.ndarray, shape: tuple, whole: bool = False) -> Any:
-    """Give ``result`` the form of the input: a scalar, an array of its shape, a Series."""
-    if shape[0] == "scalar":
-        value = result[0]
-        return int(value) if whole and not np.isnan(value) else (
-            bool(value) if result.dtype == bool else float(value))
-    if shape[0] == "series":
-        return pd.Series(result, index=shape[1])
-    return result.reshape(shape[1])
