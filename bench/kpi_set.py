@@ -24,7 +24,7 @@ SQL = {
     "service_level": f"""
         WITH q AS (
             SELECT answered_at IS NOT NULL AS answered,
-                   date_diff('millisecond', queued_at, coalesce(answered_at, ended_at)) / 1000.0 AS wait
+                   (epoch_ms(coalesce(answered_at, ended_at)) - epoch_ms(queued_at)) / 1000.0 AS wait
             FROM contacts
             WHERE direction = 'inbound' AND channel = 'phone' AND queued_at IS NOT NULL)
         SELECT count(*) FILTER (answered AND wait <= {THRESHOLD_S}) AS numerator,
@@ -33,18 +33,18 @@ SQL = {
     "abandonment_rate": """
         WITH q AS (
             SELECT answered_at IS NOT NULL AS answered,
-                   date_diff('millisecond', queued_at, coalesce(answered_at, ended_at)) / 1000.0 AS wait
+                   (epoch_ms(coalesce(answered_at, ended_at)) - epoch_ms(queued_at)) / 1000.0 AS wait
             FROM contacts
             WHERE direction = 'inbound' AND channel = 'phone' AND queued_at IS NOT NULL)
         SELECT count(*) FILTER (NOT answered AND coalesce(wait > 0, true)) AS numerator,
                count(*) FILTER (answered OR coalesce(wait > 0, true)) AS denominator
         FROM q""",
     "average_speed_of_answer": """
-        SELECT sum(date_diff('millisecond', queued_at, answered_at) / 1000.0) AS numerator, count(*) AS denominator
+        SELECT sum((epoch_ms(answered_at) - epoch_ms(queued_at)) / 1000.0) AS numerator, count(*) AS denominator
         FROM contacts
         WHERE direction = 'inbound' AND channel = 'phone' AND queued_at IS NOT NULL AND answered_at IS NOT NULL""",
     "average_handle_time": """
-        SELECT sum(date_diff('millisecond', answered_at, ended_at) / 1000.0) AS numerator, count(*) AS denominator
+        SELECT sum((epoch_ms(ended_at) - epoch_ms(answered_at)) / 1000.0) AS numerator, count(*) AS denominator
         FROM contacts WHERE answered_at IS NOT NULL AND ended_at IS NOT NULL""",
     "repeat_contact_rate": f"""
         WITH base AS (
@@ -54,7 +54,7 @@ SQL = {
             SELECT customer_id, arrived_at,
                    lead(arrived_at) OVER (PARTITION BY customer_id ORDER BY arrived_at) AS next_at
             FROM (SELECT DISTINCT customer_id, arrived_at FROM base))
-        SELECT count(*) FILTER (date_diff('millisecond', b.arrived_at, n.next_at) / 1000.0 <= {WINDOW_S})
+        SELECT count(*) FILTER ((epoch_ms(n.next_at) - epoch_ms(b.arrived_at)) / 1000.0 <= {WINDOW_S})
                    AS numerator,
                count(*) AS denominator
         FROM base b JOIN nxt n USING (customer_id, arrived_at)""",
@@ -67,7 +67,7 @@ SQL = {
                    lead(arrived_at) OVER (PARTITION BY customer_id ORDER BY arrived_at) AS next_at
             FROM (SELECT DISTINCT customer_id, arrived_at FROM base))
         SELECT count(*) FILTER (
-                   NOT coalesce(date_diff('millisecond', b.arrived_at, n.next_at) / 1000.0 <= {WINDOW_S}, false)
+                   NOT coalesce((epoch_ms(n.next_at) - epoch_ms(b.arrived_at)) / 1000.0 <= {WINDOW_S}, false)
                    AND (outcome IS NULL OR outcome NOT IN ('transferred', 'escalated', 'callback_promised')))
                    AS numerator,
                count(*) AS denominator
@@ -171,6 +171,8 @@ def main() -> None:
     parser.add_argument("--data", required=True, help="a Parquet file of canonical contacts")
     parser.add_argument("--first-line", action="append", required=True, help="first-line team (repeatable)")
     args = parser.parse_args()
+    # Libraries are imported before the clock starts: the benchmark times the computation.
+    __import__({"kpilib": "kpilib", "sql": "duckdb", "pandas": "pandas"}[args.engine])
     start = time.perf_counter()
     values = ENGINES[args.engine](args.data, args.first_line)
     seconds = time.perf_counter() - start

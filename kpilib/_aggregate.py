@@ -79,9 +79,18 @@ def indicator(condition: BooleanValue) -> NumericValue:
     return ibis.ifelse(condition.fill_null(False), 1, 0)
 
 
-def where(condition: BooleanValue, value: NumericValue) -> NumericValue:
-    """``value`` where ``condition`` holds, else 0 (for sums of a subset)."""
-    return ibis.ifelse(condition.fill_null(False), value, 0)
+#: What a numerator or denominator sums: rows where a condition holds (a count), or a value
+#: over the rows where a condition holds (a sum).
+Measure = BooleanValue | tuple[NumericValue, BooleanValue]
+
+
+def _measure(table: Table, measure: Measure):
+    if isinstance(measure, tuple):
+        value, condition = measure
+        return value.sum(where=condition.fill_null(False)).fill_null(0)
+    if measure is True:
+        return table.count()
+    return table.count(where=measure.fill_null(False))
 
 
 def tidy(
@@ -89,25 +98,27 @@ def tidy(
     *,
     by: list[str],
     anchor: TimestampValue | None,
-    numerator: NumericValue,
-    denominator: NumericValue,
+    numerator: Measure,
+    denominator: Measure,
     con: ibis.BaseBackend | None,
     time_zone: str,
-    population: BooleanValue | None = None,
     integer_numerator: bool = True,
 ) -> pd.DataFrame:
-    """Sum ``numerator`` and ``denominator`` per group of ``by`` and return the tidy KPI frame.
+    """Count or sum ``numerator`` and ``denominator`` per group of ``by``; return the tidy KPI frame.
 
-    ``table`` must already hold the columns named in ``by`` (other than the periods, which are
-    derived from ``anchor``).
+    ``table`` is the KPI's population, already filtered, holding the columns named in ``by``
+    (the periods are derived from ``anchor``). A measure is a condition (rows counted) or a
+    ``(value, condition)`` pair (value summed over those rows).
     """
     if any(b in PERIODS for b in by) and anchor is None:
         raise ParameterError("this KPI has no timestamp to derive `day`, `week` or `month` from")
-    rows = table.mutate(_num=numerator, _den=denominator, **period_columns(anchor, by) if by else {})
-    if population is not None:
-        rows = rows.filter(population)
-    aggregates = dict(numerator=rows._num.sum().fill_null(0), denominator=rows._den.sum().fill_null(0))
-    expr = rows.group_by(by).aggregate(**aggregates) if by else rows.aggregate(**aggregates)
+    periods = period_columns(anchor, by) if by else {}
+    aggregates = dict(numerator=_measure(table, numerator), denominator=_measure(table, denominator))
+    if by:
+        groups = [(periods[name] if name in periods else table[name]).name(name) for name in by]
+        expr = table.group_by(groups).aggregate(**aggregates)
+    else:
+        expr = table.aggregate(**aggregates)
     result = backend.execute(expr, con=con, time_zone=time_zone)
     return finish(result, by, integer_numerator=integer_numerator)
 

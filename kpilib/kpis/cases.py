@@ -45,6 +45,9 @@ def _per_case(rows: _Rows, names: list[str], **aggregates) -> Table:
     """One row per case: the first row's ``by`` columns and anchor, plus ``aggregates``."""
     t = rows.input.table.filter(lambda t: t.case_id.notnull())
     check_by(names, t.columns)
+    sums = t.group_by(_case=t.case_id).aggregate(**{k: f(t) for k, f in aggregates.items()})
+    if not names:  # nothing to group by: the first row of each case is not needed
+        return sums.mutate(_anchor=ibis.null().cast(t[rows.at].type()))
     window = ibis.window(group_by=t.case_id, order_by=[t[rows.at], t[rows.order]])
     keep = [n for n in names if n not in PERIODS and n != "case_id"]
     first = (
@@ -52,7 +55,6 @@ def _per_case(rows: _Rows, names: list[str], **aggregates) -> Table:
         .filter(lambda r: r._rank == 0)
         .select("case_id", *keep, _anchor=rows.at)
     )
-    sums = t.group_by(_case=t.case_id).aggregate(**{k: f(t) for k, f in aggregates.items()})
     return first.join(sums, first.case_id == sums._case).drop("_case")
 
 
@@ -80,7 +82,8 @@ def contacts_per_case(contacts, *, by: str | Sequence[str] | None = None) -> pd.
     names = normalise_by(by)
     rows = _rows(contacts, required=("direction",))
     per_case = _per_case(rows, names, _inbound=lambda t: indicator(t.direction == "inbound").sum())
-    return _finish(rows, per_case, names, per_case._inbound, indicator(per_case._inbound >= 1))
+    has_inbound = per_case._inbound >= 1
+    return _finish(rows, per_case, names, (per_case._inbound, has_inbound), has_inbound)
 
 
 @fill
@@ -109,7 +112,7 @@ def handoffs_per_case(contacts_or_events, *, by: str | Sequence[str] | None = No
     marked = t.mutate(_handoff=indicator(previous.notnull() & (previous != t.team)))
     rows = _Rows(Input(marked, rows.input.con, rows.input.time_zone), rows.at, rows.order)
     per_case = _per_case(rows, names, _handoffs=lambda t: t._handoff.sum())
-    return _finish(rows, per_case, names, per_case._handoffs, ibis.literal(1))
+    return _finish(rows, per_case, names, (per_case._handoffs, ibis.literal(True)), True)
 
 
 @fill
@@ -135,4 +138,4 @@ def escalation_rate(contacts_or_events, *, first_line: str | Sequence[str],
     names = normalise_by(by)
     rows = _rows(contacts_or_events, required=("team",))
     per_case = _per_case(rows, names, _escalated=lambda t: indicator(~t.team.isin(teams)).max())
-    return _finish(rows, per_case, names, per_case._escalated, ibis.literal(1))
+    return _finish(rows, per_case, names, per_case._escalated == 1, True)

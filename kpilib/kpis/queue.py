@@ -13,12 +13,10 @@ Definitions (all on inbound contacts of one channel, the *offered* set):
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
-
 import pandas as pd
-from ibis.expr.types import BooleanValue, NumericValue, Table
+from ibis.expr.types import Table
 
-from kpilib._aggregate import check_by, indicator, normalise_by, seconds_between, tidy, where
+from kpilib._aggregate import check_by, normalise_by, seconds_between, tidy
 from kpilib._checks import check_argument, check_number
 from kpilib._docstrings import fill
 from kpilib._inputs import canonical
@@ -28,29 +26,20 @@ CLOCKS = ("queue", "arrival")
 ABANDON_RULES = ("exclude", "fail", "fail_after_threshold", "pass_within_threshold")
 
 
-@dataclass(frozen=True)
-class _Queue:
-    """The per-row quantities the queue KPIs are built from."""
+def _queue(contacts: Table, *, clock: str, short_abandon_s: float, channel: str | None) -> Table:
+    """The population (inbound contacts of ``channel``) with ``_wait``, ``_answered`` and ``_abandoned``.
 
-    table: Table
-    population: BooleanValue
-    answered: BooleanValue
-    abandoned: BooleanValue
-    wait: NumericValue
-
-
-def _queue(contacts: Table, *, clock: str, short_abandon_s: float, channel: str | None) -> _Queue:
-    c = contacts
-    population = c.direction == "inbound"
+    Short abandons are neither answered nor abandoned, so they drop out of every count.
+    """
+    population = contacts.direction == "inbound"
     if channel is not None:
-        population = population & (c.channel == channel)
+        population = population & (contacts.channel == channel)
+    c = contacts.filter(population)
     start = c.queued_at if clock == "queue" else c.arrived_at
-    answered = c.queued_at.notnull() & c.answered_at.notnull()
+    c = c.mutate(_wait=seconds_between(start, c.answered_at.coalesce(c.ended_at)))
     abandoned = c.queued_at.notnull() & c.answered_at.isnull()
-    wait = seconds_between(start, c.answered_at.coalesce(c.ended_at))
-    short = abandoned & (wait <= short_abandon_s).fill_null(False)
-    offered = c.queued_at.notnull() & ~short
-    return _Queue(c, population, offered & answered, offered & abandoned, wait)
+    short = abandoned & (c._wait <= short_abandon_s).fill_null(False)
+    return c.mutate(_answered=c.queued_at.notnull() & c.answered_at.notnull(), _abandoned=abandoned & ~short)
 
 
 def check_common(by, columns, *, clock=None, channel=None, short_abandon_s=None) -> list[str]:
@@ -110,20 +99,19 @@ def service_level(contacts, *, threshold_s: float = 20, clock: str = "queue", ab
     check_number("threshold_s", threshold_s, minimum=0)
     check_argument("abandoned", abandoned, ABANDON_RULES)
     q = _queue(inp.table, clock=clock, short_abandon_s=short_abandon_s, channel=channel)
-    within = (q.wait <= threshold_s).fill_null(False)
-    answered_within = q.answered & within
-    numerator = indicator(answered_within)
+    within = (q._wait <= threshold_s).fill_null(False)
+    numerator = q._answered & within
     if abandoned == "exclude":
-        denominator = indicator(q.answered)
+        denominator = q._answered
     elif abandoned == "fail":
-        denominator = indicator(q.answered | q.abandoned)
+        denominator = q._answered | q._abandoned
     elif abandoned == "fail_after_threshold":
-        denominator = indicator(q.answered | (q.abandoned & ~within))
+        denominator = q._answered | (q._abandoned & ~within)
     else:
-        numerator = indicator(answered_within | (q.abandoned & within))
-        denominator = indicator(q.answered | q.abandoned)
-    return tidy(q.table, by=names, anchor=q.table.arrived_at, numerator=numerator,
-                denominator=denominator, population=q.population, con=inp.con, time_zone=inp.time_zone)
+        numerator = numerator | (q._abandoned & within)
+        denominator = q._answered | q._abandoned
+    return tidy(q, by=names, anchor=q.arrived_at, numerator=numerator, denominator=denominator,
+                con=inp.con, time_zone=inp.time_zone)
 
 
 @fill
@@ -145,9 +133,8 @@ def abandonment_rate(contacts, *, short_abandon_s: float = 0, channel: str | Non
     inp = canonical(contacts, "contacts", required=_REQUIRED)
     names = check_common(by, inp.table.columns, channel=channel, short_abandon_s=short_abandon_s)
     q = _queue(inp.table, clock="queue", short_abandon_s=short_abandon_s, channel=channel)
-    return tidy(q.table, by=names, anchor=q.table.arrived_at, numerator=indicator(q.abandoned),
-                denominator=indicator(q.answered | q.abandoned), population=q.population,
-                con=inp.con, time_zone=inp.time_zone)
+    return tidy(q, by=names, anchor=q.arrived_at, numerator=q._abandoned,
+                denominator=q._answered | q._abandoned, con=inp.con, time_zone=inp.time_zone)
 
 
 @fill
@@ -171,9 +158,8 @@ def average_speed_of_answer(contacts, *, clock: str = "queue", channel: str | No
     inp = canonical(contacts, "contacts", required=_REQUIRED)
     names = check_common(by, inp.table.columns, clock=clock, channel=channel)
     q = _queue(inp.table, clock=clock, short_abandon_s=0, channel=channel)
-    return tidy(q.table, by=names, anchor=q.table.arrived_at, numerator=where(q.answered, q.wait),
-                denominator=indicator(q.answered), population=q.population, con=inp.con,
-                time_zone=inp.time_zone, integer_numerator=False)
+    return tidy(q, by=names, anchor=q.arrived_at, numerator=(q._wait, q._answered), denominator=q._answered,
+                con=inp.con, time_zone=inp.time_zone, integer_numerator=False)
 
 
 @fill
@@ -196,9 +182,7 @@ def average_handle_time(contacts, *, channel: str | None = None,
     """
     inp = canonical(contacts, "contacts", required=("channel", "arrived_at", "answered_at", "ended_at"))
     names = check_common(by, inp.table.columns, channel=channel)
-    c = inp.table
-    population = (c.channel == channel) if channel is not None else None
+    c = inp.table if channel is None else inp.table.filter(inp.table.channel == channel)
     handled = c.answered_at.notnull() & c.ended_at.notnull()
-    return tidy(c, by=names, anchor=c.arrived_at, numerator=where(handled, seconds_between(c.answered_at, c.ended_at)),
-                denominator=indicator(handled), population=population, con=inp.con,
-                time_zone=inp.time_zone, integer_numerator=False)
+    return tidy(c, by=names, anchor=c.arrived_at, numerator=(seconds_between(c.answered_at, c.ended_at), handled),
+                denominator=handled, con=inp.con, time_zone=inp.time_zone, integer_numerator=False)

@@ -8,7 +8,7 @@ import ibis
 import pandas as pd
 from ibis.expr.types import BooleanValue, Table
 
-from kpilib._aggregate import check_by, indicator, normalise_by, seconds_between, tidy
+from kpilib._aggregate import check_by, normalise_by, seconds_between, tidy
 from kpilib._checks import check_argument, check_number
 from kpilib._docstrings import fill
 from kpilib._inputs import canonical, same_backend
@@ -31,7 +31,7 @@ def _with_follow_up(contacts: Table, *, window_days: float, match: str) -> tuple
     Returns the table with a ``_next_at`` column, the base condition and the repeat condition.
     """
     key = "customer_id" if match == "customer" else "case_id"
-    c = contacts
+    c = contacts.filter(contacts.direction == "inbound")
     base = (c.direction == "inbound") & c.answered_at.notnull() & c[key].notnull()
     # The next *distinct* arrival time per key: ties at the same moment are not "later".
     arrivals = c.filter(base).select(_key=c[key], _at=c.arrived_at).distinct()
@@ -76,8 +76,7 @@ def repeat_contact_rate(contacts, *, window_days: float = 7, match: str = "custo
     _check_window(window_days)
     check_argument("match", match, MATCHES)
     table, base, repeat = _with_follow_up(inp.table, window_days=window_days, match=match)
-    return tidy(table, by=names, anchor=table.arrived_at, numerator=indicator(repeat),
-                denominator=indicator(base), population=table.direction == "inbound",
+    return tidy(table, by=names, anchor=table.arrived_at, numerator=repeat, denominator=base,
                 con=inp.con, time_zone=inp.time_zone)
 
 
@@ -121,8 +120,8 @@ def first_contact_resolution(contacts=None, *, method: str = "repeat_window", wi
         inp = canonical(surveys, "surveys", required=("resolved",))
         check_by(names, inp.table.columns)
         s = inp.table
-        return tidy(s, by=names, anchor=s.answered_at, numerator=indicator(s.resolved == True),  # noqa: E712
-                    denominator=indicator(s.resolved.notnull()), con=inp.con, time_zone=inp.time_zone)
+        return tidy(s, by=names, anchor=s.answered_at, numerator=s.resolved == True,  # noqa: E712
+                    denominator=s.resolved.notnull(), con=inp.con, time_zone=inp.time_zone)
     if contacts is None:
         raise ParameterError(f"`contacts` is required for method={method!r}")
     if method == "case":
@@ -134,9 +133,8 @@ def first_contact_resolution(contacts=None, *, method: str = "repeat_window", wi
     _check_window(window_days)
     table, base, repeat = _with_follow_up(inp.table, window_days=window_days, match="customer")
     resolved_outcome = table.outcome.isnull() | ~table.outcome.isin(NOT_RESOLVED_OUTCOMES)
-    return tidy(table, by=names, anchor=table.arrived_at, numerator=indicator(base & ~repeat & resolved_outcome),
-                denominator=indicator(base), population=table.direction == "inbound",
-                con=inp.con, time_zone=inp.time_zone)
+    return tidy(table, by=names, anchor=table.arrived_at, numerator=base & ~repeat & resolved_outcome,
+                denominator=base, con=inp.con, time_zone=inp.time_zone)
 
 
 def _fcr_case(contacts, cases, names: list[str]) -> pd.DataFrame:
@@ -154,8 +152,8 @@ def _fcr_case(contacts, cases, names: list[str]) -> pd.DataFrame:
     joined = k.left_join(inbound, k.case_id == inbound._case).drop("_case")
     n = joined._inbound.fill_null(0)
     return tidy(joined, by=names, anchor=joined.opened_at,
-                numerator=indicator((n == 1) & joined.resolved_at.notnull()),
-                denominator=indicator(n >= 1), con=con, time_zone=time_zone)
+                numerator=(n == 1) & joined.resolved_at.notnull(), denominator=n >= 1,
+                con=con, time_zone=time_zone)
 
 
 @fill
@@ -176,5 +174,5 @@ def transfer_rate(contacts, *, by: str | Sequence[str] | None = None) -> pd.Data
     check_by(names, inp.table.columns)
     c = inp.table
     answered = c.answered_at.notnull()
-    return tidy(c, by=names, anchor=c.arrived_at, numerator=indicator(answered & (c.outcome == "transferred")),
-                denominator=indicator(answered), con=inp.con, time_zone=inp.time_zone)
+    return tidy(c, by=names, anchor=c.arrived_at, numerator=answered & (c.outcome == "transferred"),
+                denominator=answered, con=inp.con, time_zone=inp.time_zone)

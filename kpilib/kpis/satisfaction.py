@@ -7,7 +7,7 @@ from collections.abc import Sequence
 import ibis
 import pandas as pd
 
-from kpilib._aggregate import check_by, indicator, normalise_by, tidy, where
+from kpilib._aggregate import check_by, indicator, normalise_by, tidy
 from kpilib._checks import check_argument, check_number
 from kpilib._docstrings import fill
 from kpilib._inputs import canonical, same_backend
@@ -61,8 +61,8 @@ def complaints_resolved_to_satisfaction(cases, surveys, *, nonresponse: str = "e
     joined = complaints.left_join(latest, complaints.case_id == latest._case)
     answered = joined._case.notnull()
     satisfied = answered & (joined._resolved == True) & (joined._csat >= min_csat)  # noqa: E712
-    denominator = indicator(answered) if nonresponse == "exclude" else ibis.literal(1)
-    return tidy(joined, by=names, anchor=joined.resolved_at, numerator=indicator(satisfied),
+    denominator = answered if nonresponse == "exclude" else True
+    return tidy(joined, by=names, anchor=joined.resolved_at, numerator=satisfied,
                 denominator=denominator, con=con, time_zone=time_zone)
 
 
@@ -88,7 +88,7 @@ def csat(surveys, *, by: str | Sequence[str] | None = None) -> pd.DataFrame:
     -------
     {returns}
     """
-    return _survey_kpi(surveys, "csat", by, lambda x: indicator(x >= 4), lambda x: indicator(x.notnull()))
+    return _survey_kpi(surveys, "csat", by, lambda x: x >= 4, lambda x: x.notnull())
 
 
 @fill
@@ -107,8 +107,8 @@ def nps(surveys, *, by: str | Sequence[str] | None = None) -> pd.DataFrame:
     -------
     {returns}
     """
-    return _survey_kpi(surveys, "nps", by, lambda x: 100 * (indicator(x >= 9) - indicator(x <= 6)),
-                       lambda x: indicator(x.notnull()))
+    return _survey_kpi(surveys, "nps", by, lambda x: (100 * (indicator(x >= 9) - indicator(x <= 6)), x.notnull()),
+                       lambda x: x.notnull())
 
 
 @fill
@@ -124,4 +124,4 @@ def ces(surveys, *, by: str | Sequence[str] | None = None) -> pd.DataFrame:
     -------
     {returns}
     """
-    return _survey_kpi(surveys, "ces", by, lambda x: where(x.notnull(), x), lambda x: indicator(x.notnull()))
+    return _survey_kpi(surveys, "ces", by, lambda x: (x, x.notnull()), lambda x: x.notnull())

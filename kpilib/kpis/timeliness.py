@@ -15,7 +15,7 @@ import pandas as pd
 from ibis.expr.types import Table
 
 from kpilib import backend
-from kpilib._aggregate import check_by, indicator, normalise_by, tidy
+from kpilib._aggregate import check_by, normalise_by, tidy
 from kpilib._checks import check_number
 from kpilib._docstrings import fill
 from kpilib._inputs import canonical
@@ -87,8 +87,8 @@ def _time_to(data, name: str, start: str, end: str, stamps: tuple[str, ...], *, 
     done = table[end].notnull()
     within = done & (table._wd <= norm_days)
     overdue = ~done & (table._elapsed > norm_days)
-    return tidy(table, by=names, anchor=table[start], numerator=indicator(within),
-                denominator=indicator(done | overdue), con=inp.con, time_zone=inp.time_zone)
+    return tidy(table, by=names, anchor=table[start], numerator=within, denominator=done | overdue,
+                con=inp.con, time_zone=inp.time_zone)
 
 
 @fill
@@ -179,6 +179,6 @@ def callback_timeliness(callbacks, *, as_of=None, by: str | Sequence[str] | None
     else:
         due = t.promised_by.notnull() & (t.promised_by <= ibis.literal(stamp.to_pydatetime()))
     on_time = due & t.attempted_at.notnull() & (t.attempted_at <= t.promised_by)
-    return tidy(t, by=names, anchor=t.promised_by, numerator=indicator(on_time), denominator=indicator(due),
+    return tidy(t, by=names, anchor=t.promised_by, numerator=on_time, denominator=due,
                 con=inp.con, time_zone=inp.time_zone)
 
