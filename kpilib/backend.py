@@ -100,7 +100,12 @@ def execute(expr, *, con: ibis.BaseBackend | None, time_zone: str) -> pd.DataFra
     """Run ``expr`` on ``con`` (or the default in-memory connection) and return pandas."""
     if con is None:
         con = default_connection(time_zone)
-    return con.execute(expr)
+    result = con.execute(expr)
+    if isinstance(result, pd.DataFrame):
+        for name in result.columns:
+            if isinstance(result[name].dtype, pd.DatetimeTZDtype):
+                result[name] = result[name].dt.tz_convert(time_zone)
+    return result
 
 
 @dataclass
@@ -159,7 +164,7 @@ class Store:
             aggs = {"rows": t.count()}
             if stamp:
                 aggs |= {"first": t[stamp].min(), "last": t[stamp].max()}
-            frame = self.con.execute(t.aggregate(**aggs))
+            frame = execute(t.aggregate(**aggs), con=self.con, time_zone=self.time_zone)
             rows.append({"table": name, "timestamp": stamp, **frame.iloc[0].to_dict()})
         return pd.DataFrame(rows, columns=["table", "rows", "timestamp", "first", "last"])
 
