@@ -3,6 +3,7 @@
 from kpilib.backend import Store, connect, open_store
 from kpilib.calendar import WorkingCalendar
 from kpilib.erlang import ErlangAResult, ErlangCResult, agents_for_service_level, erlang_a, erlang_c
+from kpilib.importing import CheckReport, ImportReport, check_workshop, import_workshop
 from kpilib.exceptions import DataError, KpiError, KpiWarning, ParameterError, WorkshopError
 from kpilib.kpis.cases import contacts_per_case, escalation_rate, handoffs_per_case
 from kpilib.kpis.queue import abandonment_rate, average_handle_time, average_speed_of_answer, service_level
@@ -13,9 +14,11 @@ from kpilib.kpiset import kpi_set, start_team
 from kpilib.kpis.timeliness import callback_timeliness, time_to_first_contact, time_to_resolution
 
 __all__ = [
+    "CheckReport",
     "DataError",
     "ErlangAResult",
     "ErlangCResult",
+    "ImportReport",
     "KpiError",
     "KpiWarning",
     "ParameterError",
@@ -28,6 +31,7 @@ __all__ = [
     "average_speed_of_answer",
     "callback_timeliness",
     "ces",
+    "check_workshop",
     "complaints_resolved_to_satisfaction",
     "connect",
     "contacts_per_case",
@@ -37,6 +41,7 @@ __all__ = [
     "escalation_rate",
     "first_contact_resolution",
     "handoffs_per_case",
+    "import_workshop",
     "kpi_set",
     "nps",
     "open_store",

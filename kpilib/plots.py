@@ -59,5 +59,5 @@ def plot_definitions(contacts, *, ax: Axes | None = None, threshold_s: float = 2
     ax.set_ylim(0, 1)
     ax.set_ylabel("service level")
     ax.set_xlabel(by)
-    ax.legend(title=None, loc="lower right")
+    ax.legend(title=None, loc="upper left", bbox_to_anchor=(1.01, 1), frameon=False)
     return ax
