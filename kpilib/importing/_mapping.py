@@ -1,0 +1,188 @@
+"""Map one loaded source onto its canonical table, in SQL.
+
+:func:`map_source` checks that the mapped columns exist, applies the ``drop``
+rules (counting them), and materialises a table with ``_row``, the canonical
+values (``__<column>``) and the helper columns the checks read.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+
+import duckdb
+
+from kpilib.config import ColumnSpec, close_matches
+from kpilib.exceptions import DataProblem
+from kpilib.importing import _sql as q
+from kpilib.importing._columns import Check, ColumnBuilder
+from kpilib.importing._readers import Loaded
+from kpilib.schema import TABLES
+
+#: Pairs (earlier, later) of timestamps whose order a row must respect.
+ORDER_RULES = {
+    "contacts": (("arrived_at", "queued_at"), ("arrived_at", "answered_at"), ("queued_at", "answered_at"),
+                 ("arrived_at", "ended_at"), ("queued_at", "ended_at"), ("answered_at", "ended_at")),
+    "cases": (("opened_at", "resolved_at"), ("opened_at", "closed_at")),
+    "orders": (("ordered_at", "first_contact_at"), ("ordered_at", "delivered_at")),
+    "callbacks": (("requested_at", "promised_by"), ("requested_at", "attempted_at")),
+}
+EMPTY_ROW = "empty row"
+_ALIAS = re.compile(r"\b__[a-z0-9_]+\b")
+_MAX_COLUMNS_SHOWN = 15
+
+
+@dataclass
+class Mapped:
+    """A source mapped onto its canonical table (see the module docstring)."""
+
+    loaded: Loaded
+    index: int
+    table: str | None = None                              # scratch table with _row and the values
+    values: dict[str, str] = field(default_factory=dict)  # canonical column -> alias in `table`
+    checks: list[Check] = field(default_factory=list)
+    problems: list[DataProblem] = field(default_factory=list)   # not fixable by a quarantine
+    dropped: list[tuple[str, int]] = field(default_factory=list)
+    repeats: list[tuple[str, str]] = field(default_factory=list)
+    rows: int = 0                                          # rows kept after the drop rules
+
+    @property
+    def source(self):
+        return self.loaded.source
+
+    def label_of(self, column: str) -> str:
+        """How messages name a canonical column: by its source column when it has one."""
+        spec = self.source.columns.get(column)
+        if spec is not None and spec.kind == "column":
+            return spec.column
+        return column
+
+
+def map_source(con: duckdb.DuckDBPyConnection, loaded: Loaded, index: int, time_zone: str) -> Mapped:
+    """Build the mapped table ``m<index>`` of a loaded source."""
+    mapped = Mapped(loaded, index)
+    source = loaded.source
+    schema = TABLES[source.table]
+    missing = _missing_columns(loaded, mapped)
+    rules = [r for r in source.drop if r.condition.column not in missing]
+    empty = " AND ".join(f"{q.text(c)} IS NULL" for c in loaded.columns) or "FALSE"
+    whens = [f"WHEN {q.condition(r.condition)} THEN {i + 1}" for i, r in enumerate(rules)]
+    drop = f"CASE WHEN {empty} THEN 0 {' '.join(whens)} END"   # an empty row counts as empty first
+    counts = dict(con.execute(f"SELECT d, count(*) FROM (SELECT {drop} AS d FROM {loaded.relation} s) "
+                              f"WHERE d IS NOT NULL GROUP BY d").fetchall())
+    mapped.dropped = [(r.reason, counts.get(i + 1, 0)) for i, r in enumerate(rules)]
+    if counts.get(0, 0) + loaded.skipped_empty:
+        mapped.dropped.append((EMPTY_ROW, counts.get(0, 0) + loaded.skipped_empty))
+    kept = f"({drop}) IS NULL"
+
+    builder = ColumnBuilder(con, loaded, time_zone, kept)
+    broken = set()
+    for name, spec in source.columns.items():
+        column = schema.column(name)
+        uses_missing = any(c in missing for c in spec.source_columns)
+        base_broken = spec.kind == "offset" and spec.base_is_canonical and spec.base in broken
+        if uses_missing or base_broken:
+            broken.add(name)
+            mapped.values[name] = builder.null(spec, column)
+        else:
+            mapped.values[name] = builder.column(spec, column)
+    for name in schema.required:
+        spec = source.columns.get(name)
+        if spec is not None and spec.kind != "constant" and name not in broken:
+            builder.checks.append(_required(builder.checks, spec, mapped.values[name], _label(spec)))
+    for earlier, later in ORDER_RULES.get(source.table, ()):
+        if all(c in mapped.values and c not in broken for c in (earlier, later)):
+            a, b = mapped.values[earlier], mapped.values[later]
+            own = [f"({c.predicate})" for c in builder.checks if c.canonical in (earlier, later)]
+            unless = f" AND NOT coalesce({' OR '.join(own)}, false)" if own else ""
+            builder.check(f"{b} < {a}{unless}", later, f"`{later}` at or after `{earlier}`",
+                          f"'{later} ' || {q.local_text(b, time_zone)} || ' and {earlier} ' || "
+                          f"{q.local_text(a, time_zone)}", quoted=False, hint="Check the mapping of both columns.")
+    mapped.checks, mapped.repeats = builder.checks, builder.repeats
+    mapped.problems.extend(builder.problems)
+    mapped.table = f"m{index}"
+    sqls = [c.predicate for c in mapped.checks] + [c.found for c in mapped.checks] + [p for _, p in mapped.repeats]
+    keep = set(mapped.values.values()) | {a for sql in sqls for a in _ALIAS.findall(sql)}
+    con.execute(f"CREATE TABLE {mapped.table} AS {_layered(builder.items, loaded.relation, kept, keep)}")
+    mapped.rows = con.execute(f"SELECT count(*) FROM {mapped.table}").fetchone()[0]
+    return mapped
+
+
+def _layered(items: list[tuple[str, str]], relation: str, kept: str, keep: set[str]) -> str:
+    """One SELECT per level of dependency, so that each item is computed once per row.
+
+    An item's level is one more than the highest level of the items it uses;
+    items of one level share a SELECT over the previous level (aliased ``s``,
+    so source columns stay reachable as ``s."name"``).  DuckDB would copy an
+    item into every later item that names it, were they all in one SELECT.
+    Only the items in ``keep`` are kept in the result, with ``_row``.
+    """
+    names = {alias for alias, _ in items}
+    level: dict[str, int] = {}
+    for alias, sql in items:
+        used = set(_ALIAS.findall(sql)) & names
+        level[alias] = 1 + max((level[u] for u in used), default=0)
+    query = f"SELECT * FROM {relation} s WHERE {kept}"
+    for n in range(1, max(level.values(), default=0) + 1):
+        layer = ", ".join(f"{sql} AS {q.ident(alias)}" for alias, sql in items if level[alias] == n)
+        query = f"SELECT s.*, {layer} FROM ({query}) s"
+    columns = ", ".join(q.ident(alias) for alias, _ in items if alias in keep)
+    return f"SELECT _row{', ' if columns else ''}{columns} FROM ({query}) s"
+
+
+def _short(text: str, limit: int = 60) -> str:
+    return text if len(text) <= limit else text[:limit - 1] + "…"
+
+
+def _label(spec: ColumnSpec) -> str:
+    if spec.kind == "column":
+        return spec.column
+    if spec.kind == "datetime":
+        return f"{spec.date}` + `{spec.time}"
+    return spec.name
+
+
+def _required(checks: list[Check], spec: ColumnSpec, value: str, label: str) -> Check:
+    """Rows where a required column is empty, unless another check already names the row."""
+    own = [f"({c.predicate})" for c in checks if c.canonical == spec.name]
+    predicate = f"{value} IS NULL"
+    if own:
+        predicate += f" AND NOT coalesce({' OR '.join(own)}, false)"
+    return Check(predicate, label, f"a value (`{spec.name}` is required)", "'an empty field'", quoted=False,
+                 hint="Fill it in the export, or leave these rows out with a `drop:` rule.",
+                 canonical=spec.name)
+
+
+def _missing_columns(loaded: Loaded, mapped: Mapped) -> set[str]:
+    """Record a problem for each column the mapping names that the export does not have."""
+    source = loaded.source
+    uses: dict[str, list[str]] = {}
+    for name, spec in source.columns.items():
+        for column in spec.source_columns:
+            uses.setdefault(column, []).append(f"`{name}`")
+    for rule in source.drop:
+        uses.setdefault(rule.condition.column, []).append("a `drop` rule")
+    existing = loaded.columns
+    shown = ", ".join(f"`{c}`" for c in existing[:_MAX_COLUMNS_SHOWN])
+    if len(existing) > _MAX_COLUMNS_SHOWN:
+        shown += f" (+{len(existing) - _MAX_COLUMNS_SHOWN} more)"
+    missing = {c for c in uses if c not in existing}
+    other = [d for d in ";,\t|" if len(existing) == 1 and d in existing[0] and d != source.delimiter]
+    if missing and other:
+        mapped.problems.append(DataProblem(
+            file=source.label, column=None, rows=(), count=0,
+            expected=f"columns separated by {source.delimiter!r}" if source.delimiter else "several columns",
+            found=f"a single column `{_short(existing[0])}`",
+            hint=f"Set `delimiter: {json.dumps(other[0])}` in the mapping.", table=source.table))
+        return missing
+    for column in sorted(missing, key=list(uses).index):
+        near = close_matches(column, existing)
+        hint = f"Did you mean {' or '.join(f'`{m}`' for m in near)}? " if near else ""
+        hint += "Names must match the header exactly, including case."
+        users = ", ".join(dict.fromkeys(uses[column]))
+        mapped.problems.append(DataProblem(
+            file=source.label, column=column, rows=(), count=0,
+            expected=f"a column of that name (for {users})", found=f"the columns {shown}",
+            hint=hint, table=source.table))
+    return missing

@@ -1,0 +1,236 @@
+"""Check a workshop's exports, or import them into the workshop's store.
+
+Both read every source into an in-memory DuckDB database (which spills to a
+scratch folder when the data outgrow memory), map it onto its canonical table
+in SQL and run every check before anything is written.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import shutil
+import tempfile
+from importlib import metadata
+from pathlib import Path
+
+import duckdb
+
+from kpilib.config import WorkshopConfig, load_config
+from kpilib.exceptions import DataError, DataProblem
+from kpilib.importing import _store
+from kpilib.importing._mapping import Mapped, map_source
+from kpilib.importing._readers import Loaded, read_source
+from kpilib.importing._report import CheckReport, ImportReport, SourceSummary, profile_table
+from kpilib.importing._validate import Duplicates, check_source, find_duplicates, rejected_rows
+
+__all__ = ["check_workshop", "import_workshop"]
+
+
+def check_workshop(path: str | Path) -> CheckReport:
+    """Validate a workshop's exports and profile them, without writing the store.
+
+    Parameters
+    ----------
+    path
+        The workshop folder (or its ``workshop.yaml``).
+
+    Returns
+    -------
+    CheckReport
+        Every problem found (empty when the import would succeed), what each
+        source holds, and a profile of the canonical tables: row counts, date
+        ranges and the share of empty values per column.
+
+    Raises
+    ------
+    WorkshopError
+        When ``workshop.yaml`` is missing or has mistakes.
+
+    Examples
+    --------
+    >>> print(check_workshop("data/sample"))  # doctest: +SKIP
+    """
+    config = load_config(path)
+    with _Session(config) as session:
+        session.run()
+        report = CheckReport(config.folder, session.all_problems(), session.summaries())
+        tables = session.finals(rejected={}, key=None)
+        report.profiles = [profile_table(session.con, t, f"final_{t}", config.time_zone,
+                                         derived=t == "events" and session.events_derived) for t in tables]
+        return report
+
+
+def import_workshop(path: str | Path, *, quarantine: bool = False) -> ImportReport:
+    """Validate a workshop's exports and write the canonical tables to ``store.duckdb``.
+
+    Parameters
+    ----------
+    path
+        The workshop folder (or its ``workshop.yaml``).
+    quarantine
+        Import the rows that pass and write the rows that fail, with their
+        reasons, to ``quarantine/<table>.csv``.  Problems that concern a whole
+        file or column (a missing file, sheet or column, a wrong encoding)
+        still stop the import.
+
+    Returns
+    -------
+    ImportReport
+
+    Raises
+    ------
+    DataError
+        Listing every problem, when the exports do not pass; the previous
+        store is left as it was.
+    WorkshopError
+        When ``workshop.yaml`` is missing or has mistakes.
+
+    Examples
+    --------
+    >>> print(import_workshop("data/sample"))  # doctest: +SKIP
+    """
+    config = load_config(path)
+    with _Session(config) as session:
+        session.run()
+        fatal, problems = session.fatal(), session.all_problems()
+        if fatal or (problems and not quarantine):
+            n = len(problems)
+            reason = (f"{len(fatal)} of them concern a whole file or column and cannot be quarantined; "
+                      if quarantine else "")
+            raise DataError(problems, summary=f"{n} problem{'s' if n != 1 else ''} in the exports of "
+                                              f"{config.folder} ({reason}nothing was imported)")
+        return session.write(quarantine=bool(problems))
+
+
+class _Session:
+    """One pass over a workshop's sources in a scratch DuckDB database."""
+
+    def __init__(self, config: WorkshopConfig) -> None:
+        self.config = config
+        place = config.folder if os.access(config.folder, os.W_OK) else None
+        self.scratch = Path(tempfile.mkdtemp(prefix=".kpi-import-", dir=place))
+        self.con = duckdb.connect(":memory:", config={"temp_directory": str(self.scratch / "spill")})
+        self.con.execute("SET TimeZone = 'UTC'; SET enable_progress_bar = false")
+        self.loaded: list[Loaded] = []
+        self.mapped: list[Mapped] = []
+        self.problems: dict[int, list[DataProblem]] = {}
+        self.repeats: dict[int, list[tuple[str, int]]] = {}
+        self.duplicates: dict[str, Duplicates] = {}
+        self.tables = config.tables
+        self.events_derived = "events" not in self.tables and "contacts" in self.tables
+        if self.events_derived:
+            self.tables = self.tables + ["events"]
+
+    def __enter__(self) -> _Session:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.con.close()
+        shutil.rmtree(self.scratch, ignore_errors=True)
+
+    def run(self) -> None:
+        """Read, map and check every source; collect the problems per source."""
+        for i, source in enumerate(self.config.sources):
+            loaded = read_source(self.con, source, f"src{i}", self.scratch)
+            self.loaded.append(loaded)
+            self.problems[i] = loaded.fatal + loaded.malformed
+            if loaded.relation is None:
+                continue
+            mapped = map_source(self.con, loaded, i, self.config.time_zone)
+            self.mapped.append(mapped)
+            found, self.repeats[i] = check_source(self.con, mapped)
+            self.problems[i] += mapped.problems + found
+        for table in self.config.tables:
+            found, duplicates = find_duplicates(self.con, table, self.sources_of(table))
+            if duplicates:
+                self.duplicates[table] = duplicates
+            for index, problem in found:
+                self.problems[index].append(problem)
+
+    def sources_of(self, table: str) -> list[Mapped]:
+        return [m for m in self.mapped if m.source.table == table]
+
+    def all_problems(self) -> list[DataProblem]:
+        return [p for i in sorted(self.problems) for p in self.problems[i]]
+
+    def fatal(self) -> list[DataProblem]:
+        """Problems no quarantine can fix: the file, sheet or a column is unusable."""
+        return [p for loaded in self.loaded for p in loaded.fatal] + [p for m in self.mapped for p in m.problems]
+
+    def summaries(self) -> list[SourceSummary]:
+        out = []
+        for m in self.mapped:
+            read = m.rows + sum(n for _, n in m.dropped)
+            out.append(SourceSummary(m.source.label, m.source.table, read, tuple(m.dropped),
+                                     tuple(self.repeats.get(m.index, ()))))
+        return out
+
+    def finals(self, rejected: dict[int, str], key: str | None) -> list[str]:
+        """Create ``final_<table>`` for each table with a readable source; return those tables."""
+        done = []
+        for table in self.config.tables:
+            if self.sources_of(table):
+                _store.final_relation(self.con, table, self.sources_of(table), rejected, key)
+                done.append(table)
+        if self.events_derived and "contacts" in done:
+            _store.derived_events(self.con)
+            done.append("events")
+        return done
+
+    def write(self, quarantine: bool) -> ImportReport:
+        """Write the store (and the quarantine files); called when nothing fatal was found."""
+        config = self.config
+        rejected = {m.index: rejected_rows(self.con, m, self.duplicates.get(m.source.table))
+                    for m in self.mapped} if quarantine else {}
+        key = _store.workshop_key(config.folder) if config.pseudonymise else None
+        self.finals(rejected, key)
+        report = ImportReport(config.folder, config.store_path, sources=self.summaries(),
+                              problems=self.all_problems() if quarantine else [],
+                              events_derived=self.events_derived, pseudonymised=config.pseudonymise)
+        staged: list[tuple[Path, Path]] = []
+        for table in config.tables:
+            count = _store.write_quarantine(self.con, self.scratch / f"{table}.csv", self.sources_of(table),
+                                            rejected) if quarantine else 0
+            if count:
+                report.quarantined[table] = count
+                target = config.folder / _store.QUARANTINE_DIR / f"{table}.csv"
+                staged.append((self.scratch / f"{table}.csv", target))
+        for table in self.tables:
+            report.tables[table] = self.con.execute(f"SELECT count(*) FROM final_{table}").fetchone()[0]
+        tmp = config.store_path.with_name(config.store_path.name + ".tmp")
+        try:
+            _store.write_store(self.con, tmp, self.tables, self.meta(report))
+            os.replace(tmp, config.store_path)
+        finally:
+            tmp.unlink(missing_ok=True)
+        for table in self.tables:
+            (config.folder / _store.QUARANTINE_DIR / f"{table}.csv").unlink(missing_ok=True)
+        for source, target in staged:
+            target.parent.mkdir(exist_ok=True)
+            shutil.move(source, target)
+            report.quarantine_files.append(target)
+        return report
+
+    def meta(self, report: ImportReport) -> dict[str, str]:
+        config = self.config
+        try:
+            version = metadata.version("kpi-workshop")
+        except metadata.PackageNotFoundError:
+            version = "unknown"
+        meta = {"client": config.client or "", "time_zone": config.time_zone,
+                "imported_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+                "kpilib_version": version, "pseudonymised": str(config.pseudonymise).lower(),
+                "events_derived": str(self.events_derived).lower()}
+        for source in config.sources:
+            if f"sha256:{source.file}" not in meta:
+                meta[f"sha256:{source.file}"] = _store.file_sha256(source.path)
+        for table, rows in report.tables.items():
+            meta[f"rows:{table}"] = str(rows)
+        for summary in report.sources:
+            dropped = sum(n for _, n in summary.dropped)
+            key = f"dropped:{summary.table}"
+            meta[key] = str(int(meta.get(key, "0")) + dropped)
+        for table, n in report.quarantined.items():
+            meta[f"quarantined:{table}"] = str(n)
+        return meta

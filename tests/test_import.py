@@ -1,0 +1,360 @@
+"""Import of client-style exports into the store: CSV dialects, mappings, Excel, Parquet, pseudonyms."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from kpilib.exceptions import DataError
+from kpilib.importing import import_workshop
+
+TELEPHONY = (
+    "Gesprek-ID;Klantnummer;Zaak;Datum;Starttijd;VRU_einde;Wachttijd;Gespreksduur;Richting;Wachtrij;"
+    "Afhandeling;Gesprekstype;Medewerker\r\n"
+    "G1;K1;Z1;05-01-2026;09:00:00;05-01-2026 09:00:30;0:00:15;180,5;IN;Zuid Café;AGENT;NORMAAL;A7\r\n"
+    "G2;K2;;05-01-2026;09:01:00;05-01-2026 09:01:20;;40;IN;Noord;HANG;NORMAAL;\r\n"
+    "G3;K1;Z1;05-01-2026;09:02:00;05-01-2026 09:02:10;0:01:10;300;UIT;€ Verkoop;DOORV;NORMAAL;A7\r\n"
+    "G4;;;05-01-2026;09:03:00;05-01-2026 09:03:05;0:00:05;60;IN;Noord;AGENT;TEST;A8\r\n"
+)
+TELEPHONY_YAML = """
+client: Glasvezel Noord BV
+sources:
+  contacts:
+    file: exports/telefonie.csv
+    delimiter: ";"
+    decimal: ","
+    encoding: cp1252
+    drop:
+      - {column: Gesprekstype, equals: TEST, reason: test call}
+    columns:
+      contact_id: Gesprek-ID
+      customer_id: Klantnummer
+      case_id: Zaak
+      channel: {value: phone}
+      direction: {column: Richting, map: {IN: inbound, UIT: outbound}}
+      team: Wachtrij
+      arrived_at: {date: Datum, time: Starttijd}
+      queued_at: {column: VRU_einde}
+      answered_at: {from: queued_at, plus: Wachttijd, when: {column: Afhandeling, in: [AGENT, DOORV]}}
+      ended_at: {from: answered_at, plus: Gespreksduur}
+      outcome: {column: Afhandeling, map: {AGENT: resolved, DOORV: transferred, HANG: null}}
+      agent_id: Medewerker
+"""
+
+
+def workshop(folder: Path, yaml: str, files: dict[str, str | bytes]) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "workshop.yaml").write_text(yaml)
+    for name, content in files.items():
+        path = folder / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(content if isinstance(content, bytes) else content.encode("utf-8"))
+    return folder
+
+
+def query(folder: Path, sql: str) -> list[tuple]:
+    """Run ``sql`` on the store; TIMESTAMPTZ values read as text in Amsterdam time."""
+    con = duckdb.connect(str(folder / "store.duckdb"), read_only=True)
+    try:
+        con.execute("SET TimeZone = 'Europe/Amsterdam'")
+        return con.execute(sql).fetchall()
+    finally:
+        con.close()
+
+
+def pseudonym(folder: Path, column: str, value: str) -> str:
+    key = (folder / ".kpi-key").read_text().strip()
+    prefix = {"customer_id": "c-", "agent_id": "a-"}[column]
+    return prefix + hashlib.sha256(f"{key}:{column}:{value}".encode()).hexdigest()[:16]
+
+
+@pytest.fixture
+def telephony(tmp_path: Path) -> Path:
+    return workshop(tmp_path / "ws", TELEPHONY_YAML, {"exports/telefonie.csv": TELEPHONY.encode("cp1252")})
+
+
+def test_dutch_telephony_export(telephony: Path) -> None:
+    report = import_workshop(telephony)
+    rows = query(telephony, """
+        SELECT contact_id, channel, direction, team, arrived_at::VARCHAR, queued_at::VARCHAR,
+               answered_at::VARCHAR, ended_at::VARCHAR, outcome
+        FROM contacts ORDER BY contact_id""")
+    assert rows == [
+        # answered = VRU_einde 09:00:30 + 0:00:15; ended = answered + 180,5 s = 09:03:45.5
+        ("G1", "phone", "inbound", "Zuid Café", "2026-01-05 09:00:00+01", "2026-01-05 09:00:30+01",
+         "2026-01-05 09:00:45+01", "2026-01-05 09:03:45.5+01", "resolved"),
+        # HANG: the `when` of answered_at fails, so answered_at and ended_at (answered + 40 s) are empty
+        ("G2", "phone", "inbound", "Noord", "2026-01-05 09:01:00+01", "2026-01-05 09:01:20+01",
+         None, None, None),
+        # answered = 09:02:10 + 0:01:10 = 09:03:20; ended = 09:03:20 + 300 s = 09:08:20
+        ("G3", "phone", "outbound", "€ Verkoop", "2026-01-05 09:02:00+01", "2026-01-05 09:02:10+01",
+         "2026-01-05 09:03:20+01", "2026-01-05 09:08:20+01", "transferred"),
+    ]
+    assert report.tables == {"contacts": 3, "events": 2}  # G4 is a test call; G1 and G3 have a case
+    assert report.sources[0].dropped == (("test call", 1),)
+    assert "4 rows read; 1 left out (test call: 1)" in report.to_text()
+
+
+def test_types_in_the_store_follow_the_schema(telephony: Path) -> None:
+    import_workshop(telephony)
+    types = query(telephony, "SELECT column_name, data_type FROM information_schema.columns "
+                             "WHERE table_name = 'events' ORDER BY ordinal_position")
+    assert types == [("case_id", "VARCHAR"), ("at", "TIMESTAMP WITH TIME ZONE"), ("team", "VARCHAR"),
+                     ("activity", "VARCHAR"), ("agent_id", "VARCHAR"), ("seq", "BIGINT")]
+
+
+def test_events_are_derived_from_contacts(telephony: Path) -> None:
+    import_workshop(telephony)
+    a7 = pseudonym(telephony, "agent_id", "A7")
+    assert query(telephony, 'SELECT case_id, "at"::VARCHAR, team, activity, agent_id, seq FROM events') == [
+        ("Z1", "2026-01-05 09:00:00+01", "Zuid Café", "phone", a7, 1),   # G1
+        ("Z1", "2026-01-05 09:02:00+01", "€ Verkoop", "phone", a7, 2),   # G3; G2 has no case
+    ]
+    assert ("events_derived", "true") in query(telephony, "SELECT * FROM _meta")
+
+
+def test_ids_are_pseudonymised_with_the_workshop_key(telephony: Path) -> None:
+    import_workshop(telephony)
+    assert (telephony / ".kpi-key").stat().st_mode & 0o777 == 0o600
+    rows = query(telephony, "SELECT contact_id, customer_id, agent_id FROM contacts ORDER BY contact_id")
+    k1, a7 = pseudonym(telephony, "customer_id", "K1"), pseudonym(telephony, "agent_id", "A7")
+    assert rows == [("G1", k1, a7), ("G2", pseudonym(telephony, "customer_id", "K2"), None), ("G3", k1, a7)]
+    # a second import keeps the key, so every pseudonym stays the same
+    import_workshop(telephony)
+    assert query(telephony, "SELECT customer_id FROM contacts WHERE contact_id = 'G1'") == [(k1,)]
+
+
+def test_no_pseudonyms_when_the_workshop_says_so(tmp_path: Path) -> None:
+    folder = workshop(tmp_path / "ws", TELEPHONY_YAML.replace("client:", "pseudonymise: false\nclient:"),
+                      {"exports/telefonie.csv": TELEPHONY.encode("cp1252")})
+    report = import_workshop(folder)
+    assert query(folder, "SELECT customer_id, agent_id FROM contacts WHERE contact_id = 'G1'") == [("K1", "A7")]
+    assert not (folder / ".kpi-key").exists()
+    assert "NOT pseudonymised" in report.to_text()
+
+
+def test_meta_describes_the_import(telephony: Path) -> None:
+    import_workshop(telephony)
+    meta = dict(query(telephony, "SELECT key, value FROM _meta"))
+    digest = hashlib.sha256((telephony / "exports/telefonie.csv").read_bytes()).hexdigest()
+    assert meta["sha256:exports/telefonie.csv"] == digest
+    assert (meta["client"], meta["time_zone"], meta["pseudonymised"]) == ("Glasvezel Noord BV", "Europe/Amsterdam", "true")
+    assert (meta["rows:contacts"], meta["rows:events"], meta["dropped:contacts"]) == ("3", "2", "1")
+    assert dt.datetime.fromisoformat(meta["imported_at"]).tzinfo is not None
+
+
+CASES_CSV = (
+    "\ufeffcase_id,customer,category,opened,resolved,team\n"
+    'Z1,K1,"Klacht, urgent",2026-01-05 09:00:00,2026-01-06 10:00:00,Tweede lijn\n'
+    "Z2,K2,Storing,2026-01-05T11:30:00,,Eerste lijn\n"
+)
+CASES_YAML = """
+sources:
+  cases:
+    file: cases.csv
+    columns:
+      case_id: case_id
+      customer_id: customer
+      category: {column: category, map: {"Klacht, urgent": complaint}, other: keep}
+      opened_at: {column: opened, format: "%Y-%m-%d %H:%M:%S"}
+      resolved_at: {column: resolved}
+      team_opened: team
+"""
+
+
+def test_comma_csv_with_bom_quotes_and_a_sniffed_delimiter(tmp_path: Path) -> None:
+    folder = workshop(tmp_path / "ws", CASES_YAML,
+                      {"cases.csv": CASES_CSV.replace("2026-01-05T11:30:00", "2026-01-05 11:30:00")})
+    import_workshop(folder)
+    assert query(folder, "SELECT case_id, category, opened_at::VARCHAR, resolved_at::VARCHAR, team_opened "
+                         "FROM cases ORDER BY case_id") == [
+        ("Z1", "complaint", "2026-01-05 09:00:00+01", "2026-01-06 10:00:00+01", "Tweede lijn"),
+        ("Z2", "Storing", "2026-01-05 11:30:00+01", None, "Eerste lijn"),   # other: keep
+    ]
+
+
+def test_a_format_for_one_column_is_used_for_that_column_only(tmp_path: Path) -> None:
+    # `opened` has a format; `resolved` is detected; Z2's opened value has a T and fails the format.
+    folder = workshop(tmp_path / "ws", CASES_YAML, {"cases.csv": CASES_CSV})
+    with pytest.raises(DataError, match=r"cases.csv, column `opened`, row 3: expected a date like "
+                                        r"2026-12-31 14:05:00, found '2026-01-05T11:30:00'\. "
+                                        r"Check `format` in the mapping\."):
+        import_workshop(folder)
+
+
+SURVEYS_TSV = (
+    "Enquête\tKlant\tDatum\tTevreden\tAanbevelen\tMoeite\tOpgelost\tOpmerking\n"
+    "E1\tK1\t06-01-2026 10:00\t4\t9\t2\tJa\tSnel geholpen\n"
+    "E2\tK2\t06-01-2026 11:15\t2\t3\t6\tnee\t\n"
+    "E3\tK1\t07-01-2026 08:05\t5\t10\t1\tWeet niet\tPrima, \"top\"\n"
+)
+SURVEYS_YAML = """
+sources:
+  surveys:
+    file: enquete.tsv
+    delimiter: "\\t"
+    columns:
+      survey_id: Enquête
+      customer_id: Klant
+      answered_at: Datum
+      csat: Tevreden
+      nps: Aanbevelen
+      ces: Moeite
+      resolved: {column: Opgelost, map: {"Weet niet": null}, other: keep}
+      comment: Opmerking
+"""
+
+
+def test_tab_separated_surveys_with_yes_no_answers(tmp_path: Path) -> None:
+    folder = workshop(tmp_path / "ws", SURVEYS_YAML, {"enquete.tsv": SURVEYS_TSV})
+    import_workshop(folder)
+    assert query(folder, "SELECT survey_id, answered_at::VARCHAR, csat, nps, ces, resolved, comment "
+                         "FROM surveys ORDER BY survey_id") == [
+        ("E1", "2026-01-06 10:00:00+01", 4, 9, 2, True, "Snel geholpen"),
+        ("E2", "2026-01-06 11:15:00+01", 2, 3, 6, False, None),
+        ("E3", "2026-01-07 08:05:00+01", 5, 10, 1, None, 'Prima, "top"'),   # "Weet niet" maps to null
+    ]
+
+
+def _tickets_workbook(path: Path) -> None:
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    tickets = book.active
+    tickets.title = "Tickets"
+    tickets.append(["Ticket", "Klant", "Soort", "Aangemaakt", "Opgelost"])
+    tickets.append(["T1", "K1", "Klacht", dt.datetime(2026, 1, 5, 9, 0), dt.datetime(2026, 1, 7, 16, 30)])
+    tickets.append([None, None, None, None, None])                      # an empty row between data
+    tickets.append(["T2", 17, "Vraag", "06-01-2026 10:15", None])      # a number id, a text date
+    log = book.create_sheet("Statuslog")
+    log.append(["Ticket", "Tijdstip", "Afdeling", "Status"])
+    log.append(["T1", dt.datetime(2026, 1, 5, 9, 0), "Eerste lijn", "nieuw"])
+    log.append(["T1", dt.datetime(2026, 1, 5, 9, 0), "Tweede lijn", "doorgezet"])
+    log.append(["T2", dt.datetime(2026, 1, 6, 10, 15), "Eerste lijn", "nieuw"])
+    book.save(path)
+
+
+EXCEL_YAML = """
+sources:
+  cases:
+    file: tickets.xlsx
+    sheet: Tickets
+    columns:
+      case_id: Ticket
+      customer_id: Klant
+      category: {column: Soort, map: {Klacht: complaint}, other: keep}
+      opened_at: Aangemaakt
+      resolved_at: Opgelost
+  events:
+    file: tickets.xlsx
+    sheet: Statuslog
+    columns:
+      case_id: Ticket
+      at: Tijdstip
+      team: Afdeling
+      activity: Status
+"""
+
+
+def test_excel_with_two_sheets(tmp_path: Path) -> None:
+    folder = workshop(tmp_path / "ws", EXCEL_YAML, {})
+    _tickets_workbook(folder / "tickets.xlsx")
+    report = import_workshop(folder)
+    cases = query(folder, "SELECT case_id, category, opened_at::VARCHAR, resolved_at::VARCHAR FROM cases")
+    assert cases == [("T1", "complaint", "2026-01-05 09:00:00+01", "2026-01-07 16:30:00+01"),
+                     ("T2", "Vraag", "2026-01-06 10:15:00+01", None)]   # real date cells and text dates
+    assert query(folder, 'SELECT case_id, "at"::VARCHAR, team, activity, seq FROM events') == [
+        ("T1", "2026-01-05 09:00:00+01", "Eerste lijn", "nieuw", 1),
+        ("T1", "2026-01-05 09:00:00+01", "Tweede lijn", "doorgezet", 2),   # same moment: seq keeps the order
+        ("T2", "2026-01-06 10:15:00+01", "Eerste lijn", "nieuw", 3),
+    ]
+    assert query(folder, "SELECT customer_id FROM cases WHERE case_id = 'T2'") == \
+        [(pseudonym(folder, "customer_id", "17"),)]   # the number 17 is read as the text "17"
+    assert report.sources[0].dropped == (("empty row", 1),)
+    assert report.events_derived is False
+
+
+def test_excel_rows_are_the_sheet_rows(tmp_path: Path) -> None:
+    folder = workshop(tmp_path / "ws", EXCEL_YAML.replace("Opgelost\n", "Opgelost\n      team_opened: Afdeling\n"), {})
+    _tickets_workbook(folder / "tickets.xlsx")
+    with pytest.raises(DataError, match=r"tickets.xlsx, sheet `Tickets`, column `Afdeling`: expected a column "
+                                        r"of that name \(for `team_opened`\), found the columns `Ticket`, `Klant`, "
+                                        r"`Soort`, `Aangemaakt`, `Opgelost`\."):
+        import_workshop(folder)
+    # T2 sits on sheet row 4 (row 3 is empty); its date fails a format that fits T1 only
+    _tickets_workbook(folder / "tickets.xlsx")
+    (folder / "workshop.yaml").write_text(EXCEL_YAML.replace("opened_at: Aangemaakt",
+                                                             'opened_at: {column: Aangemaakt, format: "%Y"}'))
+    with pytest.raises(DataError, match=r"tickets.xlsx, sheet `Tickets`, column `Aangemaakt`, row 4: "
+                                        r"expected a date like 2026, found '06-01-2026 10:15'\."):
+        import_workshop(folder)
+
+
+def test_parquet_with_typed_columns(tmp_path: Path) -> None:
+    folder = workshop(tmp_path / "ws", """
+sources:
+  orders:
+    file: orders.parquet
+    columns:
+      order_id: id
+      customer_id: klant
+      product: product
+      ordered_at: besteld
+      first_contact_at: eerste_contact
+      delivered_at: geleverd
+""", {})
+    con = duckdb.connect()
+    con.execute("SET TimeZone = 'UTC'")
+    con.execute(f"""COPY (SELECT * FROM (VALUES
+        (1, 'K1', 'Glasvezel 1000', TIMESTAMP '2026-01-05 09:00:00', '07-01-2026 10:00', TIMESTAMPTZ '2026-01-20 08:00:00+00'),
+        (2, 'K2', 'TV', TIMESTAMP '2026-07-01 12:30:00', NULL, NULL))
+        t(id, klant, product, besteld, eerste_contact, geleverd)) TO '{folder / "orders.parquet"}' (FORMAT parquet)""")
+    con.close()
+    import_workshop(folder)
+    assert query(folder, "SELECT order_id, product, ordered_at::VARCHAR, first_contact_at::VARCHAR, "
+                         "delivered_at::VARCHAR FROM orders") == [
+        # naive timestamps are local times; a TIMESTAMPTZ is an instant (08:00 UTC = 09:00 in Amsterdam)
+        ("1", "Glasvezel 1000", "2026-01-05 09:00:00+01", "2026-01-07 10:00:00+01", "2026-01-20 09:00:00+01"),
+        ("2", "TV", "2026-07-01 12:30:00+02", None, None),
+    ]
+
+
+def test_several_sources_fill_one_table(tmp_path: Path) -> None:
+    folder = workshop(tmp_path / "ws", """
+sources:
+  contacts:
+    - file: phone.csv
+      columns: &columns
+        contact_id: id
+        channel: {value: phone}
+        direction: {value: inbound}
+        team: team
+        arrived_at: start
+    - file: chat.csv
+      columns:
+        contact_id: id
+        channel: {value: chat}
+        direction: {value: inbound}
+        team: team
+        arrived_at: start
+""", {"phone.csv": "id,team,start\nP1,Noord,05-01-2026 09:00\n",
+      "chat.csv": "id,team,start\nC1,Chat,05-01-2026 09:05\nP1,Chat,05-01-2026 09:06\n"})
+    with pytest.raises(DataError, match=r"chat.csv, column `id`, row 3: expected each `contact_id` once, "
+                                        r"found 'P1' again \(first on phone.csv, row 2\)\."):
+        import_workshop(folder)
+    (folder / "chat.csv").write_text("id,team,start\nC1,Chat,05-01-2026 09:05\n")
+    import_workshop(folder)
+    assert query(folder, "SELECT contact_id, channel FROM contacts") == [("P1", "phone"), ("C1", "chat")]
+
+
+def test_a_missing_sheet_names_the_sheets_there_are(tmp_path: Path) -> None:
+    folder = workshop(tmp_path / "ws", EXCEL_YAML.replace("sheet: Statuslog", "sheet: Status log"), {})
+    _tickets_workbook(folder / "tickets.xlsx")
+    with pytest.raises(DataError, match=r"^1 problem .*:\n  - tickets.xlsx: expected a sheet named `Status log`, "
+                                        r"found the sheets `Tickets`, `Statuslog`\. Did you mean `Statuslog`\? "
+                                        r"Set `sheet:` to one of them\.$"):
+        import_workshop(folder)
