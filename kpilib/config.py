@@ -28,6 +28,7 @@ __all__ = [
     "Condition",
     "DropRule",
     "SourceConfig",
+    "SECTIONS",
     "WorkshopConfig",
     "load_config",
 ]
@@ -42,6 +43,13 @@ DELIMITERS = {",": ",", ";": ";", "\t": "\t", "\\t": "\t", "|": "|"}
 ENCODINGS = ("utf-8", "cp1252", "latin-1", "utf-16")
 UNITS = {"seconds": 1, "minutes": 60, "hours": 3600}
 OPERATORS = ("equals", "not_equals", "in", "not_in", "not_null", "is_null")
+#: Top-level blocks of ``workshop.yaml`` beyond the import mapping. They are read as plain YAML
+#: (dates become dates) and checked by the module that uses them: ``start``, ``language`` and
+#: ``schedule`` (the workshop's own ten days), ``lines`` and ``chains`` (the customer chains),
+#: ``norms`` and ``parameters`` (shared by the day notebooks), ``decisions`` (taken in batch
+#: runs) and ``backend`` (where the canonical tables live, when not in the DuckDB store).
+SECTIONS = ("start", "language", "schedule", "lines", "chains", "norms", "parameters", "decisions",
+            "backend")
 
 
 
@@ -138,6 +146,25 @@ class WorkshopConfig:
     pseudonymise: bool
     sources: tuple[SourceConfig, ...]
     path: Path = field(default=Path(CONFIG_NAME))
+    sections: dict[str, Any] = field(default_factory=dict)
+    lines: dict[str, int] = field(default_factory=dict, repr=False, compare=False)
+
+    def section(self, name: str, default: Any = None) -> Any:
+        """The plain-YAML value of the top-level block ``name`` (one of :data:`SECTIONS`)."""
+        if name not in SECTIONS:
+            raise KeyError(name)
+        value = self.sections.get(name)
+        return default if value is None else value
+
+    def where(self, *keys: str | int) -> str:
+        """``workshop.yaml, line 12 (chains.faults.norm_days)``: where a key stands, for messages."""
+        path = ".".join(str(k) for k in keys)
+        probe = list(keys)
+        while probe and ".".join(map(str, probe)) not in self.lines:
+            probe.pop()
+        line = self.lines.get(".".join(map(str, probe)))
+        at = f"{self.path.name}, line {line}" if line else self.path.name
+        return f"{at} ({path})" if path else at
 
     @property
     def store_path(self) -> Path:

@@ -167,7 +167,7 @@ def test_every_mistake_is_reported_with_its_line(tmp_path: Path) -> None:
     expected = """\
 workshop.yaml has 16 problems:
   - line 2 (time_zone): expected a time zone such as 'Europe/Amsterdam', found 'Europe/Amsterdm'. Did you mean `Europe/Amsterdam`?
-  - line 3 (pseudonymize): unknown key `pseudonymize`. Did you mean `pseudonymise`? Allowed: client, time_zone, calendar, pseudonymise, sources.
+  - line 3 (pseudonymize): unknown key `pseudonymize`. Did you mean `pseudonymise`? Allowed: client, time_zone, calendar, pseudonymise, sources, start, language, schedule, lines, chains, norms, parameters, decisions, backend.
   - line 5 (sources.contact): `contact` is not a canonical table. Did you mean `contacts`? Tables: contacts, cases, events, orders, surveys, callbacks.
   - line 9 (sources.cases.delimiter): `delimiter` applies to CSV files only.
   - line 12 (sources.cases.columns.opened_at.unit): `unit` applies to the duration in `plus` or `minus`.
@@ -212,3 +212,25 @@ def test_the_calendar_block_builds_the_working_calendar(tmp_path: Path) -> None:
     calendar = pytest.importorskip("kpilib.calendar")
     config = load_config(write(tmp_path, DOCS_EXAMPLE))
     assert isinstance(config.working_calendar(), calendar.WorkingCalendar)
+
+
+def test_sections_are_kept_as_plain_yaml_with_the_line_of_every_key(tmp_path):
+    (tmp_path / "exports").mkdir()
+    (tmp_path / "exports" / "c.csv").write_text("id,at\n1,2026-01-01\n")
+    (tmp_path / "workshop.yaml").write_text(
+        "sources:\n"
+        "  cases:\n"
+        "    file: exports/c.csv\n"
+        "    columns: {case_id: id, opened_at: at}\n"
+        "start: 2026-12-01\n"
+        "chains:\n"
+        "  faults:\n"
+        "    norm_days: 3\n"
+    )
+    config = load_config(tmp_path)
+    assert config.section("start") == dt.date(2026, 12, 1)
+    assert config.section("chains") == {"faults": {"norm_days": 3}}
+    assert config.section("norms", {}) == {}
+    assert config.where("chains", "faults", "norm_days") == "workshop.yaml, line 8 (chains.faults.norm_days)"
+    # a key that is not in the file is placed at its nearest parent
+    assert config.where("chains", "moves") == "workshop.yaml, line 6 (chains.moves)"

@@ -14,13 +14,13 @@ from typing import Any
 import yaml
 
 from kpilib.config import (
-    DEFAULT_TIME_ZONE, DELIMITERS, ENCODINGS, FILE_KINDS, OPERATORS, UNITS, ColumnSpec, Condition, DropRule,
-    SourceConfig, WorkshopConfig, close_matches,
+    DEFAULT_TIME_ZONE, DELIMITERS, ENCODINGS, FILE_KINDS, OPERATORS, SECTIONS, UNITS, ColumnSpec, Condition,
+    DropRule, SourceConfig, WorkshopConfig, close_matches,
 )
 from kpilib.exceptions import WorkshopError
 from kpilib.schema import TABLES
 
-_TOP_KEYS = ("client", "time_zone", "calendar", "pseudonymise", "sources")
+_TOP_KEYS = ("client", "time_zone", "calendar", "pseudonymise", "sources", *SECTIONS)
 _SOURCE_KEYS = ("file", "sheet", "delimiter", "decimal", "encoding", "date_format", "drop", "columns")
 _SPEC_KEYS = ("column", "value", "date", "time", "from", "plus", "minus", "map", "other",
               "format", "unit", "when")
@@ -91,7 +91,8 @@ class _Reader:
             self.lines[(key,)] = key_node.start_mark.line + 1
             if key in data:
                 self.error((key,), f"`{key}` is given twice.")
-            if key == "calendar":  # handed on as plain YAML: dates become dates
+            if key == "calendar" or key in SECTIONS:  # handed on as plain YAML: dates become dates
+                self.raw(value_node, (key,))  # records the line of every key, for messages
                 data[key] = yaml.SafeLoader("").construct_document(value_node)
             else:
                 data[key] = self.raw(value_node, (key,))
@@ -153,7 +154,9 @@ class _Reader:
                     sources.append(source)
         return WorkshopConfig(folder=self.file.parent.resolve(), client=None if client is None else str(client),
                               time_zone=time_zone, calendar=calendar,
-                              pseudonymise=bool(pseudonymise), sources=tuple(sources), path=self.file)
+                              pseudonymise=bool(pseudonymise), sources=tuple(sources), path=self.file,
+                              sections={k: data[k] for k in SECTIONS if k in data},
+                              lines={".".join(map(str, k)): v for k, v in self.lines.items()})
 
     def source(self, table: str, data: Any, where: tuple) -> SourceConfig | None:
         if not isinstance(data, dict):
