@@ -78,6 +78,28 @@ def check_command(workshop: Path) -> None:
         raise click.exceptions.Exit(1)
 
 
+@cli.command("render", epilog=EPILOG, short_help="Run the workshop notebooks and write the HTML report.")
+@_workshop
+@click.option("--out", type=click.Path(path_type=Path), default=Path("report"), show_default=True,
+              help="The folder for the report pack.")
+@click.option("--jobs", type=click.IntRange(min=1), default=1, show_default=True,
+              help="Notebooks rendered in parallel processes.")
+def render_command(workshop: Path, out: Path, jobs: int) -> None:
+    """Run every workshop notebook on WORKSHOP and write HTML pages and an index to --out.
+
+    A notebook that fails is still written, with its error visible; the command then
+    exits with 1 and names the notebook and the cell.
+    """
+    from kpilib.render import render
+
+    result = render(workshop, out=out, jobs=jobs)
+    for page in result.failed:
+        click.echo(f"Error: {page.notebook} failed at {page.error}", err=True)
+    click.echo(f"Report: {result.index}")
+    if result.failed:
+        raise click.exceptions.Exit(1)
+
+
 def main() -> None:
     """Entry point of the ``kpi-workshop`` script."""
     cli(prog_name="kpi-workshop")
