@@ -8,11 +8,9 @@ import sqlite3
 import subprocess
 import sys
 import textwrap
-import time
 from pathlib import Path
 
 import pytest
-import yaml
 
 from kpilib.decisions import DECISION_KEYS, DecisionStore, validate_decision, write_export
 from kpilib.exceptions import ParameterError, WorkshopError
@@ -162,6 +160,7 @@ _WRITER = textwrap.dedent("""
     from kpilib.decisions import DecisionStore
 
     store, name, go, n = DecisionStore(sys.argv[1]), sys.argv[2], Path(sys.argv[3]), int(sys.argv[4])
+    print("ready", flush=True)
     while not go.exists():
         time.sleep(0.005)
     for i in range(n):
@@ -175,11 +174,13 @@ def _writer(store: DecisionStore, name: str, go: Path, n: int) -> subprocess.Pop
                             stdout=subprocess.PIPE, text=True)
 
 
+@pytest.mark.slow
 def test_a_writer_killed_mid_loop_leaves_every_returned_decision(store, tmp_path):
     store.create()
     go = tmp_path / "go"
     go.touch()
     child = _writer(store, "killed", go, 100_000)
+    assert child.stdout.readline() == "ready\n"
     returned = [int(child.stdout.readline()) for _ in range(40)]
     os.kill(child.pid, signal.SIGKILL)  # in the middle of the loop: it never stops by itself
     rest = child.stdout.read().split()
@@ -194,11 +195,12 @@ def test_a_writer_killed_mid_loop_leaves_every_returned_decision(store, tmp_path
     assert store.record("tactic", "customer_intimacy").id == max(rows) + 1
 
 
+@pytest.mark.slow
 def test_two_writers_at_once_both_succeed_and_both_are_in_the_history(store, tmp_path):
     go = tmp_path / "go"
-    n = 60
+    n = 30  # each waits for the other's lock now and then: SQLite's busy handler backs off up to 100 ms
     children = [_writer(store, name, go, n) for name in ("kernel_a", "kernel_b")]
-    time.sleep(1.5)  # both import kpilib and wait for the start signal
+    assert [c.stdout.readline() for c in children] == ["ready\n"] * 2  # both wait for the start signal
     go.touch()
     outputs = [c.communicate(timeout=120)[0].split() for c in children]
     assert [c.returncode for c in children] == [0, 0]
