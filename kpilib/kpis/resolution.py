@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 import ibis
 import pandas as pd
-from ibis.expr.types import BooleanValue, Table
+from ibis.expr.types import BooleanValue, NumericValue, Table
 
 from kpilib._aggregate import check_by, normalise_by, seconds_between, tidy
 from kpilib._checks import check_argument, check_number
@@ -22,13 +22,12 @@ NOT_RESOLVED_OUTCOMES = ("transferred", "escalated", "callback_promised")
 _REQUIRED = ("direction", "arrived_at", "answered_at")
 
 
-def _with_follow_up(contacts: Table, *, window_days: float, match: str) -> tuple[Table, BooleanValue, BooleanValue]:
-    """Mark each base contact that is followed by another base contact of the same key.
+def follow_up_gaps(contacts: Table, *, match: str) -> tuple[Table, BooleanValue, NumericValue]:
+    """The inbound contacts, the base condition, and each base contact's seconds to its follow-up.
 
-    Base: answered inbound contacts with a non-null key (customer_id or case_id). A follow-up is a
-    base contact of the same key whose ``arrived_at`` is strictly later and at most
-    ``window_days`` × 24 h later (measured between instants).
-    Returns the table with a ``_next_at`` column, the base condition and the repeat condition.
+    Base: answered inbound contacts with a non-null key (customer_id or case_id). The follow-up is
+    the next base contact of the same key whose ``arrived_at`` is strictly later; the gap is
+    measured between instants and is null when there is none.
     """
     key = "customer_id" if match == "customer" else "case_id"
     c = contacts.filter(contacts.direction == "inbound")
@@ -40,7 +39,17 @@ def _with_follow_up(contacts: Table, *, window_days: float, match: str) -> tuple
     joined = c.left_join(following, [c[key] == following._key, c.arrived_at == following._at])
     joined = joined.drop("_key", "_at")
     base = (joined.direction == "inbound") & joined.answered_at.notnull() & joined[key].notnull()
-    repeat = base & (seconds_between(joined.arrived_at, joined._next_at) <= window_days * 86400).fill_null(False)
+    return joined, base, seconds_between(joined.arrived_at, joined._next_at)
+
+
+def _with_follow_up(contacts: Table, *, window_days: float, match: str) -> tuple[Table, BooleanValue, BooleanValue]:
+    """Mark each base contact followed by another base contact of the same key within the window.
+
+    A follow-up (:func:`follow_up_gaps`) at most ``window_days`` × 24 h later makes a repeat.
+    Returns the table with a ``_next_at`` column, the base condition and the repeat condition.
+    """
+    joined, base, gap = follow_up_gaps(contacts, match=match)
+    repeat = base & (gap <= window_days * 86400).fill_null(False)
     return joined, base, repeat
 
 
