@@ -38,6 +38,9 @@ decisions:                       # the group's decisions, for batch runs; record
     - {team: first_line, kpi: service_level, definition: {threshold_s: 20, clock: queue, abandoned: exclude},
        target: 0.80}
     - {team: first_line, kpi: average_handle_time, definition: {channel: phone}, target: 360}
+    - {team: first_line, kpi: agent_resolved_rate, definition: {}, target: 0.75}
+    - {team: second_line, kpi: stays_within_norm, definition: {norm_days: 5, done: [Opgelost, Gesloten]},
+       target: 0.85}
     - {team: field, kpi: time_to_first_contact, definition: {norm_days: 20}, target: 0.85}
   customer_outcomes: [time_to_resolution, repeat_contact_rate, complaints_resolved_to_satisfaction,
                       callback_timeliness, time_to_first_contact]
