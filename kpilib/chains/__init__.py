@@ -25,6 +25,8 @@ from kpilib.chains._kpis import stays_within_norm
 from kpilib.chains._membership import chain_case_ids, chain_events
 from kpilib.chains._outcomes import (DEFAULT_TARGETS, OUTCOMES, chain_tables, customer_outcomes, end_to_end_days,
                                      verdict)
+from kpilib.chains._plots import plot_chain, plot_handoff_heatmap, plot_time_lost, plot_variants
+from kpilib.chains._table import style_chain_view
 from kpilib.chains._view import chain_verdicts, chain_view, sample_current_kpis, team_kpis
 
 __all__ = [
@@ -52,10 +54,15 @@ __all__ = [
     "load_lines",
     "ping_pong",
     "ping_pong_cases",
+    "plot_chain",
+    "plot_handoff_heatmap",
+    "plot_time_lost",
+    "plot_variants",
     "sample_current_kpis",
     "start_end_teams",
     "stays",
     "stays_within_norm",
+    "style_chain_view",
     "team_kpis",
     "time_lost",
     "variants",

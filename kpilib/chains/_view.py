@@ -9,6 +9,7 @@ own direction (higher or lower is better).
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -60,7 +61,7 @@ def team_kpis(tables, current_kpis: Sequence[Mapping[str, Any]], *, lines: Lines
         entry = catalogue.entry(catalogue.check_id(kpi, name=f"current_kpis[{i}].kpi"))
         definition = dict(item.get("definition") or {})
         extra: dict[str, Any] = {}
-        params = entry.function.__code__.co_varnames
+        params = inspect.signature(entry.function).parameters
         if "calendar" in params:
             extra["calendar"] = calendar
         if as_of is not None and "as_of" in params:
