@@ -6,6 +6,16 @@ ipywidgets container; containers whose content is a decision value expose it as 
 they can be passed to :func:`record_decision` directly.
 """
 
+from kpilib.widgets._explore import (DefinitionChooser, KpiSlider, definition_chooser, threshold_slider,
+                                     window_slider)
 from kpilib.widgets._record import DecisionRecorder, record_decision
 
-__all__ = ["DecisionRecorder", "record_decision"]
+__all__ = [
+    "DecisionRecorder",
+    "DefinitionChooser",
+    "KpiSlider",
+    "definition_chooser",
+    "record_decision",
+    "threshold_slider",
+    "window_slider",
+]
