@@ -15,6 +15,7 @@ from kpilib._inputs import canonical, same_backend
 from kpilib.exceptions import ParameterError
 
 MATCHES = ("customer", "case")
+DIRECTIONS = ("inbound", "outbound", "any")
 FCR_METHODS = ("repeat_window", "case", "survey")
 WINDOW_UNITS = ("24h", "calendar_day")
 #: Outcomes that say the contact did not resolve the question by itself.
@@ -197,4 +198,49 @@ def transfer_rate(contacts, *, by: str | Sequence[str] | None = None) -> pd.Data
     c = inp.table
     answered = c.answered_at.notnull()
     return tidy(c, by=names, anchor=c.arrived_at, numerator=answered & (c.outcome == "transferred"),
+                denominator=answered, con=inp.con, time_zone=inp.time_zone)
+
+
+@fill
+def agent_resolved_rate(contacts, *, channel: str | None = None, direction: str = "inbound",
+                        by: str | Sequence[str] | None = None) -> pd.DataFrame:
+    """Share of answered contacts that the agent ticked ``resolved``: the team's own view of resolution.
+
+    numerator = answered contacts (``answered_at`` not null) whose ``outcome`` is ``resolved``;
+    denominator = answered contacts. A contact with no outcome counts as not resolved. This is
+    what the agent records at the end of the contact, not whether the customer had to come back
+    (compare :func:`first_contact_resolution`).
+
+    Parameters
+    ----------
+    {contacts}
+    channel : str or None
+        Only contacts of this channel; None for every channel.
+    direction : {{'inbound', 'outbound', 'any'}}
+        Which contacts count: inbound (default), outbound (call-backs), or both.
+    {by}
+
+    Returns
+    -------
+    {returns}
+
+    Examples
+    --------
+    >>> import kpilib
+    >>> store = kpilib.open_store("data/sample")  # doctest: +SKIP
+    >>> kpilib.agent_resolved_rate(store.contacts, by="team")  # doctest: +SKIP
+    """
+    inp = canonical(contacts, "contacts", required=("direction", "arrived_at", "answered_at", "outcome"))
+    names = normalise_by(by)
+    check_by(names, inp.table.columns)
+    check_argument("direction", direction, DIRECTIONS)
+    if channel is not None and not isinstance(channel, str):
+        raise ParameterError(f"`channel` must be a channel name such as 'phone' or None; got {channel!r}")
+    c = inp.table
+    if direction != "any":
+        c = c.filter(c.direction == direction)
+    if channel is not None:
+        c = c.filter(c.channel == channel)
+    answered = c.answered_at.notnull()
+    return tidy(c, by=names, anchor=c.arrived_at, numerator=answered & (c.outcome == "resolved"),
                 denominator=answered, con=inp.con, time_zone=inp.time_zone)
