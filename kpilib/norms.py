@@ -24,9 +24,11 @@ from kpilib.kpis.timeliness import SPANS, span_table, time_to_first_contact, tim
 __all__ = [
     "POLARITIES",
     "calendar_months",
+    "kpis_under_norms",
     "norm_comparison",
     "target_attainment",
     "target_candidates",
+    "target_overview",
     "working_days_to",
 ]
 
@@ -195,3 +197,94 @@ def target_attainment(history: pd.DataFrame, *, target: float, polarity: str = "
     else:
         counts = pd.DataFrame({"_met": [int(frame["_met"].sum())], "_one": [len(frame)]})
     return finish(counts.rename(columns={"_met": "numerator", "_one": "denominator"}), names)
+
+
+def kpis_under_norms(tables, norms: Mapping[str, float], *, definitions: Mapping[str, Mapping] | None = None,
+                     calendar: WorkingCalendar | None = None,
+                     by: str | Sequence[str] | None = None) -> pd.DataFrame:
+    """Each KPI computed with its norm set to the value given (the rest of its definition as chosen).
+
+    Parameters
+    ----------
+    tables : Store or mapping
+        The canonical tables (``ws.store``).
+    norms : mapping
+        KPI id → norm, in the unit of the KPI's norm parameter (the shape of the ``norms`` decision):
+        working days for ``time_to_resolution``, seconds for ``service_level``, …
+    definitions : mapping, optional
+        KPI id → definition parameters (the ``definitions`` decision); the norm overrides its own.
+    calendar : WorkingCalendar, optional
+        Passed to the KPIs that count working days.
+    by : None, str or list of str
+        Passed to every KPI (use a period, which all tables have).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``kpi``, ``norm_parameter``, ``norm``, the ``by`` columns, ``numerator``, ``denominator``,
+        ``value``.
+    """
+    from kpilib.catalogue import compute_kpi, load_catalogue
+
+    catalogue = load_catalogue()
+    definitions = definitions or {}
+    frames = []
+    for kpi, norm in norms.items():
+        entry = catalogue.entry(kpi)
+        if entry.norm is None:
+            with_norm = ", ".join(e.id for e in catalogue if e.norm)
+            raise ParameterError(f"`{kpi}` has no norm; the KPIs with a norm are {with_norm}")
+        extra = {"calendar": calendar} if calendar is not None and "calendar" in _parameters(entry) else {}
+        chosen = {**definitions.get(kpi, {}), entry.norm: norm}
+        frames.append(compute_kpi(kpi, tables, **chosen, **extra, by=by)
+                      .assign(kpi=kpi, norm_parameter=entry.norm, norm=norm))
+    names = normalise_by(by)
+    columns = ["kpi", "norm_parameter", "norm", *names, "numerator", "denominator", "value"]
+    return pd.concat(frames, ignore_index=True)[columns] if frames else pd.DataFrame(columns=columns)
+
+
+def _parameters(entry) -> list[str]:
+    import inspect
+
+    return list(inspect.signature(entry.function).parameters)
+
+
+def target_overview(histories: Mapping[str, pd.DataFrame], targets: Mapping[str, float], *,
+                    polarities: Mapping[str, str] | None = None) -> pd.DataFrame:
+    """Per KPI: the candidate target, the history's median and best quartile, and how often it was met.
+
+    Parameters
+    ----------
+    histories : mapping
+        KPI id → the KPI per period (a tidy frame ``by="week"`` or ``"month"``).
+    targets : mapping
+        KPI id → the candidate target (the shape of the ``targets`` decision).
+    polarities : mapping, optional
+        KPI id → ``"higher"`` or ``"lower"``; default the catalogue's polarity.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``kpi``, ``polarity``, ``target``, ``periods``, ``median``, ``best_quartile``, then
+        ``numerator`` (periods that met the target), ``denominator`` (periods measured), ``value``.
+    """
+    from kpilib.catalogue import load_catalogue
+
+    catalogue = load_catalogue()
+    rows = []
+    for kpi, target in targets.items():
+        if kpi not in histories:
+            raise ParameterError(f"`histories` has no history of `{kpi}`; it has {', '.join(histories) or 'none'}")
+        polarity = (polarities or {}).get(kpi) or catalogue.entry(kpi).polarity
+        history = histories[kpi]
+        candidates = target_candidates(history, polarity=polarity)
+        met = target_attainment(history, target=target, polarity=polarity).iloc[0]
+        summary = candidates.iloc[0] if len(candidates) else pd.Series({"periods": 0, "median": np.nan,
+                                                                         "best_quartile": np.nan})
+        rows.append({"kpi": kpi, "polarity": polarity, "target": target, "periods": int(summary["periods"]),
+                     "median": summary["median"], "best_quartile": summary["best_quartile"],
+                     "numerator": int(met["numerator"]), "denominator": int(met["denominator"]),
+                     "value": met["value"]})
+    columns = ["kpi", "polarity", "target", "periods", "median", "best_quartile", "numerator", "denominator",
+               "value"]
+    return pd.DataFrame(rows, columns=columns)

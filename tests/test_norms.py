@@ -85,3 +85,31 @@ def test_target_attainment_counts_the_periods_that_met_it():
         target_attainment(history, target=0.7, polarity="up")
     with pytest.raises(ParameterError, match="lacks columns"):
         target_candidates(history.drop(columns="denominator"))
+
+
+def test_kpis_under_norms_sets_each_kpis_norm_parameter():
+    from kpilib.norms import kpis_under_norms
+
+    got = kpis_under_norms({"orders": orders()}, {"time_to_first_contact": 5})
+    # as_of = the latest timestamp, 28 Apr 09:00; O3 (24 Apr) open 1 working day: not counted yet.
+    # within 5: O1 (2); O2 (16) a breach: 1 / 2
+    assert got[["kpi", "norm_parameter", "norm"]].iloc[0].tolist() == ["time_to_first_contact", "norm_days", 5]
+    assert_kpi(got[["numerator", "denominator", "value"]], [(1, 2, 0.5)])
+    with pytest.raises(ParameterError, match="`csat` has no norm"):
+        kpis_under_norms({"orders": orders()}, {"csat": 4})
+
+
+def test_target_overview_uses_the_catalogue_polarity():
+    from kpilib.norms import target_overview
+
+    got = target_overview({"service_level": _history([0.6, 0.9, 0.7, 0.8]),
+                           "repeat_contact_rate": _history([0.3, 0.2, 0.1, 0.4])},
+                          {"service_level": 0.75, "repeat_contact_rate": 0.2})
+    service, repeat = got.to_dict("records")
+    # service level, higher is better: 0.9 and 0.8 meet 0.75: 2 / 4; median 0.75, best quartile 0.825
+    assert (service["polarity"], service["numerator"], service["denominator"]) == ("higher", 2, 4)
+    assert service["best_quartile"] == pytest.approx(0.825)
+    # repeat rate, lower is better: 0.2 and 0.1 meet <= 0.2: 2 / 4; 25th percentile of 0.1, 0.2, 0.3, 0.4
+    # at position 0.75: 0.1 + 0.75 × 0.1 = 0.175
+    assert (repeat["polarity"], repeat["numerator"], repeat["value"]) == ("lower", 2, 0.5)
+    assert repeat["best_quartile"] == pytest.approx(0.175)
