@@ -8,14 +8,20 @@ they can be passed to :func:`record_decision` directly.
 
 from kpilib.widgets._explore import (DefinitionChooser, KpiSlider, definition_chooser, threshold_slider,
                                      window_slider)
+from kpilib.widgets._fields import ChainSelector, NumberInputs, chain_selector, norm_inputs, target_inputs
 from kpilib.widgets._record import DecisionRecorder, record_decision
 
 __all__ = [
+    "ChainSelector",
     "DecisionRecorder",
     "DefinitionChooser",
     "KpiSlider",
+    "NumberInputs",
+    "chain_selector",
     "definition_chooser",
+    "norm_inputs",
     "record_decision",
+    "target_inputs",
     "threshold_slider",
     "window_slider",
 ]
