@@ -9,6 +9,7 @@ derive candidate targets from the history of the KPI itself.
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Mapping, Sequence
 
 import numpy as np
@@ -24,6 +25,7 @@ from kpilib.kpis.timeliness import SPANS, span_table, time_to_first_contact, tim
 __all__ = [
     "POLARITIES",
     "calendar_months",
+    "kpi_histories",
     "kpis_under_norms",
     "norm_comparison",
     "target_attainment",
@@ -199,6 +201,22 @@ def target_attainment(history: pd.DataFrame, *, target: float, polarity: str = "
     return finish(counts.rename(columns={"_met": "numerator", "_one": "denominator"}), names)
 
 
+def _computed(tables, kpi: str, *, definitions, norms, calendar, by) -> pd.DataFrame:
+    """``kpi`` under its chosen definition with its norm (if given) set, via the catalogue."""
+    from kpilib.catalogue import compute_kpi, load_catalogue
+
+    entry = load_catalogue().entry(kpi)
+    chosen = dict(definitions.get(kpi, {}))
+    if kpi in norms:
+        if entry.norm is None:
+            with_norm = ", ".join(e.id for e in load_catalogue() if e.norm)
+            raise ParameterError(f"`{kpi}` has no norm; the KPIs with a norm are {with_norm}")
+        chosen[entry.norm] = norms[kpi]
+    takes_calendar = "calendar" in inspect.signature(entry.function).parameters
+    extra = {"calendar": calendar} if calendar is not None and takes_calendar else {}
+    return compute_kpi(kpi, tables, **chosen, **extra, by=by)
+
+
 def kpis_under_norms(tables, norms: Mapping[str, float], *, definitions: Mapping[str, Mapping] | None = None,
                      calendar: WorkingCalendar | None = None,
                      by: str | Sequence[str] | None = None) -> pd.DataFrame:
@@ -224,29 +242,33 @@ def kpis_under_norms(tables, norms: Mapping[str, float], *, definitions: Mapping
         ``kpi``, ``norm_parameter``, ``norm``, the ``by`` columns, ``numerator``, ``denominator``,
         ``value``.
     """
-    from kpilib.catalogue import compute_kpi, load_catalogue
+    from kpilib.catalogue import load_catalogue
 
     catalogue = load_catalogue()
-    definitions = definitions or {}
-    frames = []
-    for kpi, norm in norms.items():
-        entry = catalogue.entry(kpi)
-        if entry.norm is None:
-            with_norm = ", ".join(e.id for e in catalogue if e.norm)
-            raise ParameterError(f"`{kpi}` has no norm; the KPIs with a norm are {with_norm}")
-        extra = {"calendar": calendar} if calendar is not None and "calendar" in _parameters(entry) else {}
-        chosen = {**definitions.get(kpi, {}), entry.norm: norm}
-        frames.append(compute_kpi(kpi, tables, **chosen, **extra, by=by)
-                      .assign(kpi=kpi, norm_parameter=entry.norm, norm=norm))
+    frames = [
+        _computed(tables, kpi, definitions=definitions or {}, norms=norms, calendar=calendar, by=by)
+        .assign(kpi=kpi, norm_parameter=catalogue.entry(kpi).norm, norm=norm)
+        for kpi, norm in norms.items()
+    ]
     names = normalise_by(by)
     columns = ["kpi", "norm_parameter", "norm", *names, "numerator", "denominator", "value"]
     return pd.concat(frames, ignore_index=True)[columns] if frames else pd.DataFrame(columns=columns)
 
 
-def _parameters(entry) -> list[str]:
-    import inspect
+def kpi_histories(tables, kpis: Sequence[str], *, period: str = "week",
+                  definitions: Mapping[str, Mapping] | None = None, norms: Mapping[str, float] | None = None,
+                  calendar: WorkingCalendar | None = None) -> dict[str, pd.DataFrame]:
+    """Each KPI per period under its chosen definition and norm: the history targets are set against.
 
-    return list(inspect.signature(entry.function).parameters)
+    Returns
+    -------
+    dict
+        KPI id → its tidy frame ``by=period``.
+    """
+    check_argument("period", period, ("week", "month"))
+    return {kpi: _computed(tables, kpi, definitions=definitions or {}, norms=norms or {}, calendar=calendar,
+                           by=period)
+            for kpi in kpis}
 
 
 def target_overview(histories: Mapping[str, pd.DataFrame], targets: Mapping[str, float], *,

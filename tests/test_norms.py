@@ -113,3 +113,14 @@ def test_target_overview_uses_the_catalogue_polarity():
     # at position 0.75: 0.1 + 0.75 × 0.1 = 0.175
     assert (repeat["polarity"], repeat["numerator"], repeat["value"]) == ("lower", 2, 0.5)
     assert repeat["best_quartile"] == pytest.approx(0.175)
+
+
+def test_kpi_histories_per_period_with_the_norm_set():
+    from kpilib.norms import kpi_histories
+
+    got = kpi_histories({"orders": orders()}, ["time_to_first_contact"], period="month",
+                        norms={"time_to_first_contact": 20})
+    # April, norm 20: O1 (2) and O2 (16) within; O3 open, not a breach: 2 / 2
+    assert_kpi(got["time_to_first_contact"], [(pd.Timestamp("2026-04-01"), 2, 2, 1.0)], by=["month"])
+    with pytest.raises(ParameterError, match="`period` must be one of 'week', 'month'"):
+        kpi_histories({"orders": orders()}, ["time_to_first_contact"], period="day")

@@ -100,11 +100,13 @@ class DefinitionChooser(widgets.VBox):
         self.compute = compute
         self.reference = dict(reference)
         self.by = list(by)
-        self.controls = {
-            name: widgets.Dropdown(options=list(options), value=initial.get(name, list(options)[0]),
-                                   description=name)
-            for name, options in choices.items()
-        }
+        self.controls = {}
+        for name, options in choices.items():
+            options = list(options)
+            start = initial.get(name, options[0])
+            if start not in options:  # a definition decided earlier stays choosable
+                options.append(start)
+            self.controls[name] = widgets.Dropdown(options=options, value=start, description=name)
         self.fixed = {k: v for k, v in initial.items() if k not in self.controls}
         self.output = widgets.HTML()
         self.frame: pd.DataFrame | None = None
