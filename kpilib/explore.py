@@ -19,11 +19,14 @@ from kpilib import backend
 from kpilib._aggregate import check_by, finish, normalise_by, period_columns, ratio
 from kpilib._checks import check_argument, check_number
 from kpilib._inputs import canonical
+from kpilib.exceptions import ParameterError
 from kpilib.kpis.queue import (ABANDON_RULES, CLOCKS, QUEUE_COLUMNS, check_common, offered_population,
                                wait_seconds)
 from kpilib.kpis.resolution import MATCHES, follow_up_gaps
 
 __all__ = ["RepeatExplorer", "ServiceLevelExplorer"]
+
+_SAME = object()  # "the explorer's own channel"
 
 
 @dataclass(frozen=True)
@@ -122,8 +125,14 @@ class ServiceLevelExplorer:
         return dict(zip(("A", "A_within", "Ab", "Ab_within"), counts.T))
 
     def service_level(self, *, threshold_s: float = 20, clock: str = "queue", abandoned: str = "fail",
-                      short_abandon_s: float = 0) -> pd.DataFrame:
-        """Exactly :func:`kpilib.service_level` with these arguments (and the explorer's ``by``, ``channel``)."""
+                      short_abandon_s: float = 0, channel: str | None | object = _SAME) -> pd.DataFrame:
+        """Exactly :func:`kpilib.service_level` with these arguments (and the explorer's ``by``, ``channel``).
+
+        ``channel`` may be given (a recorded definition names it) but must be the explorer's own.
+        """
+        if channel is not _SAME and channel != self.channel:
+            raise ParameterError(f"this explorer holds the {self.channel!r} contacts; build one with "
+                                 f"ServiceLevelExplorer(contacts, channel={channel!r}) for that definition")
         check_number("threshold_s", threshold_s, minimum=0)
         check_argument("clock", clock, CLOCKS)
         check_argument("abandoned", abandoned, ABANDON_RULES)
