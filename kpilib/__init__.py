@@ -12,6 +12,8 @@ from kpilib.kpis.satisfaction import ces, complaints_resolved_to_satisfaction, c
 from kpilib.plots import plot_definitions, service_level_by_definition
 from kpilib.kpiset import kpi_set, start_team
 from kpilib.kpis.timeliness import callback_timeliness, time_to_first_contact, time_to_resolution
+from kpilib.staffing import estimate_patience, staffing_by_hour
+from kpilib.whatif import callback_replay, escalation_replay
 
 __all__ = [
     "CheckReport",
@@ -29,6 +31,7 @@ __all__ = [
     "agents_for_service_level",
     "average_handle_time",
     "average_speed_of_answer",
+    "callback_replay",
     "callback_timeliness",
     "ces",
     "check_workshop",
@@ -39,6 +42,8 @@ __all__ = [
     "erlang_a",
     "erlang_c",
     "escalation_rate",
+    "escalation_replay",
+    "estimate_patience",
     "first_contact_resolution",
     "handoffs_per_case",
     "import_workshop",
@@ -49,6 +54,7 @@ __all__ = [
     "repeat_contact_rate",
     "service_level",
     "service_level_by_definition",
+    "staffing_by_hour",
     "start_team",
     "time_to_first_contact",
     "time_to_resolution",
