@@ -1,0 +1,244 @@
+"""Choosing the KPI set (day 9): weighted scores, a rank, a balance check and a small selection.
+
+The group scores each candidate KPI from 1 (poor) to 5 (good) on six criteria
+(:data:`CRITERIA`) and weighs the criteria. The weighted total is the weighted mean of the
+scores, so it stays on the 1–5 scale whatever the weights add up to. The balance check looks at
+a selection as a whole: every chain the organisation steers on is covered, not every KPI looks
+back (lagging), not every KPI is internal.
+
+All functions here are pure: frames in, frames out. The day-9 widget
+(:func:`kpilib.widgets.scoring_grid`) only calls them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from numbers import Real
+
+import numpy as np
+import pandas as pd
+
+from kpilib._checks import check_number
+from kpilib.exceptions import ParameterError, format_rows
+
+__all__ = ["CANDIDATE_COLUMNS", "CRITERIA", "DEFAULT_WEIGHTS", "balance_check", "check_scores",
+           "check_weights", "score_candidates", "select_set"]
+
+#: The scoring criteria, each scored 1 (poor) to 5 (good), with what a 5 means.
+CRITERIA = {
+    "customer_value": "measures what the customer values (a 5: a customer outcome the group chose)",
+    "covers_chain": "covers the chain end to end, not one team's part of it",
+    "controllable": "its owner can move it with what the owner controls",
+    "measurable": "can be measured from the data there is, reliably and often",
+    "hard_to_game": "hard to improve on paper without helping the customer",
+    "cost": "cheap to measure and to keep measuring (a 5: no extra cost)",
+}
+#: Weights used when the group has not set its own: the customer's view counts most.
+DEFAULT_WEIGHTS = {"customer_value": 3, "covers_chain": 2, "controllable": 2, "measurable": 2,
+                   "hard_to_game": 1, "cost": 1}
+#: The columns a candidates frame needs besides the criteria scores.
+CANDIDATE_COLUMNS = ("kpi", "name", "chain", "perspective", "timing")
+PERSPECTIVES = ("customer", "internal")
+TIMINGS = ("lead", "lag")
+SCORE_RANGE = (1, 5)
+
+
+def check_weights(weights: Mapping[str, float]) -> dict[str, float]:
+    """Validate criteria weights; return them in :data:`CRITERIA` order.
+
+    Every criterion needs a weight: a number >= 0, not all of them 0.
+
+    Examples
+    --------
+    >>> check_weights({**DEFAULT_WEIGHTS, "cost": -1})
+    Traceback (most recent call last):
+    kpilib.exceptions.ParameterError: criteria weights: `cost` must be >= 0; got -1
+    """
+    if not isinstance(weights, Mapping):
+        raise ParameterError(f"criteria weights must be a mapping of criterion to number; got {weights!r}")
+    unknown = [k for k in weights if k not in CRITERIA]
+    missing = [k for k in CRITERIA if k not in weights]
+    if unknown or missing:
+        parts = []
+        if unknown:
+            parts.append("unknown " + ", ".join(f"`{k}`" for k in unknown))
+        if missing:
+            parts.append("missing " + ", ".join(f"`{k}`" for k in missing))
+        raise ParameterError(f"criteria weights: {'; '.join(parts)}. Give one weight for each of "
+                             + ", ".join(f"`{k}`" for k in CRITERIA))
+    for name in CRITERIA:
+        try:
+            check_number(name, weights[name], minimum=0)
+        except ParameterError as err:
+            raise ParameterError(f"criteria weights: {err}") from None
+        if not np.isfinite(weights[name]):
+            raise ParameterError(f"criteria weights: `{name}` must be a finite number; got {weights[name]!r}")
+    if sum(weights[k] for k in CRITERIA) == 0:
+        raise ParameterError("criteria weights: all weights are 0; give at least one criterion a weight above 0")
+    return {k: float(weights[k]) for k in CRITERIA}
+
+
+def check_scores(candidates: pd.DataFrame) -> pd.DataFrame:
+    """Validate a candidates frame: its columns, one row per KPI, whole scores from 1 to 5.
+
+    Every problem is collected before failing; the message names the KPIs (rows) and the
+    criteria with a bad score and what was found.
+
+    Returns
+    -------
+    pandas.DataFrame
+        A copy with the score columns as ``int64``.
+    """
+    if not isinstance(candidates, pd.DataFrame):
+        raise ParameterError(f"candidates must be a pandas DataFrame; got {type(candidates).__name__}")
+    needed = [*CANDIDATE_COLUMNS, *CRITERIA]
+    missing = [c for c in needed if c not in candidates.columns]
+    if missing:
+        raise ParameterError("candidates: missing column" + ("s " if len(missing) > 1 else " ")
+                             + ", ".join(f"`{c}`" for c in missing) + "; found "
+                             + ", ".join(f"`{c}`" for c in candidates.columns))
+    problems = []
+    doubles = candidates["kpi"][candidates["kpi"].duplicated()].unique().tolist()
+    if doubles:
+        problems.append(f"KPI listed twice: {', '.join(map(str, doubles))}")
+    for column, allowed in (("perspective", PERSPECTIVES), ("timing", TIMINGS)):
+        bad = ~candidates[column].isin(allowed)
+        if bad.any():
+            found = ", ".join(sorted({_show(v) for v in candidates.loc[bad, column]}))
+            problems.append(f"`{column}` of {_kpis(candidates, bad)}: expected one of "
+                            f"{', '.join(map(repr, allowed))}, found {found}")
+    lo, hi = SCORE_RANGE
+    for name in CRITERIA:
+        values = candidates[name]
+        ok = values.map(lambda v: isinstance(v, Real) and not isinstance(v, bool)
+                        and np.isfinite(v) and float(v) == int(v) and lo <= v <= hi)
+        if not ok.all():
+            found = ", ".join(sorted({_show(v) for v in values[~ok]})[:5])
+            problems.append(f"`{name}` of {_kpis(candidates, ~ok)}: expected a whole score from {lo} to {hi}, "
+                            f"found {found}")
+    if problems:
+        raise ParameterError("candidate scores:\n" + "\n".join(f"  - {p}" for p in problems)
+                             + f"\nGive every KPI a whole score from {lo} to {hi} on every criterion.")
+    out = candidates.copy()
+    for name in CRITERIA:
+        out[name] = out[name].astype("int64")
+    return out
+
+
+def _show(value) -> str:
+    if isinstance(value, Real) and not isinstance(value, bool):
+        return f"{float(value):g}"
+    return repr(value)
+
+
+def _kpis(candidates: pd.DataFrame, mask: pd.Series) -> str:
+    rows = np.flatnonzero(mask.to_numpy())
+    kpis = candidates["kpi"].iloc[rows].astype(str).tolist()
+    text = ", ".join(kpis[:5])
+    return f"{text} (+{len(kpis) - 5} more)" if len(kpis) > 5 else text or format_rows(rows)
+
+
+def score_candidates(candidates: pd.DataFrame, weights: Mapping[str, float] | None = None) -> pd.DataFrame:
+    """The weighted total and rank of every candidate.
+
+    total = sum(weight_c × score_c) / sum(weight_c) over the criteria c: a weighted mean, on
+    the 1–5 scale. Rank 1 is the highest total; equal totals share the better rank (ties are
+    listed in the candidates' order).
+
+    Parameters
+    ----------
+    candidates : pandas.DataFrame
+        :data:`CANDIDATE_COLUMNS` plus one score column per criterion (:func:`check_scores`).
+    weights : mapping, optional
+        Criterion -> weight; default :data:`DEFAULT_WEIGHTS`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The candidates with ``total`` and ``rank`` added, ordered by rank.
+    """
+    scores = check_scores(candidates)
+    w = check_weights(DEFAULT_WEIGHTS if weights is None else weights)
+    matrix = scores[list(CRITERIA)].to_numpy(dtype="float64")
+    vector = np.array([w[c] for c in CRITERIA])
+    scores["total"] = matrix @ vector / vector.sum()
+    scores["rank"] = scores["total"].rank(method="min", ascending=False).astype("int64")
+    return scores.sort_values("rank", kind="stable").reset_index(drop=True)
+
+
+def select_set(scored: pd.DataFrame, *, size: int = 5, chains: Sequence[str] | None = None) -> pd.DataFrame:
+    """A small KPI set from the scored candidates.
+
+    First the best-ranked KPI of each chain in ``chains`` (in the order given), so that every
+    chain the organisation steers on has a KPI; then the best-ranked of the rest, until the set
+    holds ``size`` KPIs. A chain without any candidate is left for :func:`balance_check` to report.
+
+    Parameters
+    ----------
+    scored : pandas.DataFrame
+        The result of :func:`score_candidates`.
+    size : int
+        How many KPIs to choose (>= 1).
+    chains : sequence of str, optional
+        The chains to cover (the day-2 ``chains`` decision).
+
+    Returns
+    -------
+    pandas.DataFrame
+        The chosen rows of ``scored``, ordered by rank.
+    """
+    check_number("size", size, minimum=1, integer=True)
+    if "rank" not in scored.columns:
+        raise ParameterError("select_set needs scored candidates; call score_candidates first")
+    ordered = scored.sort_values("rank", kind="stable")
+    chosen: list[str] = []
+    for chain in chains or []:
+        of_chain = ordered.loc[ordered["chain"] == chain, "kpi"]
+        if len(of_chain) and not set(of_chain) & set(chosen) and len(chosen) < size:
+            chosen.append(of_chain.iloc[0])
+    for kpi in ordered["kpi"]:
+        if len(chosen) >= size:
+            break
+        if kpi not in chosen:
+            chosen.append(kpi)
+    return ordered[ordered["kpi"].isin(chosen)].reset_index(drop=True)
+
+
+def balance_check(selection: pd.DataFrame, *, chains: Sequence[str] | None = None) -> pd.DataFrame:
+    """Check that a KPI set is balanced, with a finding in plain language per check.
+
+    Checks: each chain in ``chains`` has at least one KPI; at least one KPI is leading (not every
+    KPI looks back at results); at least one KPI is seen by the customer (not all internal); at
+    least one KPI is internal, so a team can steer on something it controls day to day.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``check``, ``ok`` (bool) and ``finding`` (a sentence for the group), one row per check.
+    """
+    missing = [c for c in CANDIDATE_COLUMNS if c not in selection.columns]
+    if missing:
+        raise ParameterError("selection: missing column" + ("s " if len(missing) > 1 else " ")
+                             + ", ".join(f"`{c}`" for c in missing))
+    rows = []
+    n = len(selection)
+    if n == 0:
+        return pd.DataFrame([{"check": "size", "ok": False, "finding": "The set is empty: choose at least one KPI."}])
+    for chain in chains or []:
+        kpis = selection.loc[selection["chain"] == chain, "kpi"].tolist()
+        rows.append({"check": f"chain {chain}", "ok": bool(kpis),
+                     "finding": (f"Chain {chain} is covered by {', '.join(kpis)}." if kpis else
+                                 f"Chain {chain} has no KPI in the set: nobody would see how it serves the customer.")})
+    lead = int((selection["timing"] == "lead").sum())
+    rows.append({"check": "leading", "ok": lead > 0,
+                 "finding": (f"{lead} of {n} KPIs lead: they move before the results do." if lead else
+                             f"All {n} KPIs lag: they report results after the fact; add one the teams can act on early.")})
+    seen = int((selection["perspective"] == "customer").sum())
+    rows.append({"check": "customer-seen", "ok": seen > 0,
+                 "finding": (f"{seen} of {n} KPIs are seen by the customer." if seen else
+                             f"All {n} KPIs are internal: the set would stay green while the customer is red.")})
+    internal = n - seen
+    rows.append({"check": "internal", "ok": internal > 0,
+                 "finding": (f"{internal} of {n} KPIs are internal steering figures for the teams." if internal else
+                             f"All {n} KPIs are customer-seen; the teams may need an internal figure they control.")})
+    return pd.DataFrame(rows, columns=["check", "ok", "finding"])

@@ -1,0 +1,112 @@
+"""Scoring the candidate KPIs: weights, scores, totals, rank, selection and the balance check."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from kpilib.exceptions import ParameterError
+from kpilib.scoring import (CRITERIA, DEFAULT_WEIGHTS, balance_check, check_scores, check_weights,
+                            score_candidates, select_set)
+
+#                 customer_value covers_chain controllable measurable hard_to_game cost
+SCORES = {
+    "time_to_resolution": (5, 5, 3, 4, 4, 4),
+    "repeat_contact_rate": (4, 4, 3, 5, 3, 5),
+    "service_level": (2, 1, 5, 5, 2, 5),
+    "callback_timeliness": (4, 3, 4, 4, 4, 4),
+    "csat": (5, 4, 2, 3, 2, 2),
+}
+META = {  # chain, perspective, timing
+    "time_to_resolution": ("fault", "customer", "lag"),
+    "repeat_contact_rate": ("fault", "customer", "lag"),
+    "service_level": ("contact", "internal", "lead"),
+    "callback_timeliness": ("fault", "internal", "lead"),
+    "csat": ("contact", "customer", "lag"),
+}
+
+
+def candidates() -> pd.DataFrame:
+    rows = []
+    for kpi, scores in SCORES.items():
+        chain, perspective, timing = META[kpi]
+        rows.append(dict(kpi=kpi, name=kpi.replace("_", " "), chain=chain, perspective=perspective,
+                         timing=timing, **dict(zip(CRITERIA, scores))))
+    return pd.DataFrame(rows)
+
+
+def test_weighted_total_and_rank():
+    result = score_candidates(candidates(), DEFAULT_WEIGHTS)
+    # weights 3, 2, 2, 2, 1, 1 (sum 11):
+    # time_to_resolution  (15 + 10 + 6 + 8 + 4 + 4) / 11 = 47 / 11 = 4.2727
+    # repeat_contact_rate (12 + 8 + 6 + 10 + 3 + 5) / 11 = 44 / 11 = 4.0
+    # callback_timeliness (12 + 6 + 8 + 8 + 4 + 4) / 11 = 42 / 11 = 3.8182
+    # csat                (15 + 8 + 4 + 6 + 2 + 2) / 11 = 37 / 11 = 3.3636
+    # service_level       (6 + 2 + 10 + 10 + 2 + 5) / 11 = 35 / 11 = 3.1818
+    assert result["kpi"].tolist() == ["time_to_resolution", "repeat_contact_rate", "callback_timeliness",
+                                      "csat", "service_level"]
+    assert result["total"].tolist() == pytest.approx([47 / 11, 44 / 11, 42 / 11, 37 / 11, 35 / 11])
+    assert result["rank"].tolist() == [1, 2, 3, 4, 5]
+
+
+def test_weights_change_the_rank_and_ties_share_it():
+    weights = {c: 0 for c in CRITERIA} | {"controllable": 1, "measurable": 1}
+    result = score_candidates(candidates(), weights)
+    # (controllable + measurable) / 2: service_level 5, callback_timeliness 4,
+    # repeat_contact_rate 4, time_to_resolution 3.5, csat 2.5; the tie keeps the input order
+    assert result["kpi"].tolist() == ["service_level", "repeat_contact_rate", "callback_timeliness",
+                                      "time_to_resolution", "csat"]
+    assert result["total"].tolist() == [5.0, 4.0, 4.0, 3.5, 2.5]
+    assert result["rank"].tolist() == [1, 2, 2, 4, 5]
+
+
+def test_bad_weights_are_named():
+    with pytest.raises(ParameterError, match=r"unknown `speed`; missing `cost`"):
+        check_weights({k: 1 for k in CRITERIA if k != "cost"} | {"speed": 1})
+    with pytest.raises(ParameterError, match=r"^criteria weights: `cost` must be >= 0; got -1"):
+        check_weights(DEFAULT_WEIGHTS | {"cost": -1})
+    with pytest.raises(ParameterError, match="all weights are 0"):
+        check_weights({k: 0 for k in CRITERIA})
+    with pytest.raises(ParameterError, match="must be a number"):
+        check_weights(DEFAULT_WEIGHTS | {"cost": "high"})
+
+
+def test_bad_scores_are_all_listed():
+    frame = candidates().astype({"cost": "float64"})
+    frame.loc[frame["kpi"] == "csat", "cost"] = 6
+    frame.loc[frame["kpi"] == "service_level", "cost"] = 2.5
+    frame.loc[frame["kpi"] == "csat", "timing"] = "late"
+    with pytest.raises(ParameterError) as info:
+        check_scores(frame)
+    text = str(info.value)
+    assert "`timing` of csat: expected one of 'lead', 'lag', found 'late'" in text
+    assert "`cost` of service_level, csat: expected a whole score from 1 to 5, found 2.5, 6" in text
+    with pytest.raises(ParameterError, match="missing column `hard_to_game`"):
+        check_scores(candidates().drop(columns="hard_to_game"))
+    with pytest.raises(ParameterError, match="KPI listed twice: csat"):
+        check_scores(pd.concat([candidates(), candidates().tail(1)]))
+
+
+def test_select_covers_each_chain_first():
+    scored = score_candidates(candidates())
+    # by rank alone the best 2 are both fault KPIs; covering "contact" brings in csat (rank 4)
+    assert select_set(scored, size=2)["kpi"].tolist() == ["time_to_resolution", "repeat_contact_rate"]
+    chosen = select_set(scored, size=2, chains=["fault", "contact"])
+    assert chosen["kpi"].tolist() == ["time_to_resolution", "csat"]
+    assert select_set(scored, size=3, chains=["contact"])["kpi"].tolist() == [
+        "time_to_resolution", "repeat_contact_rate", "csat"]
+
+
+def test_balance_check_findings():
+    scored = score_candidates(candidates())
+    two = select_set(scored, size=2)
+    result = balance_check(two, chains=["fault", "contact"])
+    assert result["check"].tolist() == ["chain fault", "chain contact", "leading", "customer-seen", "internal"]
+    assert result["ok"].tolist() == [True, False, False, True, False]
+    assert result["finding"].iloc[1] == ("Chain contact has no KPI in the set: nobody would see how it serves "
+                                         "the customer.")
+    assert result["finding"].iloc[2].startswith("All 2 KPIs lag")
+    balanced = balance_check(select_set(scored, size=4, chains=["fault", "contact"]), chains=["fault", "contact"])
+    # time_to_resolution, csat, repeat_contact_rate, callback_timeliness: 1 of 4 leads, 1 internal
+    assert balanced["ok"].all()
+    assert balanced["finding"].iloc[2] == "1 of 4 KPIs lead: they move before the results do."
