@@ -26,19 +26,19 @@ __all__ = ["CANDIDATE_COLUMNS", "CRITERIA", "DEFAULT_WEIGHTS", "balance_check", 
 
 #: The scoring criteria, each scored 1 (poor) to 5 (good), with what a 5 means.
 CRITERIA = {
-    "customer_value": "measures what the customer values (a 5: a customer outcome the group chose)",
-    "covers_chain": "covers the chain end to end, not one team's part of it",
-    "controllable": "its owner can move it with what the owner controls",
-    "measurable": "can be measured from the data there is, reliably and often",
+    "customer_value_link": "measures what the customer values (a 5: a customer outcome the group chose)",
+    "covers_the_chain": "covers the chain end to end, not one team's part of it",
+    "controllable_by_owner": "its owner can move it with what the owner controls",
+    "measurable_from_data": "can be measured from the data there is, reliably and often",
     "hard_to_game": "hard to improve on paper without helping the customer",
     "cost": "cheap to measure and to keep measuring (a 5: no extra cost)",
 }
-#: Weights used when the group has not set its own: the customer's view counts most.
-DEFAULT_WEIGHTS = {"customer_value": 3, "covers_chain": 2, "controllable": 2, "measurable": 2,
-                   "hard_to_game": 1, "cost": 1}
-#: The columns a candidates frame needs besides the criteria scores.
-CANDIDATE_COLUMNS = ("kpi", "name", "chain", "perspective", "timing")
-PERSPECTIVES = ("customer", "internal")
+#: Weights used when the group has not set its own: every criterion counts the same.
+DEFAULT_WEIGHTS = dict.fromkeys(CRITERIA, 1)
+#: The columns a candidates frame needs besides the criteria scores. ``chains`` holds the chain
+#: ids the KPI covers (a tuple), ``view`` and ``timing`` the catalogue's kind of the KPI.
+CANDIDATE_COLUMNS = ("kpi", "name", "chains", "view", "timing")
+VIEWS = ("customer_seen", "internal")
 TIMINGS = ("lead", "lag")
 SCORE_RANGE = (1, 5)
 
@@ -101,7 +101,7 @@ def check_scores(candidates: pd.DataFrame) -> pd.DataFrame:
     doubles = candidates["kpi"][candidates["kpi"].duplicated()].unique().tolist()
     if doubles:
         problems.append(f"KPI listed twice: {', '.join(map(str, doubles))}")
-    for column, allowed in (("perspective", PERSPECTIVES), ("timing", TIMINGS)):
+    for column, allowed in (("view", VIEWS), ("timing", TIMINGS)):
         bad = ~candidates[column].isin(allowed)
         if bad.any():
             found = ", ".join(sorted({_show(v) for v in candidates.loc[bad, column]}))
@@ -193,7 +193,7 @@ def select_set(scored: pd.DataFrame, *, size: int = 5, chains: Sequence[str] | N
     ordered = scored.sort_values("rank", kind="stable")
     chosen: list[str] = []
     for chain in chains or []:
-        of_chain = ordered.loc[ordered["chain"] == chain, "kpi"]
+        of_chain = ordered.loc[ordered["chains"].map(lambda covered: chain in covered), "kpi"]
         if len(of_chain) and not set(of_chain) & set(chosen) and len(chosen) < size:
             chosen.append(of_chain.iloc[0])
     for kpi in ordered["kpi"]:
@@ -225,7 +225,7 @@ def balance_check(selection: pd.DataFrame, *, chains: Sequence[str] | None = Non
     if n == 0:
         return pd.DataFrame([{"check": "size", "ok": False, "finding": "The set is empty: choose at least one KPI."}])
     for chain in chains or []:
-        kpis = selection.loc[selection["chain"] == chain, "kpi"].tolist()
+        kpis = selection.loc[selection["chains"].map(lambda covered: chain in covered), "kpi"].tolist()
         rows.append({"check": f"chain {chain}", "ok": bool(kpis),
                      "finding": (f"Chain {chain} is covered by {', '.join(kpis)}." if kpis else
                                  f"Chain {chain} has no KPI in the set: nobody would see how it serves the customer.")})
@@ -233,7 +233,7 @@ def balance_check(selection: pd.DataFrame, *, chains: Sequence[str] | None = Non
     rows.append({"check": "leading", "ok": lead > 0,
                  "finding": (f"{lead} of {n} KPIs lead: they move before the results do." if lead else
                              f"All {n} KPIs lag: they report results after the fact; add one the teams can act on early.")})
-    seen = int((selection["perspective"] == "customer").sum())
+    seen = int((selection["view"] == "customer_seen").sum())
     rows.append({"check": "customer-seen", "ok": seen > 0,
                  "finding": (f"{seen} of {n} KPIs are seen by the customer." if seen else
                              f"All {n} KPIs are internal: the set would stay green while the customer is red.")})

@@ -9,7 +9,7 @@ from kpilib.exceptions import ParameterError
 from kpilib.scoring import (CRITERIA, DEFAULT_WEIGHTS, balance_check, check_scores, check_weights,
                             score_candidates, select_set)
 
-#                 customer_value covers_chain controllable measurable hard_to_game cost
+#        customer_value_link covers_the_chain controllable_by_owner measurable_from_data hard_to_game cost
 SCORES = {
     "time_to_resolution": (5, 5, 3, 4, 4, 4),
     "repeat_contact_rate": (4, 4, 3, 5, 3, 5),
@@ -17,26 +17,29 @@ SCORES = {
     "callback_timeliness": (4, 3, 4, 4, 4, 4),
     "csat": (5, 4, 2, 3, 2, 2),
 }
-META = {  # chain, perspective, timing
-    "time_to_resolution": ("fault", "customer", "lag"),
-    "repeat_contact_rate": ("fault", "customer", "lag"),
-    "service_level": ("contact", "internal", "lead"),
-    "callback_timeliness": ("fault", "internal", "lead"),
-    "csat": ("contact", "customer", "lag"),
+META = {  # chains covered, view, timing
+    "time_to_resolution": (("fault",), "customer_seen", "lag"),
+    "repeat_contact_rate": (("fault",), "customer_seen", "lag"),
+    "service_level": (("contact",), "internal", "lead"),
+    "callback_timeliness": (("fault",), "internal", "lead"),
+    "csat": (("contact", "order"), "customer_seen", "lag"),
 }
+
+WEIGHTS = {"customer_value_link": 3, "covers_the_chain": 2, "controllable_by_owner": 2, "measurable_from_data": 2,
+           "hard_to_game": 1, "cost": 1}
 
 
 def candidates() -> pd.DataFrame:
     rows = []
     for kpi, scores in SCORES.items():
-        chain, perspective, timing = META[kpi]
-        rows.append(dict(kpi=kpi, name=kpi.replace("_", " "), chain=chain, perspective=perspective,
+        chains, view, timing = META[kpi]
+        rows.append(dict(kpi=kpi, name=kpi.replace("_", " "), chains=chains, view=view,
                          timing=timing, **dict(zip(CRITERIA, scores))))
     return pd.DataFrame(rows)
 
 
 def test_weighted_total_and_rank():
-    result = score_candidates(candidates(), DEFAULT_WEIGHTS)
+    result = score_candidates(candidates(), WEIGHTS)
     # weights 3, 2, 2, 2, 1, 1 (sum 11):
     # time_to_resolution  (15 + 10 + 6 + 8 + 4 + 4) / 11 = 47 / 11 = 4.2727
     # repeat_contact_rate (12 + 8 + 6 + 10 + 3 + 5) / 11 = 44 / 11 = 4.0
@@ -50,7 +53,7 @@ def test_weighted_total_and_rank():
 
 
 def test_weights_change_the_rank_and_ties_share_it():
-    weights = {c: 0 for c in CRITERIA} | {"controllable": 1, "measurable": 1}
+    weights = {c: 0 for c in CRITERIA} | {"controllable_by_owner": 1, "measurable_from_data": 1}
     result = score_candidates(candidates(), weights)
     # (controllable + measurable) / 2: service_level 5, callback_timeliness 4,
     # repeat_contact_rate 4, time_to_resolution 3.5, csat 2.5; the tie keeps the input order
@@ -65,6 +68,7 @@ def test_bad_weights_are_named():
         check_weights({k: 1 for k in CRITERIA if k != "cost"} | {"speed": 1})
     with pytest.raises(ParameterError, match=r"^criteria weights: `cost` must be >= 0; got -1"):
         check_weights(DEFAULT_WEIGHTS | {"cost": -1})
+    assert check_weights(DEFAULT_WEIGHTS) == dict.fromkeys(CRITERIA, 1.0)
     with pytest.raises(ParameterError, match="all weights are 0"):
         check_weights({k: 0 for k in CRITERIA})
     with pytest.raises(ParameterError, match="must be a number"):
@@ -88,7 +92,7 @@ def test_bad_scores_are_all_listed():
 
 
 def test_select_covers_each_chain_first():
-    scored = score_candidates(candidates())
+    scored = score_candidates(candidates(), WEIGHTS)
     # by rank alone the best 2 are both fault KPIs; covering "contact" brings in csat (rank 4)
     assert select_set(scored, size=2)["kpi"].tolist() == ["time_to_resolution", "repeat_contact_rate"]
     chosen = select_set(scored, size=2, chains=["fault", "contact"])
@@ -98,7 +102,7 @@ def test_select_covers_each_chain_first():
 
 
 def test_balance_check_findings():
-    scored = score_candidates(candidates())
+    scored = score_candidates(candidates(), WEIGHTS)
     two = select_set(scored, size=2)
     result = balance_check(two, chains=["fault", "contact"])
     assert result["check"].tolist() == ["chain fault", "chain contact", "leading", "customer-seen", "internal"]
