@@ -12,8 +12,10 @@ All functions here are pure: frames in, frames out. The day-9 widget
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from numbers import Real
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -21,8 +23,9 @@ import pandas as pd
 from kpilib._checks import check_number
 from kpilib.exceptions import ParameterError, format_rows
 
-__all__ = ["CANDIDATE_COLUMNS", "CRITERIA", "DEFAULT_WEIGHTS", "balance_check", "check_scores",
-           "check_weights", "score_candidates", "select_set"]
+__all__ = ["CANDIDATE_COLUMNS", "CRITERIA", "DEFAULT_WEIGHTS", "balance_check", "candidates", "check_scores",
+           "check_weights", "chains_covered", "kpi_set_value", "score_candidates", "select_set",
+           "workshop_candidates"]
 
 #: The scoring criteria, each scored 1 (poor) to 5 (good), with what a 5 means.
 CRITERIA = {
@@ -242,3 +245,120 @@ def balance_check(selection: pd.DataFrame, *, chains: Sequence[str] | None = Non
                  "finding": (f"{internal} of {n} KPIs are internal steering figures for the teams." if internal else
                              f"All {n} KPIs are customer-seen; the teams may need an internal figure they control.")})
     return pd.DataFrame(rows, columns=["check", "ok", "finding"])
+
+
+# -- candidates from the catalogue and the earlier days ---------------------------------------
+
+#: Below this survey response rate a survey KPI scores 3 on `measurable_from_data`.
+LOW_RESPONSE = 0.30
+
+
+def chains_covered(chain_text: str, chains: Sequence[str]) -> tuple[str, ...]:
+    """The chain ids a catalogue entry covers: all of them for "every chain …", else those it names.
+
+    >>> chains_covered("the order chain", ["fault", "complaint", "order"])
+    ('order',)
+    >>> chains_covered("every chain that crosses teams", ["fault", "order"])
+    ('fault', 'order')
+    """
+    text = chain_text.lower()
+    if re.search(r"\bevery chain\b", text):
+        return tuple(chains)
+    return tuple(c for c in chains if re.search(rf"\b{re.escape(c.lower())}\b", text))
+
+
+def candidates(catalogue, tables=None, *, customer_values: Sequence[str] = (),
+               customer_outcomes: Sequence[str] = (), current_kpis: Sequence[Mapping[str, Any]] = (),
+               chains: Sequence[str] = ()) -> pd.DataFrame:
+    """Every catalogue KPI as a candidate, with suggested scores for the group to change.
+
+    Order and ``source``: the day-4 customer outcomes first (in their order), then the KPIs the
+    teams use today (day 3), then the rest of the catalogue. The suggested scores follow fixed
+    rules, so the group starts from a reasoned grid instead of a blank one:
+
+    - ``customer_value_link``: 5 for a chosen customer outcome; 4 when the KPI serves one of the
+      two customer values ranked first on day 1; 3 for a later customer value; else 2;
+    - ``covers_the_chain``: 5 for a customer-seen result of every chain, 4 for one of named
+      chains, 3 for another customer-seen KPI, 2 for an internal one;
+    - ``controllable_by_owner``: 5 internal, 4 performance, 3 result (the whole chain moves it);
+    - ``measurable_from_data``: 5 when every table the KPI reads has rows in ``tables``, 3 for a
+      survey KPI whose response rate is below :data:`LOW_RESPONSE`, 1 when a table is missing;
+    - ``hard_to_game``: 5 minus the gaming risks the catalogue lists, at least 1;
+    - ``cost``: 5 when the data is already exported, 2 when a new source is needed.
+
+    Parameters
+    ----------
+    catalogue : kpilib.catalogue.Catalogue
+    tables : Store or mapping of table name to frame / Ibis table, optional
+        The workshop's tables (for ``measurable_from_data`` and ``cost``); None scores every
+        KPI as measurable.
+    customer_values, customer_outcomes, current_kpis, chains
+        The decisions of days 1, 4, 3 and 2.
+
+    Returns
+    -------
+    pandas.DataFrame
+        :data:`CANDIDATE_COLUMNS`, ``level``, ``customer_value``, ``source`` and a score column
+        per criterion.
+    """
+    from kpilib.caveats import survey_response_rate
+    from kpilib.kpiset import _tables
+
+    have = None if tables is None else {n: t for n, t in _tables(tables).items() if _has_rows(t)}
+    response = None
+    if have is not None and "surveys" in have and "cases" in have:
+        n, d = survey_response_rate(have["cases"], have["surveys"])
+        response = n / d if d else 0.0
+    team_kpis = [k["kpi"] for k in current_kpis]
+    order = list(dict.fromkeys([*customer_outcomes, *team_kpis, *catalogue.ids]))
+    rows = []
+    for kpi in order:
+        e = catalogue.entry(kpi)
+        source = ("customer outcome (day 4)" if kpi in customer_outcomes
+                  else "team KPI today (day 3)" if kpi in team_kpis else "catalogue")
+        covered = chains_covered(e.chain, chains)
+        missing = have is not None and any(t not in have for t in e.sources)
+        rank = list(customer_values).index(e.customer_value) if e.customer_value in customer_values else None
+        scores = {
+            "customer_value_link": 5 if kpi in customer_outcomes else 2 if rank is None else 4 if rank < 2 else 3,
+            "covers_the_chain": (2 if e.view == "internal" else 3 if e.level != "result"
+                                 else 5 if re.search(r"\bevery chain\b", e.chain.lower()) else 4),
+            "controllable_by_owner": 5 if e.view == "internal" else 4 if e.level == "performance" else 3,
+            "measurable_from_data": (1 if missing else 3 if "surveys" in e.sources and response is not None
+                                     and response < LOW_RESPONSE else 5),
+            "hard_to_game": max(1, 5 - len(e.gaming)),
+            "cost": 2 if missing else 5,
+        }
+        rows.append({"kpi": kpi, "name": e.name["en"], "chains": covered, "view": e.view, "timing": e.timing,
+                     "level": e.level, "customer_value": e.customer_value, "source": source, **scores})
+    return pd.DataFrame(rows, columns=[*CANDIDATE_COLUMNS, "level", "customer_value", "source", *CRITERIA])
+
+
+def _has_rows(table) -> bool:
+    if isinstance(table, pd.DataFrame):
+        return len(table) > 0
+    return int(table.count().execute()) > 0
+
+
+def workshop_candidates(ws) -> pd.DataFrame:
+    """:func:`candidates` from the workshop's catalogue, tables and decisions of days 1 to 4."""
+    from kpilib.catalogue import load_catalogue
+
+    return candidates(load_catalogue(), ws.store, customer_values=ws.decision("customer_values"),
+                      customer_outcomes=ws.decision("customer_outcomes"),
+                      current_kpis=ws.decision("current_kpis"), chains=ws.decision("chains"))
+
+
+def kpi_set_value(selection: pd.DataFrame, *, owners: Mapping[str, str], default_owner: str = "to be agreed",
+                  chains: Sequence[str] = ()) -> list[dict[str, Any]]:
+    """The ``kpi_set`` decision of a selection: ``{kpi, owner, score}`` per KPI.
+
+    The owner is the chain owner (day 2) of the first chosen chain the KPI covers, else
+    ``default_owner``; the score is the weighted total rounded to 2 decimals.
+    """
+    out = []
+    for row in selection.itertuples():
+        chain = next((c for c in chains if c in row.chains and c in owners), None)
+        out.append({"kpi": row.kpi, "owner": owners[chain] if chain else default_owner,
+                    "score": round(float(row.total), 2)})
+    return out

@@ -114,3 +114,22 @@ def test_balance_check_findings():
     # time_to_resolution, csat, repeat_contact_rate, callback_timeliness: 1 of 4 leads, 1 internal
     assert balanced["ok"].all()
     assert balanced["finding"].iloc[2] == "1 of 4 KPIs lead: they move before the results do."
+
+
+def test_scoring_grid_recomputes_on_a_change():
+    from kpilib.widgets import scoring_grid
+
+    grid = scoring_grid(candidates(), weights=WEIGHTS, chains=["fault", "contact"],
+                        owners={"fault": "manager technical support"}, size=2)
+    assert grid.selection()["kpi"].tolist() == ["time_to_resolution", "csat"]
+    # 47 / 11 = 4.27; csat covers no owned chain ("contact" has no owner)
+    assert grid.kpi_set() == [{"kpi": "time_to_resolution", "owner": "manager technical support", "score": 4.27},
+                              {"kpi": "csat", "owner": "to be agreed", "score": 3.36}]
+    assert "Chain contact is covered by csat." in grid.result.value
+    # all weight on cost: repeat_contact_rate and service_level (5) tie at rank 1, covering fault and contact
+    for criterion, control in grid._weight_inputs.items():
+        control.value = 1.0 if criterion == "cost" else 0.0
+    assert grid.weights()["cost"] == 1.0
+    assert grid.selection()["kpi"].tolist() == ["repeat_contact_rate", "service_level"]
+    grid._weight_inputs["cost"].value = 0.0
+    assert "all weights are 0" in grid.result.value

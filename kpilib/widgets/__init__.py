@@ -4,4 +4,6 @@ Widgets only wire controls to functions that live elsewhere in kpilib; every num
 computed there, so batch mode (no widgets) shows the same numbers.
 """
 
-__all__: list[str] = []
+from kpilib.widgets._scoring import ScoringGrid, scoring_grid
+
+__all__ = ["ScoringGrid", "scoring_grid"]
