@@ -1,9 +1,12 @@
 """Facilitator widgets: ipywidgets controls that call kpilib's pure functions and record decisions.
 
 Widgets only wire controls to functions that live elsewhere in kpilib; every number they show is
-computed there, so batch mode (no widgets) shows the same numbers.
+computed there, so batch mode (no widgets) shows the same numbers. Each factory returns the
+ipywidgets container; containers whose content is a decision value expose it as ``value``, so
+they can be passed to :func:`record_decision` directly.
 """
 
+from kpilib.widgets._record import DecisionRecorder, record_decision
 from kpilib.widgets._scoring import ScoringGrid, scoring_grid
 
-__all__ = ["ScoringGrid", "scoring_grid"]
+__all__ = ["DecisionRecorder", "ScoringGrid", "record_decision", "scoring_grid"]
