@@ -127,9 +127,12 @@ def status_of(value: float, target: float | None, *, polarity: str, amber_band: 
     if value is None or not np.isfinite(value):
         return "no data"
     edge = _amber_edge(target, polarity, amber_band)
-    if polarity == "higher":
-        return "green" if value >= target else "amber" if value >= edge else "red"
-    return "green" if value <= target else "amber" if value <= edge else "red"
+    sign = 1 if polarity == "higher" else -1
+
+    def reaches(bound: float) -> bool:  # on the good side of the bound, or on it (up to rounding)
+        return sign * (value - bound) >= 0 or bool(np.isclose(value, bound, rtol=1e-12, atol=1e-12))
+
+    return "green" if reaches(target) else "amber" if reaches(edge) else "red"
 
 
 def format_value(value: float | None, unit: str) -> str:
@@ -173,7 +176,8 @@ def _internal_norms(kpi: str, current_kpis: Sequence[Mapping[str, Any]]) -> tupl
 
 
 def build_card(ws, kpi: str, *, owner: str | None = None, amber_band: float = 0.10,
-               measured: str = "monthly", review: Mapping[str, tuple[str, str]] | None = None) -> KpiCard:
+               measured: str = "monthly", review: Mapping[str, tuple[str, str]] | None = None,
+               as_of=None, caveats: pd.DataFrame | None = None) -> KpiCard:
     """The card of one catalogue KPI, from the workshop's decisions and computed on its data.
 
     - definition: the KPI's defaults, overridden by the day-6 ``definitions`` decision, with
@@ -182,7 +186,9 @@ def build_card(ws, kpi: str, *, owner: str | None = None, amber_band: float = 0.
       ``current_kpis`` of teams that measure the same KPI;
     - target: the day-7 ``targets`` decision (None when not set);
     - owner: ``owner``, else the owner in the day-9 ``kpi_set``, else "to be agreed";
-    - value: the KPI over the whole period; ``monthly``: the same call with ``by="month"``;
+    - value: the KPI over the whole period; ``monthly``: the same call with ``by="month"``, both
+      measured at ``as_of`` (default the end of the data, :func:`kpilib.caveats.data_end`), so
+      that promises and plans after the export are not counted as due;
     - review: :data:`REVIEW` by the KPI's timing, unless ``review`` maps the timing elsewhere.
 
     Parameters
@@ -198,12 +204,16 @@ def build_card(ws, kpi: str, *, owner: str | None = None, amber_band: float = 0.
         How often the KPI is measured, as text on the card.
     review : mapping, optional
         Timing (``lead`` / ``lag``) -> (frequency, forum).
+    as_of : timestamp, optional
+        The moment of measurement for KPIs that take one.
+    caveats : pandas.DataFrame, optional
+        :func:`kpilib.caveats.data_caveats` of the workshop's tables, when already computed.
 
     Returns
     -------
     KpiCard
     """
-    from kpilib.caveats import data_caveats
+    from kpilib.caveats import data_caveats, data_end
     from kpilib.catalogue import compute_kpi, load_catalogue
 
     check_number("amber_band", amber_band, minimum=0)
@@ -216,7 +226,10 @@ def build_card(ws, kpi: str, *, owner: str | None = None, amber_band: float = 0.
         definition[entry.norm] = norms[kpi]
         sources.append("norm decided on day 7 (norms)")
     definition = entry.check_definition(definition)
-    extra = {"calendar": ws.calendar} if "calendar" in inspect.signature(entry.function).parameters else {}
+    takes = inspect.signature(entry.function).parameters
+    extra = {"calendar": ws.calendar} if "calendar" in takes else {}
+    if "as_of" in takes:
+        extra["as_of"] = as_of if as_of is not None else data_end(ws.store)
     total = compute_kpi(kpi, ws.store, **definition, **extra)
     monthly = compute_kpi(kpi, ws.store, **definition, **extra, by="month")
     targets = ws.decision("targets")
@@ -236,7 +249,12 @@ def build_card(ws, kpi: str, *, owner: str | None = None, amber_band: float = 0.
         amber_band=float(amber_band), owner=owner, measured=measured, reviewed=frequency, forum=forum,
         value=float(row["value"]), numerator=float(row["numerator"]), denominator=float(row["denominator"]),
         monthly=monthly[["month", "numerator", "denominator", "value"]].reset_index(drop=True),
-        caveats=data_caveats(ws.store, entry.sources), gaming=tuple(entry.gaming))
+        caveats=_caveats_of(caveats if caveats is not None else data_caveats(ws.store), entry.sources),
+        gaming=tuple(entry.gaming))
+
+
+def _caveats_of(caveats: pd.DataFrame, sources: Sequence[str]) -> pd.DataFrame:
+    return caveats[caveats["table"].isin(list(sources))].reset_index(drop=True)
 
 
 def build_cards(ws, kpis: Sequence[str] | None = None, **options: Any) -> list[KpiCard]:
@@ -245,6 +263,10 @@ def build_cards(ws, kpis: Sequence[str] | None = None, **options: Any) -> list[K
         kpis = [item["kpi"] for item in ws.decision("kpi_set")]
     if isinstance(kpis, str):
         raise ParameterError(f"`kpis` must be a list of KPI ids; got {kpis!r}")
+    from kpilib.caveats import data_caveats, data_end
+
+    options.setdefault("as_of", data_end(ws.store))
+    options.setdefault("caveats", data_caveats(ws.store))
     return [build_card(ws, kpi, **options) for kpi in kpis]
 
 

@@ -14,7 +14,7 @@ from kpilib import backend
 from kpilib._inputs import canonical, same_backend
 from kpilib.kpiset import _tables
 
-__all__ = ["CAVEAT_COLUMNS", "data_caveats", "survey_response_rate"]
+__all__ = ["CAVEAT_COLUMNS", "data_caveats", "data_end", "survey_response_rate"]
 
 #: The columns of :func:`data_caveats`.
 CAVEAT_COLUMNS = ("table", "caveat", "numerator", "denominator", "value", "text")
@@ -40,6 +40,26 @@ def survey_response_rate(cases, surveys) -> tuple[int, int]:
     expr = joined.aggregate(n=joined._case.notnull().sum(), d=joined.count())
     row = backend.execute(expr, con=con, time_zone=time_zone).iloc[0]
     return int(row["n"] or 0), int(row["d"])
+
+
+def data_end(tables) -> pd.Timestamp | None:
+    """The moment the data ends: the latest anchor timestamp of any table (the first timestamp
+    column of each canonical table: ``arrived_at``, ``opened_at``, ``at``, ``ordered_at``,
+    ``answered_at``, ``requested_at``). Promises and plans that lie later are not data yet.
+    """
+    from kpilib.schema import TABLES
+
+    latest = []
+    for name, data in _tables(tables).items():
+        if name not in TABLES:
+            continue
+        anchor = next(c.name for c in TABLES[name].columns if c.kind == "timestamp")
+        inp = canonical(data, name, required=(anchor,))
+        value = backend.execute(inp.table.aggregate(last=inp.table[anchor].max()), con=inp.con,
+                                time_zone=inp.time_zone)["last"].iloc[0]
+        if not pd.isna(value):
+            latest.append(pd.Timestamp(value))
+    return max(latest) if latest else None
 
 
 def _row(table: str, caveat: str, n: int, d: int, text: str) -> dict:

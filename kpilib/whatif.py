@@ -162,7 +162,7 @@ def callback_replay(callbacks, contacts, *, within_hours: float = 4, match: str 
       is after ``as_of`` are left out (they could not be late yet).
     - *late*: ``attempted_at`` is null or after the deadline. A late request's wait ends at
       ``attempted_at``, or at ``as_of`` when it was never attempted (a lower bound: the wait
-      had not ended at the export).
+      had not ended at the export). Default ``as_of``: the latest request or attempt.
     - the customer's inbound contacts of the same case (``match="case"``) or customer
       (``"customer"``) that arrived after the deadline and before the wait ended are saved: an
       attempt at the deadline is assumed to answer what the customer called about. A contact
@@ -202,8 +202,8 @@ def callback_replay(callbacks, contacts, *, within_hours: float = 4, match: str 
     names = normalise_by(by)
     _check_by(names, [c for c in cb.table.columns if c not in ("callback_id", "case_id")], "callbacks")
     t = cb.table
-    if as_of is None:
-        latest = ibis.greatest(t.requested_at, t.promised_by, t.attempted_at).max()
+    if as_of is None:  # a promise can lie after the export; a request or an attempt cannot
+        latest = ibis.greatest(t.requested_at, t.attempted_at).max()
         last = backend.execute(t.aggregate(last=latest), con=con, time_zone=time_zone)["last"].iloc[0]
         stamp = None if pd.isna(last) else pd.Timestamp(last)
     else:
