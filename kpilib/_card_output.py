@@ -15,7 +15,7 @@ from openpyxl.utils import get_column_letter
 from kpilib.cards import KpiCard, format_value
 from kpilib.exceptions import ParameterError, WorkshopError
 
-__all__ = ["card_html", "cards_html", "write_workbook"]
+__all__ = ["card_html", "cards_html", "plot_dashboard", "write_workbook"]
 
 _COLOURS = {"green": "#2e7d32", "amber": "#f9a825", "red": "#c62828", "no target": "#757575", "no data": "#757575"}
 _FILLS = {"green": "C8E6C9", "amber": "FFF3C4", "red": "FFCDD2"}
@@ -221,3 +221,45 @@ def write_workbook(cards: Sequence[KpiCard], path: str | Path) -> Path:
         tmp.unlink(missing_ok=True)
         raise WorkshopError(f"{path}: could not write the workbook ({err.strerror})") from None
     return path
+
+
+def plot_dashboard(cards: Sequence[KpiCard], *, axes=None):
+    """The monthly value of each card against its target (dashed) and amber edge (dotted).
+
+    Parameters
+    ----------
+    cards : sequence of KpiCard
+    axes : sequence of matplotlib Axes, optional
+        One per card; default a row of small plots.
+
+    Returns
+    -------
+    numpy.ndarray of matplotlib.axes.Axes
+    """
+    import matplotlib.pyplot as plt
+    from matplotlib.ticker import PercentFormatter
+
+    from kpilib.cards import _amber_edge
+
+    if not cards:
+        raise ParameterError("no cards to plot: the KPI set is empty")
+    if axes is None:
+        _, axes = plt.subplots(1, len(cards), figsize=(3.2 * len(cards), 2.8), squeeze=False)
+    axes = np.asarray(axes).ravel()
+    if len(axes) != len(cards):
+        raise ParameterError(f"`axes` must hold one Axes per card ({len(cards)}); got {len(axes)}")
+    for ax, card in zip(axes, cards):
+        months = card.monthly.dropna(subset=["value"])
+        ax.plot(months["month"], months["value"], marker="o", color="#0969da")
+        if card.target is not None:
+            ax.axhline(card.target, color="#57606a", linestyle="--", linewidth=1, label="target")
+            ax.axhline(_amber_edge(card.target, card.polarity, card.amber_band), color="#f9a825",
+                       linestyle=":", linewidth=1, label="amber edge")
+        if card.unit == "share":
+            ax.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
+        ax.set_title(f"{card.name}\n{card.status}", fontsize=9, color=_COLOURS[card.status])
+        ax.tick_params(axis="x", labelrotation=45, labelsize=8)
+        ax.set_xticks(list(months["month"]), [f"{m:%b}" for m in months["month"]])
+    if cards[0].target is not None:
+        axes[0].legend(fontsize=7, loc="best")
+    return axes

@@ -26,8 +26,8 @@ import pandas as pd
 from kpilib._checks import check_number
 from kpilib.exceptions import ParameterError
 
-__all__ = ["KpiCard", "STATUSES", "build_card", "build_cards", "cards_html", "cards_overview", "review_schedule",
-           "status_of", "thresholds", "write_workbook"]
+__all__ = ["KpiCard", "STATUSES", "build_card", "build_cards", "cards_html", "cards_overview", "plot_dashboard",
+           "review_schedule", "status_of", "thresholds", "write_workbook"]
 
 #: The status of a value against its target.
 STATUSES = ("green", "amber", "red", "no target", "no data")
@@ -311,3 +311,13 @@ def write_workbook(cards: Sequence[KpiCard], path: str | Path) -> Path:
     from kpilib._card_output import write_workbook as write
 
     return write(cards, path)
+
+
+def plot_dashboard(cards: Sequence[KpiCard], *, axes=None):
+    """The chain dashboard as plots: each card's monthly values against its target and amber edge.
+
+    Returns one matplotlib Axes per card (a numpy array); ``axes`` gives them, default a row.
+    """
+    from kpilib._card_output import plot_dashboard as plot
+
+    return plot(cards, axes=axes)

@@ -21,13 +21,16 @@ from kpilib.erlang import agents_for_service_level
 from kpilib.exceptions import ParameterError
 from kpilib.kpis.queue import CLOCKS, _queue, service_level
 
-__all__ = ["STAFFING_COLUMNS", "estimate_patience", "staffing_by_hour"]
+__all__ = ["STAFFING_COLUMNS", "estimate_patience", "plot_staffing", "staffing_by_hour"]
 
 #: The columns of :func:`staffing_by_hour`, in order.
 STAFFING_COLUMNS = ("weekday", "hour", "days", "offered", "calls_per_hour", "aht_s", "load",
                     "numerator", "denominator", "measured_service_level", "agents_c", "service_level_c",
                     "agents_a", "service_level_a", "abandon_rate_a")
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+_LABELS = {"agents_c": "agents needed (Erlang C)", "agents_a": "agents needed (Erlang A, callers abandon)",
+           "measured_service_level": "service level measured", "calls_per_hour": "calls offered per hour",
+           "service_level_c": "service level forecast (Erlang C)", "service_level_a": "service level forecast (Erlang A)"}
 
 
 def _population(contacts, *, channel: str | None, team: str | None, clock: str):
@@ -164,6 +167,33 @@ def _forecast(calls: float, aht_s: float, threshold_s: float, target: float, pat
     return (c.agents, c.service_level, float(a.agents), a.service_level, a.abandon_rate)
 
 
-def weekday_name(weekday: int) -> str:
-    """``Mon`` … ``Sun`` for 0 … 6."""
-    return WEEKDAYS[int(weekday)]
+def plot_staffing(staffing: pd.DataFrame, *, value: str = "agents_c", ax=None):
+    """A weekday x hour heat map of one column of :func:`staffing_by_hour`, annotated.
+
+    Parameters
+    ----------
+    staffing : pandas.DataFrame
+        The result of :func:`staffing_by_hour`.
+    value : str
+        The column to show, e.g. ``agents_c``, ``agents_a`` or ``measured_service_level``.
+    ax : matplotlib Axes, optional
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+    """
+    import matplotlib.pyplot as plt
+    import seaborn as sns
+
+    check_argument("value", value, [c for c in STAFFING_COLUMNS if c not in ("weekday", "hour")])
+    if ax is None:
+        _, ax = plt.subplots(figsize=(9, 3.2))
+    grid = staffing.pivot(index="weekday", columns="hour", values=value).sort_index()
+    grid.index = [WEEKDAYS[int(d)] for d in grid.index]
+    share = value.startswith(("service_level", "measured", "abandon"))
+    sns.heatmap(grid, annot=True, fmt=".0%" if share else ".0f", cmap="Blues", cbar=False, ax=ax,
+                annot_kws={"fontsize": 8})
+    ax.set_xlabel("hour of the day (local time)")
+    ax.set_ylabel("")
+    ax.set_title(_LABELS.get(value, value.replace("_", " ")))
+    return ax

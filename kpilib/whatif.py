@@ -27,7 +27,7 @@ from kpilib.exceptions import ParameterError
 from kpilib.kpis.resolution import MATCHES
 from kpilib.kpis.timeliness import _as_of, _calendar
 
-__all__ = ["callback_replay", "escalation_replay"]
+__all__ = ["callback_options", "callback_replay", "escalation_options", "escalation_replay"]
 
 ESCALATION_COLUMNS = ("cases", "inbound_contacts", "cases_triggered", "cases_affected", "contacts_saved",
                       "working_days_saved")
@@ -246,3 +246,25 @@ def callback_replay(callbacks, contacts, *, within_hours: float = 4, match: str 
 def _callback_sums() -> dict[str, tuple[str, str]]:
     return {"requests": ("_one", "sum"), "requests_late": ("_late", "sum"),
             "cases_affected": ("_late_case", "nunique"), "working_hours_saved": ("_hours", "sum")}
+
+
+def _options(replay, name: str, values: Sequence[float], *args, **options) -> pd.DataFrame:
+    if isinstance(values, (str, bytes)) or not isinstance(values, Sequence) or not values:
+        raise ParameterError(f"`{name}` must be a non-empty list of values to compare; got {values!r}")
+    frames = [replay(*args, **{name: value}, **options).assign(**{name: value}) for value in values]
+    result = pd.concat(frames, ignore_index=True)
+    return result[[name, *[c for c in result.columns if c != name]]]
+
+
+def escalation_options(contacts, cases, *, attempts: Sequence[int] = (1, 2, 3), **options) -> pd.DataFrame:
+    """:func:`escalation_replay` for several ``attempts`` side by side, one row per value (and group).
+
+    ``options`` are those of :func:`escalation_replay` (``first_line`` is required).
+    """
+    return _options(escalation_replay, "attempts", attempts, contacts, cases, **options)
+
+
+def callback_options(callbacks, contacts, *, within_hours: Sequence[float] = (2, 4, 8, 24),
+                     **options) -> pd.DataFrame:
+    """:func:`callback_replay` for several ``within_hours`` side by side, one row per value (and group)."""
+    return _options(callback_replay, "within_hours", within_hours, callbacks, contacts, **options)

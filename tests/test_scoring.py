@@ -133,3 +133,33 @@ def test_scoring_grid_recomputes_on_a_change():
     assert grid.selection()["kpi"].tolist() == ["repeat_contact_rate", "service_level"]
     grid._weight_inputs["cost"].value = 0.0
     assert "all weights are 0" in grid.result.value
+
+
+def test_criteria_are_the_decisions_criteria():
+    from kpilib.decisions import CRITERIA as DECIDED
+
+    assert tuple(CRITERIA) == DECIDED
+
+
+def test_candidates_start_from_reasoned_scores():
+    from kpilib.catalogue import load_catalogue
+    from kpilib.scoring import candidates, chains_covered
+
+    frame = candidates(load_catalogue(), customer_values=["resolution", "speed", "effort"],
+                       customer_outcomes=["time_to_resolution"],
+                       current_kpis=[{"team": "first_line", "kpi": "service_level", "target": 0.8}],
+                       chains=["fault", "order"])
+    assert frame["kpi"].tolist()[:2] == ["time_to_resolution", "service_level"]
+    assert frame["source"].tolist()[:3] == ["customer outcome (day 4)", "team KPI today (day 3)", "catalogue"]
+    rows = frame.set_index("kpi")
+    # time_to_resolution: a chosen outcome 5; customer-seen result of every chain 5; result 3;
+    # no tables given: measurable 5; 2 gaming risks: 5 - 2 = 3; cost 5
+    assert rows.loc["time_to_resolution", list(CRITERIA)].tolist() == [5, 5, 3, 5, 3, 5]
+    # service_level: speed is customer value no. 2 → 4; internal → covers 2, controllable 5;
+    # 3 gaming risks → 2
+    assert rows.loc["service_level", list(CRITERIA)].tolist() == [4, 2, 5, 5, 2, 5]
+    # time_to_first_contact serves reliability, not a chosen value → 2; a named chain → 4
+    assert rows.loc["time_to_first_contact", ["customer_value_link", "covers_the_chain"]].tolist() == [2, 4]
+    assert rows.loc["time_to_first_contact", "chains"] == ("order",)
+    assert chains_covered("every chain with a call-back promise", ["fault", "order"]) == ("fault", "order")
+    assert chains_covered("the complaint chain", ["fault", "order"]) == ()

@@ -16,7 +16,7 @@ from kpilib import agents_for_service_level
 from kpilib.calendar import WorkingCalendar
 from kpilib.exceptions import ParameterError
 from kpilib.staffing import estimate_patience, staffing_by_hour
-from kpilib.whatif import callback_replay, escalation_replay
+from kpilib.whatif import callback_options, callback_replay, escalation_options, escalation_replay
 
 FIRST = "first_line"
 
@@ -231,3 +231,19 @@ def test_staffing_wrap_up_and_no_abandons():
     assert math.isnan(result["agents_a"].iloc[0])
     with pytest.raises(ParameterError, match="^`target` must be"):
         staffing_by_hour(c, target=0)
+
+
+def test_options_side_by_side():
+    c, k = escalation_tables()
+    result = escalation_options(c, k, attempts=[1, 2], first_line=FIRST)
+    # the two single replays above: after 1 attempt 5 triggered, 3 affected, 5 saved, 3 days;
+    # after 2 attempts 3, 2, 2, 2
+    assert result[["attempts", "cases_triggered", "cases_affected", "contacts_saved", "working_days_saved"]
+                  ].values.tolist() == [[1, 5, 3, 5, 3.0], [2, 3, 2, 2, 2.0]]
+    callbacks, contacts_ = callback_tables()
+    calendar = WorkingCalendar(opening_hours="08:00-18:00")
+    hours = callback_options(callbacks, contacts_, within_hours=[4, 24], as_of=local("2026-03-10 12:00"),
+                             calendar=calendar)
+    assert hours["working_hours_saved"].tolist() == [24.0, 15.0]
+    with pytest.raises(ParameterError, match="^`attempts` must be a non-empty list"):
+        escalation_options(c, k, attempts=2, first_line=FIRST)
