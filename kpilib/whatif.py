@@ -27,7 +27,25 @@ from kpilib.exceptions import ParameterError
 from kpilib.kpis.resolution import MATCHES
 from kpilib.kpis.timeliness import _as_of, _calendar
 
-__all__ = ["callback_options", "callback_replay", "escalation_options", "escalation_replay"]
+__all__ = ["TACTICS", "callback_options", "callback_replay", "escalation_options", "escalation_replay",
+           "tactics_table"]
+
+#: The three value disciplines (Treacy & Wiersema) an organisation can compete on, with what each
+#: asks of the customer chain. The keys are the allowed values of the day-8 ``tactic`` decision.
+TACTICS = {
+    "operational_excellence": (
+        "Operational excellence (operationele uitmuntendheid)",
+        "reliable, fast and low-cost service in standard steps",
+        "first-time right and speed at low cost: resolution within the norm, contacts per case, handle time"),
+    "customer_intimacy": (
+        "Customer intimacy (klantintimiteit)",
+        "one owner solves the customer's whole problem, however many teams it takes",
+        "the customer's outcome end to end: resolved within the norm, repeat contacts, promises kept"),
+    "product_leadership": (
+        "Product leadership (productleiderschap)",
+        "the best product, and service that keeps up with what is new",
+        "time to first contact after an order, delivery promises, satisfaction with the new product"),
+}
 
 ESCALATION_COLUMNS = ("cases", "inbound_contacts", "cases_triggered", "cases_affected", "contacts_saved",
                       "working_days_saved")
@@ -246,6 +264,14 @@ def callback_replay(callbacks, contacts, *, within_hours: float = 4, match: str 
 def _callback_sums() -> dict[str, tuple[str, str]]:
     return {"requests": ("_one", "sum"), "requests_late": ("_late", "sum"),
             "cases_affected": ("_late_case", "nunique"), "working_hours_saved": ("_hours", "sum")}
+
+
+def tactics_table() -> pd.DataFrame:
+    """The three tactics: ``tactic`` (the decision value), ``name``, ``promise`` and ``kpis`` (what to steer on)."""
+    from kpilib._decision_values import TACTICS as ALLOWED
+
+    return pd.DataFrame([{"tactic": key, "name": TACTICS[key][0], "promise": TACTICS[key][1],
+                          "kpis": TACTICS[key][2]} for key in ALLOWED])
 
 
 def _options(replay, name: str, values: Sequence[float], *args, **options) -> pd.DataFrame:

@@ -247,3 +247,10 @@ def test_options_side_by_side():
     assert hours["working_hours_saved"].tolist() == [24.0, 15.0]
     with pytest.raises(ParameterError, match="^`attempts` must be a non-empty list"):
         escalation_options(c, k, attempts=2, first_line=FIRST)
+
+
+def test_tactics_are_the_decision_values():
+    from kpilib._decision_values import TACTICS as ALLOWED
+    from kpilib.whatif import tactics_table
+
+    assert tactics_table()["tactic"].tolist() == list(ALLOWED)
