@@ -24,7 +24,7 @@ from kpilib.kpis.queue import CLOCKS, _queue, service_level
 __all__ = ["STAFFING_COLUMNS", "estimate_patience", "plot_staffing", "staffing_by_hour"]
 
 #: The columns of :func:`staffing_by_hour`, in order.
-STAFFING_COLUMNS = ("weekday", "hour", "days", "offered", "calls_per_hour", "aht_s", "load",
+STAFFING_COLUMNS = ("weekday", "day", "hour", "days", "offered", "calls_per_hour", "aht_s", "load",
                     "numerator", "denominator", "measured_service_level", "agents_c", "service_level_c",
                     "agents_a", "service_level_a", "abandon_rate_a")
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
@@ -77,6 +77,7 @@ def staffing_by_hour(contacts, *, target: float = 0.80, threshold_s: float = 20,
     Per hour of the week (local ``arrived_at``), over the inbound contacts of ``channel`` (and
     ``team``) that were offered (queued, answered or abandoned):
 
+    - ``weekday`` (Monday = 0) and ``day`` (``Mon`` … ``Sun``), ``hour`` (0-23);
     - ``days``: the dates of that weekday on which any call was offered (holidays without calls
       do not dilute the mean); ``calls_per_hour`` = ``offered`` / ``days``;
     - ``aht_s``: mean ``ended_at`` − ``answered_at`` of the answered calls of that hour, plus
@@ -150,6 +151,7 @@ def staffing_by_hour(contacts, *, target: float = 0.80, threshold_s: float = 20,
                  for row in frame.itertuples()]
     for i, name in enumerate(("agents_c", "service_level_c", "agents_a", "service_level_a", "abandon_rate_a")):
         frame[name] = [f[i] for f in forecasts]
+    frame["day"] = [WEEKDAYS[int(d)] for d in frame["weekday"]]
     for name in ("offered", "days", "numerator", "denominator", "agents_c"):
         frame[name] = frame[name].astype("int64")
     return frame[list(STAFFING_COLUMNS)]
@@ -185,7 +187,7 @@ def plot_staffing(staffing: pd.DataFrame, *, value: str = "agents_c", ax=None):
     import matplotlib.pyplot as plt
     import seaborn as sns
 
-    check_argument("value", value, [c for c in STAFFING_COLUMNS if c not in ("weekday", "hour")])
+    check_argument("value", value, [c for c in STAFFING_COLUMNS if c not in ("weekday", "day", "hour")])
     if ax is None:
         _, ax = plt.subplots(figsize=(9, 3.2))
     grid = staffing.pivot(index="weekday", columns="hour", values=value).sort_index()

@@ -205,7 +205,7 @@ def test_staffing_by_hour_of_the_week():
     mon, tue = result.to_dict("records")
     # Monday 09:00: 4 offered on 2 Mondays = 2 calls per hour; AHT (100 + 200 + 300) / 3 = 200 s;
     # load 2 × 200 / 3600 = 0.1111; measured: a and c within 20 s, b late, d abandoned → 2 / 4
-    assert (mon["weekday"], mon["hour"], mon["days"], mon["offered"]) == (0, 9, 2, 4)
+    assert (mon["weekday"], mon["day"], mon["hour"], mon["days"], mon["offered"]) == (0, "Mon", 9, 2, 4)
     assert mon["calls_per_hour"] == 2.0 and mon["aht_s"] == 200.0
     assert mon["load"] == pytest.approx(2 * 200 / 3600)
     assert (mon["numerator"], mon["denominator"], mon["measured_service_level"]) == (2, 4, 0.5)
