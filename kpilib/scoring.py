@@ -24,8 +24,8 @@ from kpilib._checks import check_number
 from kpilib.exceptions import ParameterError, format_rows
 
 __all__ = ["CANDIDATE_COLUMNS", "CRITERIA", "DEFAULT_WEIGHTS", "balance_check", "candidates", "check_scores",
-           "check_weights", "chains_covered", "kpi_set_value", "score_candidates", "select_set",
-           "workshop_candidates"]
+           "check_weights", "chains_covered", "kpi_set_value", "score_candidates", "select_set", "set_rows",
+           "weights_table", "workshop_candidates"]
 
 #: The scoring criteria, each scored 1 (poor) to 5 (good), with what a 5 means.
 CRITERIA = {
@@ -362,3 +362,27 @@ def kpi_set_value(selection: pd.DataFrame, *, owners: Mapping[str, str], default
         out.append({"kpi": row.kpi, "owner": owners[chain] if chain else default_owner,
                     "score": round(float(row.total), 2)})
     return out
+
+
+def set_rows(scored: pd.DataFrame, kpi_set: Sequence[Mapping[str, Any]]) -> pd.DataFrame:
+    """The scored rows of the KPIs in a ``kpi_set`` decision, in its order, with its owner and score.
+
+    The recorded ``score`` is kept next to today's ``total`` and ``rank``, so that a set chosen
+    under other weights or scores shows it.
+    """
+    if "rank" not in scored.columns:
+        raise ParameterError("set_rows needs scored candidates; call score_candidates first")
+    kpis = [item["kpi"] for item in kpi_set]
+    unknown = [k for k in kpis if k not in set(scored["kpi"])]
+    if unknown:
+        raise ParameterError(f"the KPI set names KPIs that are not candidates: {', '.join(unknown)}")
+    decided = pd.DataFrame(list(kpi_set), columns=["kpi", "owner", "score"])
+    return decided.merge(scored, on="kpi", how="left", validate="one_to_one")
+
+
+def weights_table(weights: Mapping[str, float]) -> pd.DataFrame:
+    """The weights as a table: ``criterion``, ``weight``, ``share`` (of the total weight), ``meaning``."""
+    w = check_weights(weights)
+    total = sum(w.values())
+    return pd.DataFrame([{"criterion": c, "weight": w[c], "share": w[c] / total, "meaning": CRITERIA[c]}
+                         for c in CRITERIA])

@@ -7,7 +7,7 @@ import pytest
 
 from kpilib.exceptions import ParameterError
 from kpilib.scoring import (CRITERIA, DEFAULT_WEIGHTS, balance_check, check_scores, check_weights,
-                            score_candidates, select_set)
+                            score_candidates, select_set, set_rows, weights_table)
 
 #        customer_value_link covers_the_chain controllable_by_owner measurable_from_data hard_to_game cost
 SCORES = {
@@ -163,3 +163,19 @@ def test_candidates_start_from_reasoned_scores():
     assert rows.loc["time_to_first_contact", "chains"] == ("order",)
     assert chains_covered("every chain with a call-back promise", ["fault", "order"]) == ("fault", "order")
     assert chains_covered("the complaint chain", ["fault", "order"]) == ()
+
+
+def test_set_rows_and_weights_table():
+    scored = score_candidates(candidates(), WEIGHTS)
+    rows = set_rows(scored, [{"kpi": "csat", "owner": "a", "score": 4.0},
+                             {"kpi": "service_level", "owner": "b", "score": 3.0}])
+    # in the decision's order, with today's totals 37 / 11 and 35 / 11 and ranks 4 and 5
+    assert rows[["kpi", "owner", "score", "rank"]].values.tolist() == [["csat", "a", 4.0, 4],
+                                                                       ["service_level", "b", 3.0, 5]]
+    assert rows["total"].tolist() == pytest.approx([37 / 11, 35 / 11])
+    with pytest.raises(ParameterError, match="not candidates: nps"):
+        set_rows(scored, [{"kpi": "nps", "owner": "a", "score": 1}])
+    table = weights_table(WEIGHTS)
+    # shares of 11: 3 / 11 = 0.2727 for the customer-value link
+    assert table["share"].iloc[0] == pytest.approx(3 / 11)
+    assert table["criterion"].tolist() == list(CRITERIA)
