@@ -228,7 +228,7 @@ def balance_check(selection: pd.DataFrame, *, chains: Sequence[str] | None = Non
     if n == 0:
         return pd.DataFrame([{"check": "size", "ok": False, "finding": "The set is empty: choose at least one KPI."}])
     for chain in chains or []:
-        kpis = selection.loc[selection["chains"].map(lambda covered: chain in covered), "kpi"].tolist()
+        kpis = selection.loc[selection["chains"].map(lambda covered: chain in covered), "name"].tolist()
         rows.append({"check": f"chain {chain}", "ok": bool(kpis),
                      "finding": (f"Chain {chain} is covered by {', '.join(kpis)}." if kpis else
                                  f"Chain {chain} has no KPI in the set: nobody would see how it serves the customer.")})
