@@ -104,39 +104,29 @@ def judge_part(value, part: Part, data: Data) -> PartFeedback:
     if part.kind == "card":
         status, message = part.expected(data)(value)
         return PartFeedback(part.name, status, message)
-    if part.kind == "choice":
-        return _judge_choice(value, part)
     number = as_number(value)
     if number is None:
         what = "a whole number" if part.kind == "count" else "a single number"
         return PartFeedback(part.name, "invalid", f"Expected {what} for {part.label}; got {_describe(value)}.")
-    expected = float(part.expected(data))
+    expected = float(_value(data, part.expected))
     if _close(number, expected, part.kind):
         return PartFeedback(part.name, "correct", f"{part.label[0].upper()}{part.label[1:]} is {_show(expected, part.kind)}.")
     for mistake in part.mistakes:
-        if _close(number, float(mistake.compute(data)), part.kind):
+        if _close(number, float(_value(data, mistake.compute)), part.kind):
             return PartFeedback(part.name, "mistake", mistake.message)
     if part.kind == "fraction" and number > 1:
         if _close(number / 100, expected, part.kind):
             return PartFeedback(part.name, "mistake", PERCENTAGE)
         for mistake in part.mistakes:
-            if _close(number / 100, float(mistake.compute(data)), part.kind):
+            if _close(number / 100, float(_value(data, mistake.compute)), part.kind):
                 return PartFeedback(part.name, "mistake", PERCENTAGE + " And: " + mistake.message)
     return PartFeedback(part.name, "wrong",
                         f"{_show(number, part.kind)} is not what kpilib computes for {part.label} on this "
                         "data, nor one of the usual slips. `hint()` gives a hint.")
 
 
-def _judge_choice(value, part: Part) -> PartFeedback:
-    options = ", ".join(repr(c) for c in part.choices)
-    if not isinstance(value, str) or value not in part.choices:
-        return PartFeedback(part.name, "invalid", f"Expected one of {options}; got {_describe(value)}.")
-    if value == part.expected(None):
-        return PartFeedback(part.name, "correct", "")
-    for mistake in part.mistakes:
-        if value == mistake.compute(None):
-            return PartFeedback(part.name, "mistake", mistake.message)
-    return PartFeedback(part.name, "wrong", "Look again at the numbers you computed above.")
+def _value(data: Data | None, compute):
+    return compute(data) if data is None else data.value(compute)
 
 
 def as_number(value) -> float | None:

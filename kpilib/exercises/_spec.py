@@ -18,7 +18,7 @@ import pandas as pd
 import yaml
 
 #: Kinds of answer, each with how close an answer must be to count as equal.
-KINDS = ("fraction", "number", "count", "choice", "card")
+KINDS = ("fraction", "number", "count", "card")
 
 
 class Data:
@@ -36,6 +36,13 @@ class Data:
         self.workshop = Path(workshop)
         self.store = open_store(self.workshop)
         self._frames: dict[str, pd.DataFrame] = {}
+        self._values: dict[Callable, Any] = {}
+
+    def value(self, compute: Callable[["Data"], Any]) -> Any:
+        """``compute(self)``, computed once: the data do not change while an exercise is open."""
+        if compute not in self._values:
+            self._values[compute] = compute(self)
+        return self._values[compute]
 
     def frame(self, name: str) -> pd.DataFrame:
         """The canonical table ``name`` as pandas, timestamps in the workshop's time zone."""
@@ -101,7 +108,6 @@ class Part:
     name: str | None = None
     label: str = "the answer"
     mistakes: tuple[Mistake, ...] = ()
-    choices: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
