@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from types import SimpleNamespace
 
 import nbformat
 import numpy as np
@@ -63,6 +64,66 @@ def test_a_dict_answer_is_judged_part_by_part():
     (wrong_type,) = judge(0.5, TWO, data=None)
     assert wrong_type.status == "invalid" and "a dict with the keys 'a', 'b'" in wrong_type.message
     assert [p.status for p in judge({"a": 0.5}, TWO, data=None)] == ["correct", "not done"]
+
+
+# -- the mistaken variants written in pandas, on hand-made fixtures -----------------------------------
+
+def _at(text):
+    return pd.Timestamp(text, tz="Europe/Amsterdam")
+
+
+def test_the_calendar_day_window_differs_from_seven_times_24_hours():
+    import kpilib
+    from kpilib.exercises._contacts import calendar_day_repeats
+
+    # c1: Mon 17:00 -> next Mon 16:00 (6 d 23 h: a repeat either way); c2: Mon 17:00 -> next Mon 18:00
+    # (7 d 1 h: no repeat in 7 x 24 h, but 7 dates later, so a repeat by calendar days); c3: one contact.
+    stamps = ["2026-04-06 17:00", "2026-04-13 16:00", "2026-04-06 17:00", "2026-04-13 18:00", "2026-04-08 09:00"]
+    contacts = pd.DataFrame({
+        "contact_id": list("abcde"), "customer_id": ["c1", "c1", "c2", "c2", "c3"], "channel": "phone",
+        "direction": "inbound", "team": "first_line", "arrived_at": [_at(t) for t in stamps],
+        "answered_at": [_at(t) for t in stamps],
+    })
+    data = SimpleNamespace(contacts=contacts)
+    assert calendar_day_repeats(data).repeat.mean() == pytest.approx(2 / 5)  # c1's and c2's first contact
+    assert kpilib.repeat_contact_rate(contacts)["value"].iloc[0] == pytest.approx(1 / 5)  # c1's first only
+
+
+def test_the_handoff_variants_count_what_their_mistake_counts():
+    import kpilib
+    from kpilib.exercises._chain import _across_cases, _distinct_teams
+
+    # Case A: L1, L2, L1 (2 handoffs, 2 distinct teams); case B: L2, L1 (1 handoff). Interleaved in time,
+    # the whole log reads L1, L2, L2, L1, L1: 2 changes of team over 2 cases.
+    events = pd.DataFrame({
+        "case_id": ["A", "B", "A", "B", "A"], "team": ["L1", "L2", "L2", "L1", "L1"], "seq": [1, 2, 3, 4, 5],
+        "at": [_at(f"2026-04-06 0{h}:00") for h in range(1, 6)],
+    })
+    data = SimpleNamespace(events=events)
+    assert kpilib.handoffs_per_case(events)["value"].iloc[0] == pytest.approx(1.5)  # (2 + 1) / 2
+    assert _distinct_teams(data) == pytest.approx(1.0)  # ((2 - 1) + (2 - 1)) / 2
+    assert _across_cases(data) == pytest.approx(1.0)  # 2 changes / 2 cases
+
+
+def test_the_working_day_variants_count_what_their_mistake_counts():
+    from kpilib.calendar import WorkingCalendar
+    from kpilib.exercises._chain import _calendar_days, _elapsed_days, _utc_dates, _weekdays_only, _working_days_mean
+
+    # Order 1: Fri 24-04 10:00 -> Tue 28-04 09:00 over King's Day (Mon 27-04): 1 working day (Fri 24),
+    # 4 calendar days, 2 weekdays (Fri, Mon), 95 h elapsed; in UTC the dates are the same.
+    # Order 2: Wed 29-04 00:30 -> Wed 29-04 15:00 local: 0 working days, 14.5 h; in UTC the order is on
+    # Tue 28-04 22:30, so 1 working day. A third order was never contacted and is left out.
+    orders = pd.DataFrame({
+        "order_id": ["o1", "o2", "o3"],
+        "ordered_at": [_at("2026-04-24 10:00"), _at("2026-04-29 00:30"), _at("2026-04-29 09:00")],
+        "first_contact_at": [_at("2026-04-28 09:00"), _at("2026-04-29 15:00"), pd.NaT],
+    })
+    data = SimpleNamespace(orders=orders, calendar=WorkingCalendar())
+    assert _working_days_mean(data) == pytest.approx(0.5)  # (1 + 0) / 2
+    assert _calendar_days(data) == pytest.approx(2.0)  # (4 + 0) / 2
+    assert _weekdays_only(data) == pytest.approx(1.0)  # (2 + 0) / 2
+    assert _elapsed_days(data) == pytest.approx((95 + 14.5) / 24 / 2)
+    assert _utc_dates(data) == pytest.approx(1.0)  # (1 + 1) / 2
 
 
 # -- the checks on the sample workshop ----------------------------------------------------------------
