@@ -136,7 +136,9 @@ class _Reader:
             self.error(("pseudonymise",), f"expected true or false, found {pseudonymise!r}.")
         sources: list[SourceConfig] = []
         raw_sources = data.get("sources")
-        if not isinstance(raw_sources, dict) or not raw_sources:
+        if raw_sources is None and "backend" in data:  # the tables live elsewhere: nothing to import
+            raw_sources = {}
+        elif not isinstance(raw_sources, dict) or not raw_sources:
             self.error(("sources",) if "sources" in data else (), "expected `sources:` with at least "
                        "one table (for example `contacts:`) and its file and columns.")
             raw_sources = {}
