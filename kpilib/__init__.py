@@ -3,31 +3,45 @@
 from kpilib.backend import Store, connect, open_store
 from kpilib.calendar import WorkingCalendar
 from kpilib.drivers import driver_gaps, norms_compared, satisfaction_drivers
+from kpilib.catalogue import Catalogue, KpiEntry, compute_kpi, load_catalogue
+from kpilib.chains import stays_within_norm
+from kpilib.decisions import DECISION_KEYS, Decision, DecisionStore
 from kpilib.erlang import ErlangAResult, ErlangCResult, agents_for_service_level, erlang_a, erlang_c
 from kpilib.importing import CheckReport, ImportReport, check_workshop, import_workshop
 from kpilib.exceptions import DataError, KpiError, KpiWarning, ParameterError, WorkshopError
 from kpilib.kpis.cases import contacts_per_case, escalation_rate, handoffs_per_case
 from kpilib.kpis.queue import abandonment_rate, average_handle_time, average_speed_of_answer, service_level
-from kpilib.kpis.resolution import first_contact_resolution, repeat_contact_rate, transfer_rate
+from kpilib.kpis.resolution import (agent_resolved_rate, first_contact_resolution, repeat_contact_rate,
+                                    transfer_rate)
 from kpilib.kpis.satisfaction import ces, complaints_resolved_to_satisfaction, csat, nps
 from kpilib.plots import plot_definitions, plot_satisfaction_drivers, service_level_by_definition
 from kpilib.report import day_summary, narrate, show_table
 from kpilib.kpiset import kpi_set, start_team
 from kpilib.kpis.timeliness import callback_timeliness, time_to_first_contact, time_to_resolution
+from kpilib.schedule import ScheduleDay
+from kpilib.workshop import Workshop, new_workshop, open_workshop
 
 __all__ = [
+    "Catalogue",
     "CheckReport",
+    "DECISION_KEYS",
     "DataError",
+    "Decision",
+    "DecisionStore",
     "ErlangAResult",
     "ErlangCResult",
     "ImportReport",
+    "KpiEntry",
     "KpiError",
     "KpiWarning",
     "ParameterError",
+    "ScheduleDay",
     "Store",
     "WorkingCalendar",
+    "Workshop",
     "WorkshopError",
     "abandonment_rate",
+    "agent_resolved_rate",
     "agents_for_service_level",
     "average_handle_time",
     "average_speed_of_answer",
@@ -35,6 +49,7 @@ __all__ = [
     "ces",
     "check_workshop",
     "complaints_resolved_to_satisfaction",
+    "compute_kpi",
     "connect",
     "contacts_per_case",
     "csat",
@@ -49,8 +64,11 @@ __all__ = [
     "kpi_set",
     "narrate",
     "norms_compared",
+    "load_catalogue",
+    "new_workshop",
     "nps",
     "open_store",
+    "open_workshop",
     "plot_definitions",
     "plot_satisfaction_drivers",
     "repeat_contact_rate",
@@ -59,6 +77,7 @@ __all__ = [
     "service_level_by_definition",
     "show_table",
     "start_team",
+    "stays_within_norm",
     "time_to_first_contact",
     "time_to_resolution",
     "transfer_rate",

@@ -1,7 +1,11 @@
 """Facilitator widgets: ipywidgets controls that call kpilib's pure functions and record decisions.
 
 Widgets only wire controls to functions that live elsewhere in kpilib; every number they show is
-computed there, so batch mode (no widgets) shows the same numbers.
+computed there, so batch mode (no widgets) shows the same numbers. Each factory returns the
+ipywidgets container; containers whose content is a decision value expose it as ``value``, so
+they can be passed to :func:`record_decision` directly.
 """
 
-__all__: list[str] = []
+from kpilib.widgets._record import DecisionRecorder, record_decision
+
+__all__ = ["DecisionRecorder", "record_decision"]
