@@ -26,6 +26,13 @@ Exit codes:
 class KpiGroup(click.Group):
     """A command group that reports a :class:`KpiError` as a message and exit code 1."""
 
+    #: The commands in the order a workshop uses them; ``--help`` lists them so.
+    ORDER = ("new", "check", "import", "schedule", "lab", "decisions", "render")
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        rank = {name: i for i, name in enumerate(self.ORDER)}
+        return sorted(self.commands, key=lambda name: (rank.get(name, len(rank)), name))
+
     def invoke(self, ctx: click.Context):
         try:
             return super().invoke(ctx)

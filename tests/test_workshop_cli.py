@@ -99,3 +99,9 @@ def test_lab_runs_this_python_on_the_notebooks_with_workshop_set(tmp_path):
     assert env["WORKSHOP"] == str(SAMPLE.resolve())
     result = run("lab", SAMPLE, "--notebooks", tmp_path / "missing")
     assert result.exit_code == 1 and "no notebooks folder" in result.output
+
+
+def test_help_lists_the_commands_in_the_order_a_workshop_uses_them():
+    output = run("--help").output
+    listed = [line.split()[0] for line in output.split("Commands:\n")[1].split("\n\n")[0].splitlines()]
+    assert listed[:7] == ["new", "check", "import", "schedule", "lab", "decisions", "render"]
