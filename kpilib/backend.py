@@ -231,7 +231,7 @@ def open_store(workshop: str | Path) -> Store:
     """
     path = Path(workshop)
     if path.is_dir() and (path / CONFIG_NAME).is_file():
-        config = load_config(path, require_sources=False)
+        config = load_config(path, require_sources=False)  # a backend needs no exports mapped
         if config.section("backend") is not None:
             from kpilib._backend_config import connect_backend
 
