@@ -26,6 +26,7 @@ from kpilib.chains._membership import chain_case_ids, chain_events
 from kpilib.chains._outcomes import (DEFAULT_TARGETS, OUTCOMES, chain_tables, customer_outcomes, end_to_end_days,
                                      verdict)
 from kpilib.chains._plots import plot_chain, plot_handoff_heatmap, plot_time_lost, plot_variants
+from kpilib.chains._summary import chain_facts, chain_overview, describe_chains, discover_chains, handover_candidates
 from kpilib.chains._table import style_chain_view
 from kpilib.chains._view import chain_verdicts, chain_view, sample_current_kpis, team_kpis
 
@@ -38,6 +39,8 @@ __all__ = [
     "OUTCOMES",
     "backward_handoffs",
     "chain_case_ids",
+    "chain_facts",
+    "chain_overview",
     "chain_events",
     "chain_tables",
     "chain_verdicts",
@@ -45,11 +48,14 @@ __all__ = [
     "customer_outcomes",
     "default_chains",
     "default_lines",
+    "describe_chains",
     "discover",
+    "discover_chains",
     "end_to_end_days",
     "first_line_share",
     "handoff_matrix",
     "handoffs",
+    "handover_candidates",
     "load_chains",
     "load_lines",
     "ping_pong",
