@@ -105,3 +105,16 @@ def _count(table) -> int:
     inp = canonical(table, "cases")
     return int(backend.execute(inp.table.aggregate(n=inp.table.count()), con=inp.con,
                                time_zone=inp.time_zone)["n"].iloc[0])
+
+
+def late_callbacks(tables, *, as_of=None) -> pd.DataFrame:
+    """Call-backs on time per team, the team that keeps fewest of its promises first.
+
+    :func:`kpilib.callback_timeliness` by team: numerator = due call-backs attempted on time,
+    denominator = due call-backs.
+    """
+    from kpilib.kpis.timeliness import callback_timeliness
+
+    have = tables_of(tables)
+    result = callback_timeliness(have["callbacks"], by="team", as_of=as_of)
+    return result.sort_values(["value", "team"], na_position="last").reset_index(drop=True)

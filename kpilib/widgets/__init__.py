@@ -6,6 +6,7 @@ ipywidgets container; containers whose content is a decision value expose it as 
 they can be passed to :func:`record_decision` directly.
 """
 
+from kpilib.widgets._owners import OwnerInputs, owner_inputs
 from kpilib.widgets._record import DecisionRecorder, record_decision
 
-__all__ = ["DecisionRecorder", "record_decision"]
+__all__ = ["DecisionRecorder", "OwnerInputs", "owner_inputs", "record_decision"]
