@@ -144,12 +144,3 @@ def test_the_verdict_matrix_and_late_call_backs():
     late = chains.late_callbacks(tables())
     assert late[["team", "numerator", "denominator", "value"]].values.tolist() == [[L2, 1, 2, 0.5]]
 
-
-def test_owner_fields_give_the_chain_owners_decision():
-    from kpilib.widgets import owner_inputs
-
-    fields = owner_inputs(["fault", "billing"], owners={"fault": "Anna"})
-    fields.fields["billing"].value = "  Bram "
-    assert fields.value == {"fault": "Anna", "billing": "Bram"}
-    fields.fields["fault"].value = ""
-    assert fields.value == {"billing": "Bram"}

@@ -10,7 +10,6 @@ from kpilib.widgets._days import definitions_panel, norms_panel, targets_panel
 from kpilib.widgets._explore import (DefinitionChooser, KpiSlider, definition_chooser, threshold_slider,
                                      window_slider)
 from kpilib.widgets._fields import ChainSelector, NumberInputs, chain_selector, norm_inputs, target_inputs
-from kpilib.widgets._owners import OwnerInputs, owner_inputs
 from kpilib.widgets._record import DecisionRecorder, record_decision
 from kpilib.widgets._scoring import ScoringGrid, scoring_grid
 
@@ -20,14 +19,12 @@ __all__ = [
     "DefinitionChooser",
     "KpiSlider",
     "NumberInputs",
-    "OwnerInputs",
     "ScoringGrid",
     "chain_selector",
     "definition_chooser",
     "definitions_panel",
     "norm_inputs",
     "norms_panel",
-    "owner_inputs",
     "record_decision",
     "scoring_grid",
     "target_inputs",
