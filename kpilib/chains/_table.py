@@ -70,7 +70,8 @@ def style_chain_view(view: pd.DataFrame, *, chain: str | None = None, caption: s
     styler = shown.style.hide(axis="index").format(escape="html")
     styler = styler.map(lambda v: COLOURS.get(v, ""), subset=["verdict"])
     styler = styler.set_table_styles([{"selector": "th", "props": "text-align: left"},
-                                      {"selector": "td", "props": "padding: 2px 10px"}])
+                                      {"selector": "td", "props": "padding: 2px 10px; text-align: left"}])
+    styler = styler.set_properties(subset=["value", "target"], **{"text-align": "right", "white-space": "nowrap"})
     if caption:
         styler = styler.set_caption(html.escape(caption))
     return styler
@@ -100,7 +101,7 @@ def style_verdict_matrix(view: pd.DataFrame, *, side: str = "customer", caption:
     text = part.pivot(index="chain_name", columns="_label", values="_text").reindex(index=rows, columns=columns)
     verdicts = part.pivot(index="chain_name", columns="_label", values="verdict").reindex(index=rows, columns=columns)
     text = text.fillna("–")
-    text.index.name, text.columns.name = "chain", None
+    text.index.name, text.columns.name = None, None
     styler = text.style.format(escape="html").format_index(escape="html", axis=0).format_index(escape="html", axis=1)
     styler = styler.apply(lambda _: verdicts.map(lambda v: COLOURS.get(v, "")).to_numpy(), axis=None)
     if caption:
