@@ -19,9 +19,9 @@ Examples
 
 from kpilib.chains._config import (DEFAULT_NORM_DAYS, Chain, Lines, default_chains, find_chain, load_chains,
                                    load_lines)
-from kpilib.chains._discovery import (Discovery, backward_handoffs, default_lines, discover, first_line_share,
-                                      handoff_matrix, handoffs, ping_pong, ping_pong_cases, start_end_teams,
-                                      stays, time_lost, variants)
+from kpilib.chains._discover import Discovery, discover
+from kpilib.chains._discovery import (backward_handoffs, default_lines, first_line_share, handoff_matrix, handoffs,
+                                      ping_pong, ping_pong_cases, start_end_teams, stays, time_lost, variants)
 from kpilib.chains._kpis import stays_within_norm
 from kpilib.chains._membership import chain_case_ids, chain_events
 from kpilib.chains._outcomes import (DEFAULT_TARGETS, OUTCOMES, chain_tables, customer_outcomes, end_to_end_days,

@@ -3,7 +3,7 @@ backward handoffs, variants, and where the time goes.
 
 Every function takes canonical events (or contacts, taken as events of their case), builds its
 Ibis expression on the stays of :mod:`kpilib.chains._stays` and returns a tidy pandas frame.
-:func:`discover` computes them all from one materialised stays table.
+:func:`kpilib.chains.discover` computes them all from one materialised stays table.
 """
 
 from __future__ import annotations
@@ -17,7 +17,6 @@ from ibis.expr.types import Table
 from kpilib import backend
 from kpilib._aggregate import seconds_between
 from kpilib._checks import check_number
-from kpilib._inputs import Input
 from kpilib.chains._config import Lines
 from kpilib.chains._stays import calendar_or_default, event_input, line_rank, stay_table
 
@@ -319,68 +318,6 @@ def default_lines(events) -> Lines:
     first = t.group_by(["case_id", "team"]).aggregate(_first=t.stay.min())
     out = s.run(first.group_by("team").aggregate(position=first._first.mean()))
     return Lines(order=tuple(out.sort_values(["position", "team"])["team"].astype(str)))
-
-
-# -- all at once -------------------------------------------------------------------------------
-
-@dataclass(frozen=True)
-class Discovery:
-    """Everything chain discovery finds in one event log (see :func:`discover`)."""
-
-    handoffs: pd.DataFrame
-    start_end: pd.DataFrame
-    first_line: pd.DataFrame | None
-    ping_pong: pd.DataFrame
-    ping_pong_cases: pd.DataFrame
-    backward: pd.DataFrame
-    backward_cases: pd.DataFrame
-    variants: pd.DataFrame
-    time_lost: pd.DataFrame
-    cases: int
-    lines: Lines
-
-    def matrix(self, value: str = "handoffs") -> pd.DataFrame:
-        """The handoff matrix (from-team rows, to-team columns) of ``value``."""
-        return handoff_matrix(self.handoffs, value=value, teams=list(self.lines.teams))
-
-
-def discover(events, *, lines: Lines | None = None, calendar=None, top: int = 10,
-             cache: bool = True) -> Discovery:
-    """Chain discovery in one go: the stays are built once, then every view is computed.
-
-    Parameters
-    ----------
-    events : pandas.DataFrame or ibis Table
-        Canonical events (or contacts), for example one chain's (:func:`chain_events`).
-    lines : Lines, optional
-        Line order and statuses; default the order read from the data (:func:`default_lines`).
-    calendar : WorkingCalendar, optional
-        For the working hours; default the Dutch calendar.
-    top : int
-        The number of variants.
-    cache : bool
-        Materialise the stays once (``Table.cache()``) on backends that can.
-
-    Returns
-    -------
-    Discovery
-    """
-    lines = lines if lines is not None else default_lines(events)
-    s = _stays(events, lines, calendar)
-    if cache:
-        s = _Stays(_cached(s.table, s.con), s.con, s.time_zone, lines)
-    s = _Stays(s.table, s.con, s.time_zone, lines, _case_count(s))
-    return Discovery(
-        handoffs=handoffs(s), start_end=start_end_teams(s),
-        first_line=first_line_share(s) if lines.first_line else None,
-        ping_pong=ping_pong(s), ping_pong_cases=ping_pong_cases(s),
-        backward=backward_handoffs(s, lines=lines), backward_cases=backward_handoffs(s, lines=lines, by_case=True),
-        variants=variants(s, top=top), time_lost=time_lost(s), cases=s.cases, lines=lines)
-
-
-def _cached(table: Table, con) -> Table:
-    """The table materialised once on its backend; unbound (pandas) input stays as it is."""
-    return table if con is None else table.cache()
 
 
 # -- small helpers -----------------------------------------------------------------------------

@@ -10,7 +10,7 @@ import pandas as pd
 
 from kpilib import backend
 from kpilib.chains._config import Chain, Lines
-from kpilib.chains._discovery import Discovery, discover
+from kpilib.chains._discover import Discovery, discover
 from kpilib.chains._membership import chain_events
 from kpilib.chains._outcomes import chain_tables, tables_of
 
