@@ -264,8 +264,23 @@ def kpis_under_norms(tables, norms: Mapping[str, float], *, definitions: Mapping
 
 def kpi_histories(tables, kpis: Sequence[str], *, period: str = "week",
                   definitions: Mapping[str, Mapping] | None = None, norms: Mapping[str, float] | None = None,
-                  calendar: WorkingCalendar | None = None) -> dict[str, pd.DataFrame]:
+                  calendar: WorkingCalendar | None = None, first=None, last=None) -> dict[str, pd.DataFrame]:
     """Each KPI per period under its chosen definition and norm: the history targets are set against.
+
+    Parameters
+    ----------
+    tables : Store or mapping
+        The canonical tables.
+    kpis : sequence of str
+        Catalogue KPI ids.
+    period : {'week', 'month'}
+    definitions, norms : mapping, optional
+        The ``definitions`` and ``norms`` decisions.
+    calendar : WorkingCalendar, optional
+        Passed to the KPIs that count working days.
+    first, last : date or timestamp, optional
+        The first and last day the data covers; a period that starts before ``first`` or ends
+        after ``last`` is only partly in the data and is left out.
 
     Returns
     -------
@@ -273,9 +288,23 @@ def kpi_histories(tables, kpis: Sequence[str], *, period: str = "week",
         KPI id → its tidy frame ``by=period``.
     """
     check_argument("period", period, ("week", "month"))
-    return {kpi: _computed(tables, kpi, definitions=definitions or {}, norms=norms or {}, calendar=calendar,
-                           by=period)
-            for kpi in kpis}
+    histories = {kpi: _computed(tables, kpi, definitions=definitions or {}, norms=norms or {}, calendar=calendar,
+                                by=period)
+                 for kpi in kpis}
+    if first is None and last is None:
+        return histories
+    step = pd.DateOffset(weeks=1) if period == "week" else pd.DateOffset(months=1)
+    lo = pd.Timestamp(_day(first)) if first is not None else pd.Timestamp.min
+    hi = pd.Timestamp(_day(last)) if last is not None else pd.Timestamp.max
+    return {kpi: frame[(frame[period] >= lo) & (frame[period] + step - pd.Timedelta(days=1) <= hi)]
+            .reset_index(drop=True)
+            for kpi, frame in histories.items()}
+
+
+def _day(value):
+    """The local calendar date of a date or timestamp (aware timestamps keep their own zone's date)."""
+    stamp = pd.Timestamp(value)
+    return stamp.date()
 
 
 def target_overview(histories: Mapping[str, pd.DataFrame], targets: Mapping[str, float], *,
