@@ -11,6 +11,7 @@ from kpilib.widgets._explore import (DefinitionChooser, KpiSlider, definition_ch
                                      window_slider)
 from kpilib.widgets._fields import ChainSelector, NumberInputs, chain_selector, norm_inputs, target_inputs
 from kpilib.widgets._record import DecisionRecorder, record_decision
+from kpilib.widgets._scoring import ScoringGrid, scoring_grid
 
 __all__ = [
     "ChainSelector",
@@ -18,12 +19,14 @@ __all__ = [
     "DefinitionChooser",
     "KpiSlider",
     "NumberInputs",
+    "ScoringGrid",
     "chain_selector",
     "definition_chooser",
     "definitions_panel",
     "norm_inputs",
     "norms_panel",
     "record_decision",
+    "scoring_grid",
     "target_inputs",
     "targets_panel",
     "threshold_slider",
