@@ -11,9 +11,8 @@ from matplotlib.ticker import PercentFormatter
 
 from kpilib.kpis.queue import service_level
 
-__all__ = ["SERVICE_LEVEL_DEFINITIONS", "plot_calendar", "plot_definitions", "plot_spread", "plot_target_history",
-           "plot_variants", "plot_working_days", "service_level_by_definition"]
-__all__ = ["SERVICE_LEVEL_DEFINITIONS", "plot_definitions", "plot_satisfaction_drivers", "service_level_by_definition"]
+__all__ = ["SERVICE_LEVEL_DEFINITIONS", "plot_calendar", "plot_definitions", "plot_satisfaction_drivers", "plot_spread",
+           "plot_target_history", "plot_variants", "plot_working_days", "service_level_by_definition"]
 
 #: Two service-level definitions that managers commonly mean by the same word.
 SERVICE_LEVEL_DEFINITIONS = {
