@@ -44,7 +44,7 @@ bench: $(VENV)/.installed
 	$(BIN)/python bench/run.py
 
 lab: $(VENV)/.installed
-	WORKSHOP=$(abspath $(SAMPLE)) $(BIN)/jupyter lab notebooks/
+	$(BIN)/kpi-workshop lab $(SAMPLE)
 
 clean:
 	rm -rf $(VENV) $(OUT) .pytest_cache
