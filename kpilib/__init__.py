@@ -5,6 +5,7 @@ from kpilib.calendar import WorkingCalendar
 from kpilib.cards import (KpiCard, build_card, build_cards, cards_html, cards_overview, plot_dashboard,
                           review_schedule, write_workbook)
 from kpilib.caveats import data_caveats, data_end
+from kpilib.drivers import driver_gaps, norms_compared, satisfaction_drivers
 from kpilib.catalogue import Catalogue, KpiEntry, compute_kpi, load_catalogue
 from kpilib.chains import stays_within_norm
 from kpilib.decisions import DECISION_KEYS, Decision, DecisionStore
@@ -16,7 +17,8 @@ from kpilib.kpis.queue import abandonment_rate, average_handle_time, average_spe
 from kpilib.kpis.resolution import (agent_resolved_rate, first_contact_resolution, repeat_contact_rate,
                                     transfer_rate)
 from kpilib.kpis.satisfaction import ces, complaints_resolved_to_satisfaction, csat, nps
-from kpilib.plots import plot_definitions, service_level_by_definition
+from kpilib.plots import plot_definitions, plot_satisfaction_drivers, service_level_by_definition
+from kpilib.report import day_summary, narrate, show_table
 from kpilib.kpiset import kpi_set, start_team
 from kpilib.kpis.timeliness import callback_timeliness, time_to_first_contact, time_to_resolution
 from kpilib.schedule import ScheduleDay
@@ -68,6 +70,8 @@ __all__ = [
     "csat",
     "data_caveats",
     "data_end",
+    "day_summary",
+    "driver_gaps",
     "erlang_a",
     "erlang_c",
     "escalation_options",
@@ -80,19 +84,24 @@ __all__ = [
     "kpi_set",
     "kpi_set_value",
     "load_catalogue",
+    "narrate",
     "new_workshop",
+    "norms_compared",
     "nps",
     "open_store",
     "open_workshop",
     "plot_dashboard",
     "plot_definitions",
+    "plot_satisfaction_drivers",
     "plot_staffing",
     "repeat_contact_rate",
     "review_schedule",
+    "satisfaction_drivers",
     "score_candidates",
     "select_set",
     "service_level",
     "service_level_by_definition",
+    "show_table",
     "staffing_by_hour",
     "start_team",
     "stays_within_norm",

@@ -65,12 +65,14 @@ def seconds_between(start: TimestampValue, end: TimestampValue) -> NumericValue:
 
     Ibis' ``epoch_seconds`` reads the wall clock in the session time zone, which is an hour off
     across a DST change. On DuckDB the instants' ``epoch_ms`` are subtracted (five times faster
-    than ``DATE_DIFF`` on time-zone-aware timestamps); other backends get Ibis' portable
-    millisecond ``delta``.
+    than ``DATE_DIFF`` on time-zone-aware timestamps), on Spark their ``unix_micros`` (Ibis'
+    ``delta`` does not compile there); other backends get Ibis' portable millisecond ``delta``.
     """
     con = backend.find_backend(start)
     if con is None or con.name == "duckdb":
         return (_epoch_ms(end) - _epoch_ms(start)) / 1000.0
+    if con.name == "pyspark":
+        return (backend.unix_micros(end) - backend.unix_micros(start)) / 1e6
     return end.delta(start, unit="millisecond") / 1000.0
 
 

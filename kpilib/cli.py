@@ -79,23 +79,38 @@ def check_command(workshop: Path) -> None:
         raise click.exceptions.Exit(1)
 
 
-@cli.command("render", epilog=EPILOG, short_help="Run the workshop notebooks and write the HTML report.")
+@cli.command("render", epilog=EPILOG, short_help="Run the day notebooks and write the HTML report pack.")
 @_workshop
-@click.option("--out", type=click.Path(path_type=Path), default=Path("report"), show_default=True,
-              help="The folder for the report pack.")
+@click.option("--days", default=None, metavar="DAYS",
+              help="The days to render: '1-10', '3' or '1,3,5-7'. Default: every day notebook.")
+@click.option("-p", "--parameter", "parameter", type=(str, str), multiple=True, metavar="NAME VALUE",
+              help="A notebook parameter, e.g. -p threshold_s 30 (repeatable); the value is read as YAML.")
+@click.option("-f", "--parameters-file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="A YAML file of notebook parameters (name: value); -p values override it.")
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=Path("report"),
+              show_default=True, help="The folder for the report pack.")
 @click.option("--jobs", type=click.IntRange(min=1), default=1, show_default=True,
-              help="Notebooks rendered in parallel processes.")
-def render_command(workshop: Path, out: Path, jobs: int) -> None:
-    """Run every workshop notebook on WORKSHOP and write HTML pages and an index to --out.
+              help="Notebooks run in parallel processes.")
+@click.option("--notebooks", type=click.Path(exists=True, file_okay=False, path_type=Path), default=None,
+              help="The folder of the dayNN_<theme>.ipynb notebooks. Default: the project's notebooks/.")
+def render_command(workshop: Path, days: str | None, parameter: tuple[tuple[str, str], ...],
+                   parameters_file: Path | None, out: Path, jobs: int, notebooks: Path | None) -> None:
+    """Run the day notebooks on WORKSHOP and write the report pack to --out.
 
-    A notebook that fails is still written, with its error visible; the command then
-    exits with 1 and names the notebook and the cell.
+    Every parameter is checked against the notebooks' parameters cells before any
+    notebook runs; a bad one ends the command with the list of valid parameters.
+    The pack holds one HTML page and the executed notebook per day, and index.html.
+    A day that fails is still written, with its error visible; the command then
+    exits with 1 and names the day and the cell.
     """
-    from kpilib.render import render
+    from kpilib.render import NOTEBOOKS, render
 
-    result = render(workshop, out=out, jobs=jobs)
+    values = _parameters_file(parameters_file) if parameters_file else {}
+    values.update(dict(parameter))
+    result = render(workshop, days=days, parameters=values, out=out, jobs=jobs,
+                    notebooks=notebooks or NOTEBOOKS)
     for page in result.failed:
-        click.echo(f"Error: {page.notebook} failed at {page.error}", err=True)
+        click.echo(f"Error: day {page.day} ({page.notebook.name}) failed at {page.error}", err=True)
     click.echo(f"Report: {result.index}")
     if result.failed:
         raise click.exceptions.Exit(1)
@@ -205,6 +220,21 @@ def lab_command(workshop: Path, notebooks: Path | None, port: int | None, no_bro
 
     argv, env = command(workshop, notebooks=notebooks, port=port, browser=not no_browser)
     raise click.exceptions.Exit(subprocess.call(argv, env=env))
+def _parameters_file(path: Path) -> dict:
+    import yaml
+
+    from kpilib.exceptions import ParameterError
+
+    try:
+        values = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        raise ParameterError(f"{path}: not valid YAML ({exc}); write one `name: value` per line") from None
+    if values is None:
+        return {}
+    if not isinstance(values, dict) or not all(isinstance(k, str) for k in values):
+        raise ParameterError(f"{path}: expected a mapping of parameter name to value (`threshold_s: 30`), "
+                             f"found {type(values).__name__}")
+    return values
 
 
 def main() -> None:

@@ -13,6 +13,7 @@ from kpilib.kpis.queue import service_level
 
 __all__ = ["SERVICE_LEVEL_DEFINITIONS", "plot_calendar", "plot_definitions", "plot_spread", "plot_target_history",
            "plot_variants", "plot_working_days", "service_level_by_definition"]
+__all__ = ["SERVICE_LEVEL_DEFINITIONS", "plot_definitions", "plot_satisfaction_drivers", "service_level_by_definition"]
 
 #: Two service-level definitions that managers commonly mean by the same word.
 SERVICE_LEVEL_DEFINITIONS = {
@@ -184,4 +185,33 @@ def plot_target_history(history: pd.DataFrame, *, x: str, targets: dict[str, flo
     ax.yaxis.set_major_formatter(PercentFormatter(1.0))
     ax.set_ylabel(ylabel)
     ax.set_xlabel(x)
+def plot_satisfaction_drivers(gaps: pd.DataFrame, *, ax: Axes | None = None) -> Axes:
+    """Share satisfied when each driver was met and when it was not, one line per driver.
+
+    Parameters
+    ----------
+    gaps : pandas.DataFrame
+        The result of :func:`kpilib.driver_gaps` (largest gap first, drawn at the top).
+    ax : matplotlib Axes, optional
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+    """
+    if ax is None:
+        _, ax = plt.subplots(figsize=(8, 0.7 * len(gaps) + 1.2))
+    y = range(len(gaps))[::-1]
+    ax.hlines(y, gaps["satisfied_if_not"], gaps["satisfied_if_met"], color="#aab4c0", linewidth=3, zorder=1)
+    ax.scatter(gaps["satisfied_if_not"], y, color="#b3261e", s=70, zorder=2, label="driver not met")
+    ax.scatter(gaps["satisfied_if_met"], y, color="#1e7a46", s=70, zorder=2, label="driver met")
+    for yi, (_, row) in zip(y, gaps.iterrows()):
+        right = max(row["satisfied_if_met"], row["satisfied_if_not"])
+        ax.annotate(f"{row['gap'] * 100:+.0f} pp", (right, yi), xytext=(10, 0), textcoords="offset points",
+                    va="center", fontsize=9, color="#333333")
+    ax.set_yticks(list(y), gaps["driver"])
+    ax.xaxis.set_major_formatter(PercentFormatter(1.0))
+    ax.set_xlim(0, 1.08)
+    ax.set_xlabel("share of surveys satisfied (csat 4 or 5)")
+    ax.legend(loc="lower right", frameon=False)
+    ax.grid(axis="y", visible=False)
     return ax

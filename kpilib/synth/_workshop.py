@@ -144,6 +144,7 @@ sources:
       csat: Tevredenheid (1-5)
       nps: Aanbevelen (0-10)
       ces: Gemak (1-7)
+      friendliness: Vriendelijkheid medewerker (1-5)
       resolved: Probleem opgelost? (ja/nee)
       comment: Toelichting
 
