@@ -45,7 +45,7 @@ bench: $(VENV)/.installed
 	$(BIN)/python bench/run.py
 
 lab: $(VENV)/.installed
-	WORKSHOP=$(abspath $(SAMPLE)) $(BIN)/jupyter lab notebooks/
+	$(BIN)/kpi-workshop lab $(SAMPLE)
 
 exercises: $(VENV)/.installed
 	$(BIN)/python -m kpilib.exercises generate
