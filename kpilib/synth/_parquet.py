@@ -94,7 +94,7 @@ def write_interactions(path: Path, contacts_parquet: Path, *, time_zone: str, th
         FROM read_parquet('{contacts_parquet}')"""
     con = duckdb.connect(config={"threads": threads} if threads else {})
     try:
-        con.execute("SET preserve_insertion_order = true")
+        con.execute("SET preserve_insertion_order = true; SET enable_progress_bar = false")
         con.execute(f"COPY ({select}) TO '{path}' (FORMAT csv, HEADER, DELIMITER ';', NEW_LINE '\r\n')")
         return con.execute(f"SELECT count(*) FROM read_parquet('{contacts_parquet}')").fetchone()[0]
     finally:
