@@ -1,7 +1,7 @@
 """Benchmarks: the KPI set at several sizes, the import, and (when present) the slider and render scripts.
 
     python bench/run.py                          # 1 M, 10 M and 100 M contacts, import of 10 M
-    python bench/run.py --sizes 1M --import-rows 0   # quick: 1 M only, no import benchmark
+    python bench/run.py --sizes 1M               # quick: the KPI set and the import at 1 M
     make bench BENCH_SIZES=1M
 
 KPI set: each engine (kpilib on DuckDB, hand-written DuckDB SQL, idiomatic pandas) runs in its own
@@ -265,7 +265,8 @@ def bench_script(name: str) -> list[dict]:
 def main() -> None:
     parser = argparse.ArgumentParser(description="kpi-workshop benchmarks")
     parser.add_argument("--sizes", default="1M,10M,100M", help="contacts per KPI-set run, e.g. 1M,10M")
-    parser.add_argument("--import-rows", default="10M", help="contacts in the CSV import benchmark (0: skip)")
+    parser.add_argument("--import-rows", help="contacts in the CSV import benchmark (0: skip; "
+                        "default: the largest size up to 10M)")
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--pandas-max", type=parse_size, default=20_000_000, help="largest size pandas is run on")
     parser.add_argument("--spill-from", type=parse_size, default=50_000_000,
@@ -275,7 +276,8 @@ def main() -> None:
     parser.add_argument("--out", default=str(HERE / "RESULTS.md"))
     args = parser.parse_args()
     sizes = [parse_size(s) for s in args.sizes.split(",") if s.strip()]
-    import_rows = parse_size(args.import_rows)
+    import_rows = (parse_size(args.import_rows) if args.import_rows is not None
+                   else min(SEGMENT, max(sizes, default=0)))
     started = machine()
     results: list[dict] = []
     for rows in sizes:
