@@ -141,3 +141,10 @@ def test_connect_sets_the_memory_limit():
     assert con.raw_sql("SELECT current_setting('memory_limit')").fetchone()[0] in ("286.1 MiB", "300.0 MB")
     with pytest.raises(kpilib.ParameterError, match="`memory_limit` must not contain a quote"):
         kpilib.connect(memory_limit="1GB'; DROP")
+
+
+def test_a_workshop_whose_tables_live_in_a_backend_has_nothing_to_import(tmp_path):
+    folder = _backend_workshop(tmp_path, "backend:\n  kind: duckdb\n  tables:\n    contacts: {path: contacts.parquet}\n")
+    with pytest.raises(kpilib.WorkshopError, match=r"line 3 \(backend\): this workshop has no `sources:` to import"):
+        kpilib.import_workshop(folder)
+    assert not (folder / "store.duckdb").exists()

@@ -17,7 +17,7 @@ from pathlib import Path
 import duckdb
 
 from kpilib.config import WorkshopConfig, load_config
-from kpilib.exceptions import DataError, DataProblem, ParameterError
+from kpilib.exceptions import DataError, DataProblem, ParameterError, WorkshopError
 from kpilib.importing import _store
 from kpilib.importing._mapping import Mapped, map_source
 from kpilib.importing._readers import Loaded, read_source
@@ -54,7 +54,7 @@ def check_workshop(path: str | Path, *, memory_limit: str | None = None) -> Chec
     --------
     >>> print(check_workshop("data/sample"))  # doctest: +SKIP
     """
-    config = load_config(path)
+    config = _importable(load_config(path))
     with _Session(config, memory_limit) as session:
         session.run()
         report = CheckReport(config.folder, session.all_problems(), session.summaries())
@@ -98,7 +98,7 @@ def import_workshop(path: str | Path, *, quarantine: bool = False,
     --------
     >>> print(import_workshop("data/sample"))  # doctest: +SKIP
     """
-    config = load_config(path)
+    config = _importable(load_config(path))
     with _Session(config, memory_limit) as session:
         session.run()
         fatal, problems = session.fatal(), session.all_problems()
@@ -109,6 +109,15 @@ def import_workshop(path: str | Path, *, quarantine: bool = False,
             raise DataError(problems, summary=f"{n} problem{'s' if n != 1 else ''} in the exports of "
                                               f"{config.folder} ({reason}nothing was imported)")
         return session.write(quarantine=bool(problems))
+
+
+def _importable(config: WorkshopConfig) -> WorkshopConfig:
+    """``config``, unless it has no sources because its tables live in a ``backend:`` block."""
+    if not config.sources and config.section("backend") is not None:
+        raise WorkshopError(f"{config.where('backend')}: this workshop has no `sources:` to import; its "
+                            "tables are read where the `backend:` block says (kpilib.open_store opens them). "
+                            "Add `sources:` to import exports into store.duckdb instead.")
+    return config
 
 
 class _Session:
