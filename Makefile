@@ -8,7 +8,7 @@ SAMPLE := data/sample
 OUT    ?= report
 JOBS   ?= 2
 
-.PHONY: report test test-fast install sample bench lab clean help
+.PHONY: report test test-fast install sample bench lab exercises clean help
 
 help:
 	@echo "make report   import the sample workshop and render its HTML report (into $(OUT)/)"
@@ -17,6 +17,7 @@ help:
 	@echo "make sample   regenerate the sample exports in $(SAMPLE)/exports from the generator"
 	@echo "make bench    run the benchmarks in bench/ (writes bench/RESULTS.md); quick: make bench BENCH_SIZES=1M"
 	@echo "make lab      open JupyterLab on the notebooks with the sample workshop"
+	@echo "make exercises  regenerate the trainee exercise notebooks from their solutions"
 
 $(VENV)/.installed: pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "kpi-workshop needs Python 3.11 or newer; $(PYTHON) is " + sys.version.split()[0] + ". Run: make PYTHON=python3.11 ...")'
@@ -47,7 +48,10 @@ bench: $(VENV)/.installed
 	nice -n 10 $(BIN)/python bench/run.py --sizes $(BENCH_SIZES)
 
 lab: $(VENV)/.installed
-	WORKSHOP=$(abspath $(SAMPLE)) $(BIN)/jupyter lab notebooks/
+	$(BIN)/kpi-workshop lab $(SAMPLE)
+
+exercises: $(VENV)/.installed
+	$(BIN)/python -m kpilib.exercises generate
 
 clean:
 	rm -rf $(VENV) $(OUT) .pytest_cache

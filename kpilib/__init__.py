@@ -2,57 +2,114 @@
 
 from kpilib.backend import Store, connect, open_store
 from kpilib.calendar import WorkingCalendar
+from kpilib.cards import (KpiCard, build_card, build_cards, cards_html, cards_overview, plot_dashboard,
+                          review_schedule, write_workbook)
+from kpilib.caveats import data_caveats, data_end
+from kpilib.drivers import driver_gaps, norms_compared, satisfaction_drivers
+from kpilib.catalogue import Catalogue, KpiEntry, compute_kpi, load_catalogue
+from kpilib.chains import stays_within_norm
+from kpilib.decisions import DECISION_KEYS, Decision, DecisionStore
 from kpilib.erlang import ErlangAResult, ErlangCResult, agents_for_service_level, erlang_a, erlang_c
 from kpilib.importing import CheckReport, ImportReport, check_workshop, import_workshop
 from kpilib.exceptions import DataError, KpiError, KpiWarning, ParameterError, WorkshopError
 from kpilib.kpis.cases import contacts_per_case, escalation_rate, handoffs_per_case
 from kpilib.kpis.queue import abandonment_rate, average_handle_time, average_speed_of_answer, service_level
-from kpilib.kpis.resolution import first_contact_resolution, repeat_contact_rate, transfer_rate
+from kpilib.kpis.resolution import (agent_resolved_rate, first_contact_resolution, repeat_contact_rate,
+                                    transfer_rate)
 from kpilib.kpis.satisfaction import ces, complaints_resolved_to_satisfaction, csat, nps
-from kpilib.plots import plot_definitions, service_level_by_definition
+from kpilib.plots import plot_definitions, plot_satisfaction_drivers, service_level_by_definition
+from kpilib.report import day_summary, narrate, show_table
 from kpilib.kpiset import kpi_set, start_team
 from kpilib.kpis.timeliness import callback_timeliness, time_to_first_contact, time_to_resolution
+from kpilib.schedule import ScheduleDay
+from kpilib.scoring import (balance_check, kpi_set_value, score_candidates, select_set,
+                            workshop_candidates)
+from kpilib.staffing import estimate_patience, plot_staffing, staffing_by_hour
+from kpilib.whatif import callback_options, callback_replay, escalation_options, escalation_replay
+from kpilib.workshop import Workshop, new_workshop, open_workshop
 
 __all__ = [
+    "Catalogue",
     "CheckReport",
+    "DECISION_KEYS",
     "DataError",
+    "Decision",
+    "DecisionStore",
     "ErlangAResult",
     "ErlangCResult",
     "ImportReport",
+    "KpiCard",
+    "KpiEntry",
     "KpiError",
     "KpiWarning",
     "ParameterError",
+    "ScheduleDay",
     "Store",
     "WorkingCalendar",
+    "Workshop",
     "WorkshopError",
     "abandonment_rate",
+    "agent_resolved_rate",
     "agents_for_service_level",
     "average_handle_time",
     "average_speed_of_answer",
+    "balance_check",
+    "build_card",
+    "build_cards",
+    "callback_options",
+    "callback_replay",
     "callback_timeliness",
+    "cards_html",
+    "cards_overview",
     "ces",
     "check_workshop",
     "complaints_resolved_to_satisfaction",
+    "compute_kpi",
     "connect",
     "contacts_per_case",
     "csat",
+    "data_caveats",
+    "data_end",
+    "day_summary",
+    "driver_gaps",
     "erlang_a",
     "erlang_c",
+    "escalation_options",
     "escalation_rate",
+    "escalation_replay",
+    "estimate_patience",
     "first_contact_resolution",
     "handoffs_per_case",
     "import_workshop",
     "kpi_set",
+    "kpi_set_value",
+    "load_catalogue",
+    "narrate",
+    "new_workshop",
+    "norms_compared",
     "nps",
     "open_store",
+    "open_workshop",
+    "plot_dashboard",
     "plot_definitions",
+    "plot_satisfaction_drivers",
+    "plot_staffing",
     "repeat_contact_rate",
+    "review_schedule",
+    "satisfaction_drivers",
+    "score_candidates",
+    "select_set",
     "service_level",
     "service_level_by_definition",
+    "show_table",
+    "staffing_by_hour",
     "start_team",
+    "stays_within_norm",
     "time_to_first_contact",
     "time_to_resolution",
     "transfer_rate",
+    "workshop_candidates",
+    "write_workbook",
 ]
 
 __version__ = "0.1.0"

@@ -125,6 +125,14 @@ def tidy(
     return finish(result, by, integer_numerator=integer_numerator)
 
 
+def ratio(numerator: np.ndarray, denominator: np.ndarray) -> np.ndarray:
+    """numerator / denominator as floats, NaN where the denominator is 0."""
+    den = np.asarray(denominator, dtype="float64")
+    num = np.asarray(numerator, dtype="float64")
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(den > 0, num / np.where(den > 0, den, 1), np.nan)
+
+
 def finish(result: pd.DataFrame, by: list[str], *, integer_numerator: bool = True) -> pd.DataFrame:
     """Order columns and rows, fix types, and compute ``value`` = numerator / denominator."""
     if not by and result.empty:
@@ -135,10 +143,7 @@ def finish(result: pd.DataFrame, by: list[str], *, integer_numerator: bool = Tru
             result[name] = pd.to_datetime(result[name]).astype("datetime64[ns]")
     result["denominator"] = result["denominator"].astype("int64")
     result["numerator"] = result["numerator"].astype("int64" if integer_numerator else "float64")
-    den = result["denominator"].to_numpy(dtype="float64")
-    num = result["numerator"].to_numpy(dtype="float64")
-    with np.errstate(divide="ignore", invalid="ignore"):
-        result["value"] = np.where(den > 0, num / np.where(den > 0, den, 1), np.nan)
+    result["value"] = ratio(result["numerator"].to_numpy(), result["denominator"].to_numpy())
     if by:
         result = result.sort_values(by, na_position="last", kind="stable")
     return result.reset_index(drop=True)

@@ -249,7 +249,7 @@ def open_store(workshop: str | Path) -> Store:
     """
     path = Path(workshop)
     if path.is_dir() and (path / CONFIG_NAME).is_file():
-        config = load_config(path)
+        config = load_config(path, require_sources=False)
         if config.section("backend") is not None:
             from kpilib._backend_config import connect_backend
 

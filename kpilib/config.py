@@ -185,16 +185,19 @@ class WorkshopConfig:
         """The workshop's :class:`kpilib.calendar.WorkingCalendar` (from the ``calendar`` block)."""
         from kpilib.calendar import WorkingCalendar
 
-        return WorkingCalendar.from_config(self.calendar)
+        return WorkingCalendar.from_config({"calendar": self.calendar, "time_zone": self.time_zone})
 
 
-def load_config(path: str | Path) -> WorkshopConfig:
+def load_config(path: str | Path, *, require_sources: bool = True) -> WorkshopConfig:
     """Read and check the ``workshop.yaml`` of a workshop folder.
 
     Parameters
     ----------
     path
         The workshop folder, or the ``workshop.yaml`` file itself.
+    require_sources
+        Whether a ``sources:`` block with at least one table is required (importing needs one;
+        a workshop that has no exports mapped yet can still be opened with False).
 
     Returns
     -------
@@ -215,7 +218,7 @@ def load_config(path: str | Path) -> WorkshopConfig:
                             f"Create one as described in docs/mapping.md.")
     from kpilib.importing._workshop_yaml import read_workshop_yaml
 
-    return read_workshop_yaml(file)
+    return read_workshop_yaml(file, require_sources=require_sources)
 
 
 def close_matches(name: str, options: list[str]) -> list[str]:

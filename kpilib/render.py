@@ -1,111 +1,274 @@
-"""Render workshop notebooks to a client-ready HTML pack with papermill and nbconvert.
+"""Render a workshop's report pack: run the day notebooks with papermill, write HTML pages and an index.
 
-Each notebook runs with the workshop path injected as the ``workshop`` parameter; the executed
-notebook is kept next to its HTML page (code cells hidden). A notebook that fails is still converted,
-with its error visible, and reported; the others still render.
+Each day notebook (``notebooks/dayNN_<theme>.ipynb``) runs with the workshop folder, batch mode
+(``interactive=False``) and the parameters injected: the ``parameters:`` block of workshop.yaml,
+overridden by the values passed to :func:`render`. Every value is checked against the notebooks'
+typed parameters cells before any notebook runs (see :mod:`kpilib._parameters`).
+
+For every day the pack holds the executed notebook and an HTML page without code; ``index.html``
+shows the client, the schedule, one card per day (its key results and decisions, read from the
+summary that :func:`kpilib.day_summary` attached) and links to every page. A day that fails is still
+written, with its error visible; the other days still render. Pages are deterministic: the same
+input gives the same HTML, apart from the time of rendering on the index.
 """
 
 from __future__ import annotations
 
-import html
+import datetime as dt
+import multiprocessing
+import os
+import re
+import time
+from collections.abc import Iterable, Mapping
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
-__all__ = ["NOTEBOOKS", "RenderResult", "render"]
+from kpilib._pages import Card, IndexData, day_page, index_page, notebook_body, read_summary
+from kpilib._parameters import check_parameters, notebook_parameters
+from kpilib.exceptions import ParameterError, WorkshopError
 
-#: The notebooks shipped with the project.
+__all__ = ["NOTEBOOKS", "DayPage", "RenderResult", "day_notebooks", "parse_days", "render"]
+
+#: The day notebooks shipped with the project.
 NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"
+
+_DAY_FILE = re.compile(r"^day(\d{2})_\w+\.ipynb$")
+_SETUP_TAG = "kpi-render-setup"
+#: Run before the notebook's own cells: figures as PNG without the metadata that varies by machine.
+_SETUP_SOURCE = """\
+%config InlineBackend.figure_formats = ["png"]
+%config InlineBackend.print_figure_kwargs = {"bbox_inches": "tight", "dpi": 120, "metadata": {"Software": None}}
+import matplotlib
+matplotlib.rcParams["svg.hashsalt"] = "kpi-workshop"
+"""
 
 
 @dataclass
-class Page:
-    notebook: str
+class DayPage:
+    """One rendered day: its files, its error (None when it ran through) and its summary."""
+
+    day: int
+    notebook: Path
     html: Path
     executed: Path
     error: str | None = None
+    summary: dict[str, Any] | None = None
+    seconds: float = 0.0
 
 
 @dataclass
 class RenderResult:
+    """What :func:`render` wrote."""
+
     out: Path
     index: Path
-    pages: list[Page] = field(default_factory=list)
+    pages: list[DayPage] = field(default_factory=list)
 
     @property
-    def failed(self) -> list[Page]:
+    def failed(self) -> list[DayPage]:
         return [p for p in self.pages if p.error]
 
 
-def _render_one(notebook: Path, out: Path, parameters: dict, progress: bool) -> Page:
-    import nbformat
-    import papermill
-    from nbconvert import HTMLExporter
-
-    executed = out / notebook.name
-    page = out / (notebook.stem + ".html")
-    error = None
-    try:
-        papermill.execute_notebook(
-            str(notebook), str(executed), parameters=parameters, kernel_name="python3",
-            cwd=str(notebook.parent), progress_bar=progress, report_mode=False,
-        )
-    except papermill.PapermillExecutionError as exc:
-        error = f"cell {exc.exec_count}: {exc.ename}: {exc.evalue}"
-    exporter = HTMLExporter(template_name="lab", exclude_input=True, exclude_input_prompt=True,
-                            exclude_output_prompt=True, embed_images=True)
-    body, _ = exporter.from_notebook_node(nbformat.read(executed, as_version=4))
-    page.write_text(body, encoding="utf-8")
-    return Page(notebook.name, page, executed, error)
+def day_notebooks(folder: str | Path = NOTEBOOKS) -> dict[int, Path]:
+    """The day notebooks in ``folder``: day number -> ``dayNN_<theme>.ipynb``."""
+    found: dict[int, Path] = {}
+    for path in sorted(Path(folder).glob("day*.ipynb")):
+        match = _DAY_FILE.match(path.name)
+        if match:
+            day = int(match[1])
+            if day in found:
+                raise WorkshopError(f"{folder}: two notebooks for day {day}: {found[day].name} and {path.name}")
+            found[day] = path
+    return found
 
 
-def render(workshop: str | Path, *, out: str | Path = "report", notebooks: list[Path] | None = None,
-           parameters: dict | None = None, jobs: int = 1, progress: bool = True) -> RenderResult:
-    """Execute the workshop notebooks and write HTML pages plus an ``index.html`` into ``out``.
+def parse_days(text: str) -> list[int]:
+    """Day numbers from ``"1-10"``, ``"3"`` or ``"1,3,5-7"``.
+
+    >>> parse_days("1,3,5-7")
+    [1, 3, 5, 6, 7]
+    """
+    days: set[int] = set()
+    for part in str(text).replace(" ", "").split(","):
+        match = re.fullmatch(r"(\d{1,2})(?:-(\d{1,2}))?", part)
+        if not match or not 1 <= int(match[1]) <= int(match[2] or match[1]) <= 10:
+            raise ParameterError(f"`days` must be day numbers 1-10 such as '1-10', '3' or '1,3,5-7'; got {text!r}")
+        days.update(range(int(match[1]), int(match[2] or match[1]) + 1))
+    return sorted(days)
+
+
+def render(workshop: str | Path, *, days: str | Iterable[int] | None = None,
+           parameters: Mapping[str, Any] | None = None, out: str | Path = "report", jobs: int = 1,
+           notebooks: str | Path = NOTEBOOKS, progress: bool = True) -> RenderResult:
+    """Run the day notebooks on a workshop and write the report pack into ``out``.
 
     Parameters
     ----------
     workshop
-        The workshop folder (with an imported store).
-    out
-        The folder for the pack; created when missing.
-    notebooks
-        The notebooks to render; default every ``*.ipynb`` directly in ``notebooks/``.
+        The workshop folder, imported (``kpi-workshop import``).
+    days
+        The days to render (``"1-3,5"`` or a list of numbers); default every day notebook.
     parameters
-        Extra notebook parameters, injected after ``workshop``.
+        Notebook parameters, over the ``parameters:`` block of workshop.yaml. A text value of a
+        number or flag parameter is read as YAML (``"20"`` -> 20), as the command line passes it.
+    out
+        The folder of the pack; created when missing.
     jobs
-        Notebooks rendered in parallel processes.
+        Notebooks run in parallel processes, each writing only its own files.
+    notebooks
+        The folder holding the ``dayNN_<theme>.ipynb`` notebooks.
     progress
-        Show papermill's progress bar per notebook.
+        Show a progress bar per notebook, counting its cells.
 
     Returns
     -------
     RenderResult
+
+    Raises
+    ------
+    ParameterError
+        For unknown days or bad parameters, before any notebook runs.
+    WorkshopError
+        When the workshop folder or its store is missing.
     """
+    from kpilib.workshop import open_workshop
+
+    ws = open_workshop(workshop)
+    store = ws.store  # fails here, before any notebook runs, when the workshop was not imported
+    available = day_notebooks(notebooks)
+    selected = _select(days, available, notebooks)
+    declared = notebook_parameters({day: available[day] for day in selected})
+    shared = {name: value for name, value in (ws.parameters or {}).items() if name in declared}
+    values = check_parameters({**shared, **dict(parameters or {})}, declared)
+    data = IndexData(client=ws.client, schedule=[_card(ws, n) for n in range(1, 11)], tables=store.summary())
+
     out = Path(out).resolve()
     out.mkdir(parents=True, exist_ok=True)
-    notebooks = sorted(notebooks or NOTEBOOKS.glob("*.ipynb"))
-    params = {"workshop": str(Path(workshop).resolve()), **(parameters or {})}
-    with ProcessPoolExecutor(max_workers=max(1, jobs)) as pool:
-        futures = [pool.submit(_render_one, nb, out, params, progress) for nb in notebooks]
-        pages = [f.result() for f in futures]
+    tasks = []
+    for slot, day in enumerate(selected):
+        notebook = available[day]
+        injected = {"workshop": str(Path(workshop).resolve()), "interactive": False, **values}
+        injected = {name: value for name, value in injected.items()
+                    if name in declared and day in declared[name].days}
+        tasks.append(_Task(day, notebook, out, injected, _card(ws, day), ws.client,
+                           slot % max(1, jobs) if progress else None))
+    pages = _run_all(tasks, jobs)
+    cards = [_page_card(task, page) for task, page in zip(tasks, pages)]
     index = out / "index.html"
-    index.write_text(_index(Path(workshop), pages), encoding="utf-8")
+    _write(index, index_page(data, cards, rendered_at=dt.datetime.now().astimezone()))
     return RenderResult(out, index, pages)
 
 
-def _index(workshop: Path, pages: list[Page]) -> str:
-    items = "\n".join(
-        f'<li><a href="{html.escape(p.html.name)}">{html.escape(p.notebook)}</a>'
-        + (f' <strong class="failed">failed: {html.escape(p.error)}</strong>' if p.error else "")
-        + "</li>"
-        for p in pages
-    )
-    return f"""<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>KPI workshop — {html.escape(workshop.name)}</title>
-<style>body{{font-family:system-ui,sans-serif;max-width:48rem;margin:2rem auto;color:#222}}
-.failed{{color:#b00020}}</style></head>
-<body><h1>KPI workshop — {html.escape(workshop.name)}</h1><ul>
-{items}
-</ul></body></html>
-"""
+def _select(days, available: dict[int, Path], folder) -> list[int]:
+    if not available:
+        raise WorkshopError(f"{folder}: no day notebooks (dayNN_<theme>.ipynb) to render")
+    if days is None:
+        return sorted(available)
+    wanted = parse_days(days) if isinstance(days, str) else sorted({int(d) for d in days})
+    missing = [d for d in wanted if d not in available]
+    if missing:
+        have = ", ".join(f"{d} ({p.name})" for d, p in sorted(available.items()))
+        raise ParameterError(f"no notebook for day {', '.join(map(str, missing))} in {folder}; "
+                             f"the days available are: {have}")
+    return wanted
+
+
+def _card(ws, day: int) -> Card:
+    try:
+        scheduled = ws.day(day)
+    except (KeyError, IndexError, WorkshopError, ParameterError):
+        return Card(day, f"Day {day}", None, rendered=False)
+    return Card(day, scheduled.theme, scheduled.date, rendered=False)
+
+
+def _page_card(task: "_Task", page: DayPage) -> Card:
+    return Card(task.day, task.card.title, task.card.date, page=page.html.name, notebook=page.executed.name,
+                error=page.error, summary=page.summary)
+
+
+@dataclass(frozen=True)
+class _Task:
+    day: int
+    notebook: Path
+    out: Path
+    parameters: dict[str, Any]
+    card: Card
+    client: str
+    position: int | None
+
+
+def _run_all(tasks: list[_Task], jobs: int) -> list[DayPage]:
+    if jobs <= 1 or len(tasks) <= 1:
+        return [_run_day(task) for task in tasks]
+    # spawn, not fork: the parent holds DuckDB threads, which a forked child must not inherit
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
+        return list(pool.map(_run_day, tasks))
+
+
+def _run_day(task: _Task) -> DayPage:
+    """Execute one notebook and write its executed copy and its page (only files of this day)."""
+    import nbformat
+    import papermill
+
+    source = nbformat.read(task.notebook, as_version=4)
+    prepared = _with_setup_cell(source)
+    executed = task.out / task.notebook.name
+    page = task.out / f"{task.notebook.stem}.html"
+    partial = task.out / f".{task.notebook.stem}.running.ipynb"
+    bar = None if task.position is None else {"desc": f"day {task.day:02d}", "position": task.position,
+                                              "leave": True}
+    start, error = time.perf_counter(), None
+    try:
+        papermill.execute_notebook(prepared, str(partial), parameters=task.parameters, kernel_name="python3",
+                                   cwd=str(task.notebook.parent), progress_bar=bar or False, log_output=False)
+    except papermill.PapermillExecutionError as exc:
+        error = f"{_cell_label(source, exc.source)}: {exc.ename}: {_first_line(exc.evalue)}"
+    except Exception as exc:  # a dead kernel or an unreadable notebook: this day fails, the others go on
+        error = f"the start of the notebook: {type(exc).__name__}: {_first_line(str(exc))}"
+    seconds = time.perf_counter() - start
+    if partial.exists():
+        result = nbformat.read(partial, as_version=4)
+        os.replace(partial, executed)
+    else:  # papermill stopped before it wrote anything: keep the prepared notebook as the record
+        result = prepared
+        nbformat.write(result, executed)
+    summary = read_summary(result)
+    card = Card(task.day, task.card.title, task.card.date, page=page.name, notebook=executed.name, error=error)
+    _write(page, day_page(card, client=task.client, body=notebook_body(result)))
+    return DayPage(task.day, task.notebook, page, executed, error, summary, seconds)
+
+
+def _with_setup_cell(nb):
+    import copy
+
+    import nbformat
+
+    nb = copy.deepcopy(nb)
+    cell = nbformat.v4.new_code_cell(_SETUP_SOURCE, metadata={"tags": [_SETUP_TAG]})
+    cell["id"] = _SETUP_TAG
+    nb.cells.insert(0, cell)
+    return nb
+
+
+def _cell_label(source_nb, failed_source: str) -> str:
+    """``cell 7 (kpilib.satisfaction_drivers(…))``: the failed cell's place in the source notebook."""
+    for number, cell in enumerate(source_nb.cells, start=1):
+        if cell.cell_type == "code" and cell.source == failed_source:
+            return f"cell {number} ({_first_line(cell.source, 60)})"
+    return f"the cell {_first_line(failed_source, 60)!r}"
+
+
+def _first_line(text: str, limit: int = 200) -> str:
+    lines = [line for line in str(text).splitlines() if line.strip()]
+    line = lines[0].strip() if lines else ""
+    return line if len(line) <= limit else line[: limit - 1] + "…"
+
+
+def _write(path: Path, text: str) -> None:
+    """Write ``text`` whole or not at all: a reader never sees half a page."""
+    partial = path.with_name(f".{path.name}.partial")
+    partial.write_text(text, encoding="utf-8")
+    os.replace(partial, path)

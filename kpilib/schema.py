@@ -127,6 +127,7 @@ TABLES: dict[str, Table] = {
                 _c("csat", "int", lower=1, upper=5),
                 _c("nps", "int", lower=0, upper=10),
                 _c("ces", "int", lower=1, upper=7),
+                _c("friendliness", "int", False, "the customer's rating of the agent's friendliness", lower=1, upper=5),
                 _c("resolved", "bool", False, "the customer's own answer to 'was your question resolved?'"),
                 _c("comment", "text", False, "free text; shown escaped, never as markup"),
             ),

@@ -17,6 +17,6 @@ def sample_workshop(tmp_path_factory) -> Path:
     import kpilib
 
     folder = tmp_path_factory.mktemp("sample") / "sample"
-    shutil.copytree(SAMPLE, folder, ignore=shutil.ignore_patterns("store.duckdb*", "quarantine", ".kpi-key"))
+    shutil.copytree(SAMPLE, folder, ignore=shutil.ignore_patterns("store.duckdb*", "decisions.sqlite*", "quarantine", ".kpi-key"))
     kpilib.import_workshop(folder)
     return folder

@@ -224,6 +224,7 @@ def test_friendly_but_not_resolved(sample):
     raw = pd.read_csv(SAMPLE / "exports" / "enquetes.csv", encoding="utf-8-sig", dtype=str)
     friendly = raw["Vriendelijkheid medewerker (1-5)"].astype(int)
     assert friendly[complaint.to_numpy()].mean() > 4.0  # while friendliness stays high; sample 4.29
+    assert (friendly.to_numpy() == s.friendliness.to_numpy()).all()  # the canonical column is the export's
     assert s.csat.between(1, 5).all() and s.nps.between(0, 10).all() and s.ces.between(1, 7).all()
 
 

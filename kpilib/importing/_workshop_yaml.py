@@ -28,9 +28,9 @@ _NULLS = {"", "~", "null", "Null", "NULL"}
 _BOOLS = {"true": True, "True": True, "TRUE": True, "false": False, "False": False, "FALSE": False}
 
 
-def read_workshop_yaml(file: Path) -> WorkshopConfig:
+def read_workshop_yaml(file: Path, *, require_sources: bool = True) -> WorkshopConfig:
     """Read and check ``file``; raise one :class:`WorkshopError` listing every mistake."""
-    reader = _Reader(file)
+    reader = _Reader(file, require_sources=require_sources)
     config = reader.read()
     if reader.errors:
         n = len(reader.errors)
@@ -48,8 +48,9 @@ def _did_you_mean(name: str, options: list[str], n: int = 3) -> str:
 class _Reader:
     """Turns the YAML text into a :class:`WorkshopConfig`, collecting every mistake."""
 
-    def __init__(self, file: Path) -> None:
+    def __init__(self, file: Path, *, require_sources: bool = True) -> None:
         self.file = file
+        self.require_sources = require_sources
         self.errors: list[tuple[int, str]] = []    # (line, message)
         self.lines: dict[tuple, int] = {}
 
@@ -136,7 +137,8 @@ class _Reader:
             self.error(("pseudonymise",), f"expected true or false, found {pseudonymise!r}.")
         sources: list[SourceConfig] = []
         raw_sources = data.get("sources")
-        if raw_sources is None and "backend" in data:  # the tables live elsewhere: nothing to import
+        if raw_sources in (None, {}) and (not self.require_sources or "backend" in data):
+            # a new workshop has no exports yet; a workshop with a `backend:` imports nothing
             raw_sources = {}
         elif not isinstance(raw_sources, dict) or not raw_sources:
             self.error(("sources",) if "sources" in data else (), "expected `sources:` with at least "

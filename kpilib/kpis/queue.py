@@ -26,17 +26,27 @@ CLOCKS = ("queue", "arrival")
 ABANDON_RULES = ("exclude", "fail", "fail_after_threshold", "pass_within_threshold")
 
 
+def offered_population(contacts: Table, *, channel: str | None) -> Table:
+    """The inbound contacts of ``channel`` (every channel when None): the rows a queue KPI groups."""
+    population = contacts.direction == "inbound"
+    if channel is not None:
+        population = population & (contacts.channel == channel)
+    return contacts.filter(population)
+
+
+def wait_seconds(c: Table, clock: str):
+    """Seconds from the clock's start to the answer (or, for an abandon, to ``ended_at``)."""
+    start = c.queued_at if clock == "queue" else c.arrived_at
+    return seconds_between(start, c.answered_at.coalesce(c.ended_at))
+
+
 def _queue(contacts: Table, *, clock: str, short_abandon_s: float, channel: str | None) -> Table:
     """The population (inbound contacts of ``channel``) with ``_wait``, ``_answered`` and ``_abandoned``.
 
     Short abandons are neither answered nor abandoned, so they drop out of every count.
     """
-    population = contacts.direction == "inbound"
-    if channel is not None:
-        population = population & (contacts.channel == channel)
-    c = contacts.filter(population)
-    start = c.queued_at if clock == "queue" else c.arrived_at
-    c = c.mutate(_wait=seconds_between(start, c.answered_at.coalesce(c.ended_at)))
+    c = offered_population(contacts, channel=channel)
+    c = c.mutate(_wait=wait_seconds(c, clock))
     abandoned = c.queued_at.notnull() & c.answered_at.isnull()
     short = abandoned & (c._wait <= short_abandon_s).fill_null(False)
     return c.mutate(_answered=c.queued_at.notnull() & c.answered_at.notnull(), _abandoned=abandoned & ~short)
@@ -55,7 +65,7 @@ def check_common(by, columns, *, clock=None, channel=None, short_abandon_s=None)
     return names
 
 
-_REQUIRED = ("direction", "channel", "arrived_at", "queued_at", "answered_at")
+QUEUE_COLUMNS = ("direction", "channel", "arrived_at", "queued_at", "answered_at")
 
 
 @fill
@@ -93,7 +103,7 @@ def service_level(contacts, *, threshold_s: float = 20, clock: str = "queue", ab
     >>> store = kpilib.open_store("data/sample")  # doctest: +SKIP
     >>> kpilib.service_level(store.contacts, threshold_s=20, abandoned="exclude", by="team")  # doctest: +SKIP
     """
-    inp = canonical(contacts, "contacts", required=_REQUIRED)
+    inp = canonical(contacts, "contacts", required=QUEUE_COLUMNS)
     names = check_common(by, inp.table.columns, clock=clock, channel=channel,
                           short_abandon_s=short_abandon_s)
     check_number("threshold_s", threshold_s, minimum=0)
@@ -130,7 +140,7 @@ def abandonment_rate(contacts, *, short_abandon_s: float = 0, channel: str | Non
     -------
     {returns}
     """
-    inp = canonical(contacts, "contacts", required=_REQUIRED)
+    inp = canonical(contacts, "contacts", required=QUEUE_COLUMNS)
     names = check_common(by, inp.table.columns, channel=channel, short_abandon_s=short_abandon_s)
     q = _queue(inp.table, clock="queue", short_abandon_s=short_abandon_s, channel=channel)
     return tidy(q, by=names, anchor=q.arrived_at, numerator=q._abandoned,
@@ -155,7 +165,7 @@ def average_speed_of_answer(contacts, *, clock: str = "queue", channel: str | No
     -------
     {returns}
     """
-    inp = canonical(contacts, "contacts", required=_REQUIRED)
+    inp = canonical(contacts, "contacts", required=QUEUE_COLUMNS)
     names = check_common(by, inp.table.columns, clock=clock, channel=channel)
     q = _queue(inp.table, clock=clock, short_abandon_s=0, channel=channel)
     return tidy(q, by=names, anchor=q.arrived_at, numerator=(q._wait, q._answered), denominator=q._answered,

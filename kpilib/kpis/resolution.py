@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 import ibis
 import pandas as pd
-from ibis.expr.types import BooleanValue, Table
+from ibis.expr.types import BooleanValue, NumericValue, Table
 
 from kpilib._aggregate import check_by, normalise_by, seconds_between, tidy
 from kpilib._checks import check_argument, check_number
@@ -15,20 +15,21 @@ from kpilib._inputs import canonical, same_backend
 from kpilib.exceptions import ParameterError
 
 MATCHES = ("customer", "case")
+DIRECTIONS = ("inbound", "outbound", "any")
 FCR_METHODS = ("repeat_window", "case", "survey")
+WINDOW_UNITS = ("24h", "calendar_day")
 #: Outcomes that say the contact did not resolve the question by itself.
 NOT_RESOLVED_OUTCOMES = ("transferred", "escalated", "callback_promised")
 
 _REQUIRED = ("direction", "arrived_at", "answered_at")
 
 
-def _with_follow_up(contacts: Table, *, window_days: float, match: str) -> tuple[Table, BooleanValue, BooleanValue]:
-    """Mark each base contact that is followed by another base contact of the same key.
+def follow_up_gaps(contacts: Table, *, match: str) -> tuple[Table, BooleanValue, NumericValue]:
+    """The inbound contacts, the base condition, and each base contact's seconds to its follow-up.
 
-    Base: answered inbound contacts with a non-null key (customer_id or case_id). A follow-up is a
-    base contact of the same key whose ``arrived_at`` is strictly later and at most
-    ``window_days`` × 24 h later (measured between instants).
-    Returns the table with a ``_next_at`` column, the base condition and the repeat condition.
+    Base: answered inbound contacts with a non-null key (customer_id or case_id). The follow-up is
+    the next base contact of the same key whose ``arrived_at`` is strictly later; the gap is
+    measured between instants and is null when there is none.
     """
     key = "customer_id" if match == "customer" else "case_id"
     c = contacts.filter(contacts.direction == "inbound")
@@ -40,22 +41,41 @@ def _with_follow_up(contacts: Table, *, window_days: float, match: str) -> tuple
     joined = c.left_join(following, [c[key] == following._key, c.arrived_at == following._at])
     joined = joined.drop("_key", "_at")
     base = (joined.direction == "inbound") & joined.answered_at.notnull() & joined[key].notnull()
-    repeat = base & (seconds_between(joined.arrived_at, joined._next_at) <= window_days * 86400).fill_null(False)
-    return joined, base, repeat
+    return joined, base, seconds_between(joined.arrived_at, joined._next_at)
 
 
-def _check_window(window_days: float) -> None:
+def _with_follow_up(contacts: Table, *, window_days: float, match: str,
+                    window_unit: str = "24h") -> tuple[Table, BooleanValue, BooleanValue]:
+    """Mark each base contact followed by another base contact of the same key within the window.
+
+    A follow-up (:func:`follow_up_gaps`) makes a repeat when it is at most ``window_days`` × 24 h
+    later (``window_unit="24h"``), or when its local date is at most ``window_days`` dates after
+    the contact's local date (``"calendar_day"``). Returns the table with a ``_next_at`` column,
+    the base condition and the repeat condition.
+    """
+    joined, base, gap = follow_up_gaps(contacts, match=match)
+    if window_unit == "24h":
+        within = gap <= window_days * 86400
+    else:
+        within = joined._next_at.date().delta(joined.arrived_at.date(), unit="day") <= window_days
+    return joined, base, base & within.fill_null(False)
+
+
+def _check_window(window_days: float, window_unit: str = "24h") -> None:
     check_number("window_days", window_days, minimum=0, strict_minimum=True)
+    check_argument("window_unit", window_unit, WINDOW_UNITS)
 
 
 @fill
 def repeat_contact_rate(contacts, *, window_days: float = 7, match: str = "customer",
-                        by: str | Sequence[str] | None = None) -> pd.DataFrame:
+                        window_unit: str = "24h", by: str | Sequence[str] | None = None) -> pd.DataFrame:
     """Share of answered inbound contacts followed by another one within ``window_days`` × 24 h.
 
     Base: answered inbound contacts with a non-null ``customer_id`` (``case_id`` for
     ``match="case"``). Numerator: those followed by another answered inbound contact of the same
-    customer (case) that arrived strictly later and at most ``window_days`` × 24 hours later.
+    customer (case) that arrived strictly later and at most ``window_days`` × 24 hours later
+    (with ``window_unit="calendar_day"``: on a local date at most ``window_days`` dates later, so
+    a contact on Monday 23:00 and one on the next Monday 08:00 are 7 calendar days apart).
 
     Parameters
     ----------
@@ -64,6 +84,8 @@ def repeat_contact_rate(contacts, *, window_days: float = 7, match: str = "custo
         The repeat window in days of 24 hours (7 means 168 hours, also across a DST change).
     match : {{'customer', 'case'}}
         Whether a repeat is another contact of the same customer or of the same case.
+    window_unit : {{'24h', 'calendar_day'}}
+        Whether the window counts days of 24 hours from the arrival or local calendar dates.
     {by}
 
     Returns
@@ -73,9 +95,10 @@ def repeat_contact_rate(contacts, *, window_days: float = 7, match: str = "custo
     inp = canonical(contacts, "contacts", required=_REQUIRED)
     names = normalise_by(by)
     check_by(names, inp.table.columns)
-    _check_window(window_days)
+    _check_window(window_days, window_unit)
     check_argument("match", match, MATCHES)
-    table, base, repeat = _with_follow_up(inp.table, window_days=window_days, match=match)
+    table, base, repeat = _with_follow_up(inp.table, window_days=window_days, match=match,
+                                          window_unit=window_unit)
     return tidy(table, by=names, anchor=table.arrived_at, numerator=repeat, denominator=base,
                 con=inp.con, time_zone=inp.time_zone)
 
@@ -175,4 +198,49 @@ def transfer_rate(contacts, *, by: str | Sequence[str] | None = None) -> pd.Data
     c = inp.table
     answered = c.answered_at.notnull()
     return tidy(c, by=names, anchor=c.arrived_at, numerator=answered & (c.outcome == "transferred"),
+                denominator=answered, con=inp.con, time_zone=inp.time_zone)
+
+
+@fill
+def agent_resolved_rate(contacts, *, channel: str | None = None, direction: str = "inbound",
+                        by: str | Sequence[str] | None = None) -> pd.DataFrame:
+    """Share of answered contacts that the agent ticked ``resolved``: the team's own view of resolution.
+
+    numerator = answered contacts (``answered_at`` not null) whose ``outcome`` is ``resolved``;
+    denominator = answered contacts. A contact with no outcome counts as not resolved. This is
+    what the agent records at the end of the contact, not whether the customer had to come back
+    (compare :func:`first_contact_resolution`).
+
+    Parameters
+    ----------
+    {contacts}
+    channel : str or None
+        Only contacts of this channel; None for every channel.
+    direction : {{'inbound', 'outbound', 'any'}}
+        Which contacts count: inbound (default), outbound (call-backs), or both.
+    {by}
+
+    Returns
+    -------
+    {returns}
+
+    Examples
+    --------
+    >>> import kpilib
+    >>> store = kpilib.open_store("data/sample")  # doctest: +SKIP
+    >>> kpilib.agent_resolved_rate(store.contacts, by="team")  # doctest: +SKIP
+    """
+    inp = canonical(contacts, "contacts", required=("direction", "arrived_at", "answered_at", "outcome"))
+    names = normalise_by(by)
+    check_by(names, inp.table.columns)
+    check_argument("direction", direction, DIRECTIONS)
+    if channel is not None and not isinstance(channel, str):
+        raise ParameterError(f"`channel` must be a channel name such as 'phone' or None; got {channel!r}")
+    c = inp.table
+    if direction != "any":
+        c = c.filter(c.direction == direction)
+    if channel is not None:
+        c = c.filter(c.channel == channel)
+    answered = c.answered_at.notnull()
+    return tidy(c, by=names, anchor=c.arrived_at, numerator=answered & (c.outcome == "resolved"),
                 denominator=answered, con=inp.con, time_zone=inp.time_zone)

@@ -54,7 +54,7 @@ The stories, and the parameter of :class:`Story` that controls each
     (``order_status_call``, cases of category ``order``).
 
     *Friendly but not resolved* (``complaint_resolved``, ``survey_response``): complaint
-    surveys rate the agent's friendliness high (a column of the raw survey export) while
+    surveys rate the agent's friendliness high (``surveys.friendliness``, 1-5) while
     few say the problem was resolved. Surveys hold csat (1-5), nps (0-10), ces (1-7, higher
     is easier) and a Dutch comment; one comment holds ``<script>alert(1)</script>`` and one
     ``&`` and ``<b>``, to show that reports escape them.

@@ -166,7 +166,7 @@ def _values(values: pd.Series) -> list:
     return [None if pd.isna(v) else str(v) for v in values]
 
 
-def surveys(frame: pd.DataFrame, friendly: np.ndarray, time_zone: str) -> pd.DataFrame:
+def surveys(frame: pd.DataFrame, time_zone: str) -> pd.DataFrame:
     s = frame
     return pd.DataFrame({
         "Enquête-ID": s.survey_id.astype(object),
@@ -177,7 +177,7 @@ def surveys(frame: pd.DataFrame, friendly: np.ndarray, time_zone: str) -> pd.Dat
         "Tevredenheid (1-5)": s.csat.astype(object),
         "Aanbevelen (0-10)": s.nps.astype(object),
         "Gemak (1-7)": s.ces.astype(object),
-        "Vriendelijkheid medewerker (1-5)": friendly,
+        "Vriendelijkheid medewerker (1-5)": s.friendliness.astype(object),
         "Probleem opgelost? (ja/nee)": s.resolved.map({True: "ja", False: "nee"}).astype(object).fillna(""),
         "Toelichting": _text(s.comment),
     })
@@ -220,7 +220,7 @@ def write_all(folder: Path, world: World, tables: dict[str, pd.DataFrame], seed:
     _write_csv(paths["interacties.csv"], interactions(tables["contacts"], rng, tz),
                delimiter=";", encoding="cp1252", newline="\r\n")
     write_tickets(paths["tickets.xlsx"], world, tables["cases"], tables["events"], rng, tz)
-    _write_csv(paths["enquetes.csv"], surveys(tables["surveys"], world.surveys["friendly"], tz),
+    _write_csv(paths["enquetes.csv"], surveys(tables["surveys"], tz),
                delimiter=",", encoding="utf-8-sig", newline="\r\n")
     _write_csv(paths["bestellingen.csv"], orders(tables["orders"], tz), delimiter="\t", encoding="utf-8",
                newline="\n")

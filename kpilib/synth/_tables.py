@@ -159,6 +159,7 @@ def tables_arrow(world: World, off: Offsets = Offsets()) -> dict[str, pa.Table]:
         "csat": numbers(surveys["csat"]),
         "nps": numbers(surveys["nps"]),
         "ces": numbers(surveys["ces"]),
+        "friendliness": numbers(surveys["friendly"]),
         "resolved": flags(surveys["resolved"]),
         "comment": labels(COMMENTS, surveys["comment"]),
     }, schema=schema("surveys", tz))
