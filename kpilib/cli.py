@@ -60,7 +60,10 @@ _workshop = click.argument("workshop", type=click.Path(path_type=Path), metavar=
 @click.option("--quarantine", is_flag=True,
               help="Import the rows that pass; write the rows with problems, with their reasons, "
                    "to WORKSHOP/quarantine/<table>.csv.")
-def import_command(workshop: Path, quarantine: bool) -> None:
+@click.option("--memory-limit", metavar="SIZE",
+              help="DuckDB's memory limit, e.g. 4GB; larger exports spill to disk in the workshop folder "
+                   "(default: 80% of the RAM).")
+def import_command(workshop: Path, quarantine: bool, memory_limit: str | None) -> None:
     """Validate the exports and write the canonical tables to WORKSHOP/store.duckdb.
 
     Nothing is written unless every check passes (or --quarantine is given);
@@ -68,7 +71,7 @@ def import_command(workshop: Path, quarantine: bool) -> None:
     """
     from kpilib.importing import import_workshop
 
-    click.echo(import_workshop(workshop, quarantine=quarantine).to_text())
+    click.echo(import_workshop(workshop, quarantine=quarantine, memory_limit=memory_limit).to_text())
 
 
 @cli.command("check", epilog=EPILOG, short_help="Validate and profile the exports; write nothing.")
