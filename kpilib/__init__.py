@@ -2,10 +2,11 @@
 
 from kpilib.backend import Store, connect, open_store
 from kpilib.calendar import WorkingCalendar
-from kpilib.drivers import driver_gaps, norms_compared, satisfaction_drivers
 from kpilib.catalogue import Catalogue, KpiEntry, compute_kpi, load_catalogue
 from kpilib.chains import stays_within_norm
 from kpilib.decisions import DECISION_KEYS, Decision, DecisionStore
+from kpilib.current_kpis import internal_norms, team_kpis
+from kpilib.drivers import driver_gaps, norms_compared, satisfaction_drivers, survey_comments
 from kpilib.erlang import ErlangAResult, ErlangCResult, agents_for_service_level, erlang_a, erlang_c
 from kpilib.importing import CheckReport, ImportReport, check_workshop, import_workshop
 from kpilib.exceptions import DataError, KpiError, KpiWarning, ParameterError, WorkshopError
@@ -14,8 +15,8 @@ from kpilib.kpis.queue import abandonment_rate, average_handle_time, average_spe
 from kpilib.kpis.resolution import (agent_resolved_rate, first_contact_resolution, repeat_contact_rate,
                                     transfer_rate)
 from kpilib.kpis.satisfaction import ces, complaints_resolved_to_satisfaction, csat, nps
-from kpilib.plots import plot_definitions, plot_satisfaction_drivers, service_level_by_definition
-from kpilib.report import day_summary, narrate, show_table
+from kpilib.plots import plot_definitions, plot_satisfaction_drivers, plot_team_kpis, service_level_by_definition
+from kpilib.report import collapsible, day_summary, narrate, show_table
 from kpilib.kpiset import kpi_set, start_team
 from kpilib.kpis.timeliness import callback_timeliness, time_to_first_contact, time_to_resolution
 from kpilib.schedule import ScheduleDay
@@ -48,6 +49,7 @@ __all__ = [
     "callback_timeliness",
     "ces",
     "check_workshop",
+    "collapsible",
     "complaints_resolved_to_satisfaction",
     "compute_kpi",
     "connect",
@@ -61,16 +63,18 @@ __all__ = [
     "first_contact_resolution",
     "handoffs_per_case",
     "import_workshop",
+    "internal_norms",
     "kpi_set",
-    "narrate",
-    "norms_compared",
     "load_catalogue",
+    "narrate",
     "new_workshop",
+    "norms_compared",
     "nps",
     "open_store",
     "open_workshop",
     "plot_definitions",
     "plot_satisfaction_drivers",
+    "plot_team_kpis",
     "repeat_contact_rate",
     "satisfaction_drivers",
     "service_level",
@@ -78,6 +82,8 @@ __all__ = [
     "show_table",
     "start_team",
     "stays_within_norm",
+    "survey_comments",
+    "team_kpis",
     "time_to_first_contact",
     "time_to_resolution",
     "transfer_rate",

@@ -28,7 +28,7 @@ import pandas as pd
 
 from kpilib._checks import check_argument, check_number
 
-__all__ = ["SUMMARY_MIME", "day_summary", "format_value", "narrate", "show_table"]
+__all__ = ["SUMMARY_MIME", "collapsible", "day_summary", "format_value", "narrate", "show_table"]
 
 #: The MIME type of the machine-readable day summary in a notebook's outputs.
 SUMMARY_MIME = "application/vnd.kpi-workshop.day-summary+json"
@@ -149,6 +149,20 @@ def narrate(text: str, /, **values: Any):
     from IPython.display import Markdown
 
     return Markdown(_Escaping().format(text, **values))
+
+
+def collapsible(summary: str, content) -> Any:
+    """``content`` (a table from :func:`show_table`, or HTML) folded away under a one-line ``summary``.
+
+    Returns
+    -------
+    IPython.display.HTML
+        A ``<details>`` element: closed on the page, one click opens it.
+    """
+    from IPython.display import HTML
+
+    inner = content.to_html() if hasattr(content, "to_html") else str(content)
+    return HTML(f"<details><summary>{html.escape(summary)}</summary>\n{inner}\n</details>")
 
 
 def _decision_rows(ws, keys: Sequence[str]) -> list[dict[str, Any]]:

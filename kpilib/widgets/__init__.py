@@ -6,6 +6,7 @@ ipywidgets container; containers whose content is a decision value expose it as 
 they can be passed to :func:`record_decision` directly.
 """
 
+from kpilib.widgets._editors import NormInputs, YamlInput, norm_inputs, ranking, yaml_input
 from kpilib.widgets._record import DecisionRecorder, record_decision
 
-__all__ = ["DecisionRecorder", "record_decision"]
+__all__ = ["DecisionRecorder", "NormInputs", "YamlInput", "norm_inputs", "ranking", "record_decision", "yaml_input"]
