@@ -90,8 +90,8 @@ def plot_satisfaction_drivers(gaps: pd.DataFrame, *, ax: Axes | None = None) -> 
     ax.set_yticks(list(y), gaps["driver"])
     ax.xaxis.set_major_formatter(PercentFormatter(1.0))
     ax.set_xlim(0, 1.08)
-    ax.set_xlabel("share of surveys satisfied (csat 4 or 5)")
-    ax.legend(loc="lower right", frameon=False)
+    ax.set_xlabel("share of surveys satisfied")
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.22), ncol=2, frameon=False)
     ax.grid(axis="y", visible=False)
     return ax
 

@@ -20,7 +20,8 @@ from kpilib.report import SUMMARY_MIME, collapsible, day_summary, format_value, 
     (True, "yes"),
     (["resolution", "speed"], "resolution, speed"),
     ({"resolution_days": 3, "callback_hours": 24}, "resolution_days: 3; callback_hours: 24"),
-    ([{"team": "a", "target": 0.8}], "team=a, target=0.80"),
+    ([{"team": "a", "target": 0.8}, {"team": "b", "definition": {"norm_days": 20}}],
+     "team=a, target=0.80 | team=b, definition=(norm_days=20)"),
 ])
 def test_format_value(value, text):
     assert format_value(value) == text
@@ -90,6 +91,16 @@ def test_day_summary_attaches_results_and_decisions(workshop):
     assert values["value"] == ["resolution", "speed"] and values["default"] is False   # recorded
     assert norms["default"] is True                                                    # never decided
     assert norms["value"] == kpilib.DECISION_KEYS["customer_norms"].default
+    assert values["items"] is None
+
+
+def test_day_summary_keeps_the_order_of_list_items(workshop):
+    inventory = [{"team": "field", "kpi": "time_to_first_contact", "definition": {"norm_days": 20}, "target": 0.85}]
+    workshop.decide("current_kpis", inventory)
+    bundle = _shown(workshop, day=3, decisions=["current_kpis"])
+    (row,) = bundle[SUMMARY_MIME]["decisions"]
+    assert row["items"] == ["team=field, kpi=time_to_first_contact, definition=(norm_days=20), target=0.85"]
+    assert "<li>team=field, kpi=time_to_first_contact" in bundle["text/html"]
 
 
 def test_day_summary_says_visibly_when_a_default_is_used(workshop):
