@@ -57,7 +57,9 @@ def _css() -> str:
     return (TEMPLATES / "report.css").read_text(encoding="utf-8")
 
 
+@cache
 def _exporter():
+    """One HTML exporter per process: building its template environment costs seconds."""
     from nbconvert import HTMLExporter
     from nbconvert.preprocessors import TagRemovePreprocessor
 
