@@ -7,11 +7,12 @@ BIN    := $(VENV)/bin
 SAMPLE := data/sample
 OUT    ?= report
 JOBS   ?= 2
+DAYS   ?= 1-10
 
 .PHONY: report test test-fast install sample bench lab clean help
 
 help:
-	@echo "make report   import the sample workshop and render its HTML report (into $(OUT)/)"
+	@echo "make report   import the sample workshop, render its report pack into $(OUT)/ (DAYS=1,3 JOBS=2), print index.html"
 	@echo "make test     run the whole test suite, notebooks included"
 	@echo "make test-fast  the suite without the slow (notebook) tests"
 	@echo "make sample   regenerate the sample exports in $(SAMPLE)/exports from the generator"
@@ -29,7 +30,7 @@ install: $(VENV)/.installed
 
 report: $(VENV)/.installed
 	$(BIN)/kpi-workshop import $(SAMPLE)
-	$(BIN)/kpi-workshop render $(SAMPLE) --out $(OUT) --jobs $(JOBS)
+	@$(BIN)/kpi-workshop render $(SAMPLE) --out $(OUT) --jobs $(JOBS) $(if $(filter-out 1-10,$(DAYS)),--days $(DAYS))
 
 test: $(VENV)/.installed
 	$(BIN)/python -m pytest -n $(JOBS) --dist loadgroup
@@ -42,6 +43,7 @@ sample: $(VENV)/.installed
 
 bench: $(VENV)/.installed
 	$(BIN)/python bench/run.py
+	$(BIN)/python bench/render.py --jobs $(JOBS)
 
 lab: $(VENV)/.installed
 	WORKSHOP=$(abspath $(SAMPLE)) $(BIN)/jupyter lab notebooks/
