@@ -9,7 +9,7 @@ OUT    ?= report
 JOBS   ?= 2
 DAYS   ?= 1-10
 
-.PHONY: report test test-fast install sample bench lab clean help
+.PHONY: report test test-fast install sample bench lab exercises clean help
 
 help:
 	@echo "make report   import the sample workshop, render its report pack into $(OUT)/ (DAYS=1,3 JOBS=2), print index.html"
@@ -18,6 +18,7 @@ help:
 	@echo "make sample   regenerate the sample exports in $(SAMPLE)/exports from the generator"
 	@echo "make bench    run the benchmarks in bench/ (writes bench/RESULTS.md)"
 	@echo "make lab      open JupyterLab on the notebooks with the sample workshop"
+	@echo "make exercises  regenerate the trainee exercise notebooks from their solutions"
 
 $(VENV)/.installed: pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "kpi-workshop needs Python 3.11 or newer; $(PYTHON) is " + sys.version.split()[0] + ". Run: make PYTHON=python3.11 ...")'
@@ -46,7 +47,10 @@ bench: $(VENV)/.installed
 	$(BIN)/python bench/render.py --jobs $(JOBS)
 
 lab: $(VENV)/.installed
-	WORKSHOP=$(abspath $(SAMPLE)) $(BIN)/jupyter lab notebooks/
+	$(BIN)/kpi-workshop lab $(SAMPLE)
+
+exercises: $(VENV)/.installed
+	$(BIN)/python -m kpilib.exercises generate
 
 clean:
 	rm -rf $(VENV) $(OUT) .pytest_cache

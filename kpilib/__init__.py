@@ -2,6 +2,9 @@
 
 from kpilib.backend import Store, connect, open_store
 from kpilib.calendar import WorkingCalendar
+from kpilib.cards import (KpiCard, build_card, build_cards, cards_html, cards_overview, plot_dashboard,
+                          review_schedule, write_workbook)
+from kpilib.caveats import data_caveats, data_end
 from kpilib.catalogue import Catalogue, KpiEntry, compute_kpi, load_catalogue
 from kpilib.chains import stays_within_norm
 from kpilib.decisions import DECISION_KEYS, Decision, DecisionStore
@@ -20,6 +23,10 @@ from kpilib.report import collapsible, day_summary, narrate, show_table
 from kpilib.kpiset import kpi_set, start_team
 from kpilib.kpis.timeliness import callback_timeliness, time_to_first_contact, time_to_resolution
 from kpilib.schedule import ScheduleDay
+from kpilib.scoring import (balance_check, kpi_set_value, score_candidates, select_set,
+                            workshop_candidates)
+from kpilib.staffing import estimate_patience, plot_staffing, staffing_by_hour
+from kpilib.whatif import callback_options, callback_replay, escalation_options, escalation_replay
 from kpilib.workshop import Workshop, new_workshop, open_workshop
 
 __all__ = [
@@ -32,6 +39,7 @@ __all__ = [
     "ErlangAResult",
     "ErlangCResult",
     "ImportReport",
+    "KpiCard",
     "KpiEntry",
     "KpiError",
     "KpiWarning",
@@ -46,7 +54,14 @@ __all__ = [
     "agents_for_service_level",
     "average_handle_time",
     "average_speed_of_answer",
+    "balance_check",
+    "build_card",
+    "build_cards",
+    "callback_options",
+    "callback_replay",
     "callback_timeliness",
+    "cards_html",
+    "cards_overview",
     "ces",
     "check_workshop",
     "collapsible",
@@ -55,16 +70,22 @@ __all__ = [
     "connect",
     "contacts_per_case",
     "csat",
+    "data_caveats",
+    "data_end",
     "day_summary",
     "driver_gaps",
     "erlang_a",
     "erlang_c",
+    "escalation_options",
     "escalation_rate",
+    "escalation_replay",
+    "estimate_patience",
     "first_contact_resolution",
     "handoffs_per_case",
     "import_workshop",
     "internal_norms",
     "kpi_set",
+    "kpi_set_value",
     "load_catalogue",
     "narrate",
     "new_workshop",
@@ -72,14 +93,20 @@ __all__ = [
     "nps",
     "open_store",
     "open_workshop",
+    "plot_dashboard",
     "plot_definitions",
     "plot_satisfaction_drivers",
     "plot_team_kpis",
+    "plot_staffing",
     "repeat_contact_rate",
+    "review_schedule",
     "satisfaction_drivers",
+    "score_candidates",
+    "select_set",
     "service_level",
     "service_level_by_definition",
     "show_table",
+    "staffing_by_hour",
     "start_team",
     "stays_within_norm",
     "survey_comments",
@@ -87,6 +114,8 @@ __all__ = [
     "time_to_first_contact",
     "time_to_resolution",
     "transfer_rate",
+    "workshop_candidates",
+    "write_workbook",
 ]
 
 __version__ = "0.1.0"

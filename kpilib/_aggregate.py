@@ -65,12 +65,14 @@ def seconds_between(start: TimestampValue, end: TimestampValue) -> NumericValue:
 
     Ibis' ``epoch_seconds`` reads the wall clock in the session time zone, which is an hour off
     across a DST change. On DuckDB the instants' ``epoch_ms`` are subtracted (five times faster
-    than ``DATE_DIFF`` on time-zone-aware timestamps); other backends get Ibis' portable
-    millisecond ``delta``.
+    than ``DATE_DIFF`` on time-zone-aware timestamps), on Spark their ``unix_micros`` (Ibis'
+    ``delta`` does not compile there); other backends get Ibis' portable millisecond ``delta``.
     """
     con = backend.find_backend(start)
     if con is None or con.name == "duckdb":
         return (_epoch_ms(end) - _epoch_ms(start)) / 1000.0
+    if con.name == "pyspark":
+        return (backend.unix_micros(end) - backend.unix_micros(start)) / 1e6
     return end.delta(start, unit="millisecond") / 1000.0
 
 
@@ -123,6 +125,14 @@ def tidy(
     return finish(result, by, integer_numerator=integer_numerator)
 
 
+def ratio(numerator: np.ndarray, denominator: np.ndarray) -> np.ndarray:
+    """numerator / denominator as floats, NaN where the denominator is 0."""
+    den = np.asarray(denominator, dtype="float64")
+    num = np.asarray(numerator, dtype="float64")
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(den > 0, num / np.where(den > 0, den, 1), np.nan)
+
+
 def finish(result: pd.DataFrame, by: list[str], *, integer_numerator: bool = True) -> pd.DataFrame:
     """Order columns and rows, fix types, and compute ``value`` = numerator / denominator."""
     if not by and result.empty:
@@ -133,10 +143,7 @@ def finish(result: pd.DataFrame, by: list[str], *, integer_numerator: bool = Tru
             result[name] = pd.to_datetime(result[name]).astype("datetime64[ns]")
     result["denominator"] = result["denominator"].astype("int64")
     result["numerator"] = result["numerator"].astype("int64" if integer_numerator else "float64")
-    den = result["denominator"].to_numpy(dtype="float64")
-    num = result["numerator"].to_numpy(dtype="float64")
-    with np.errstate(divide="ignore", invalid="ignore"):
-        result["value"] = np.where(den > 0, num / np.where(den > 0, den, 1), np.nan)
+    result["value"] = ratio(result["numerator"].to_numpy(), result["denominator"].to_numpy())
     if by:
         result = result.sort_values(by, na_position="last", kind="stable")
     return result.reset_index(drop=True)

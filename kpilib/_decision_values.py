@@ -76,11 +76,12 @@ def number(value: Any, what: str, *, positive: bool = False, minimum: float | No
 
 
 def kpi_id(value: Any, what: str) -> str:
-    return _catalogue().check_id(value, name=what.strip("`"))
+    """``what`` names the place without backticks: ``customer_outcomes[1]``."""
+    return _catalogue().check_id(value, name=what)
 
 
 def kpi_ids(value: Any, what: str) -> list[str]:
-    return [kpi_id(v, f"each entry of {what}") for v in names(value, what)]
+    return [kpi_id(v, f"{what}[{i}]") for i, v in enumerate(names(value, f"`{what}`"))]
 
 
 def definition(kpi: str, value: Any) -> dict[str, Any]:
@@ -118,22 +119,22 @@ def current_kpis(value: Any) -> list[dict[str, Any]]:
         raise ParameterError(f"`current_kpis` must be a list of {{team, kpi, target, definition}}; got {value!r}")
     out = []
     for i, item in enumerate(value):
-        where = f"`current_kpis[{i}]`"
+        where = f"current_kpis[{i}]"
         if not isinstance(item, Mapping):
-            raise ParameterError(f"{where} must be a mapping with team, kpi, target and definition; got {item!r}")
+            raise ParameterError(f"`{where}` must be a mapping with team, kpi, target and definition; got {item!r}")
         unknown = sorted(set(item) - {"team", "kpi", "target", "definition"})
         if unknown:
-            raise ParameterError(f"{where} has unknown key {', '.join(map(repr, unknown))}; "
+            raise ParameterError(f"`{where}` has unknown key {', '.join(map(repr, unknown))}; "
                                  f"expected team, kpi, target, definition")
         kpi = kpi_id(item.get("kpi"), f"{where}.kpi")
-        out.append({"team": name(item.get("team"), f"{where}.team"), "kpi": kpi,
-                    "target": target(kpi, item.get("target"), f"{where}.target"),
+        out.append({"team": name(item.get("team"), f"`{where}.team`"), "kpi": kpi,
+                    "target": target(kpi, item.get("target"), f"`{where}.target`"),
                     "definition": definition(kpi, item.get("definition") or {})})
     return out
 
 
 def customer_outcomes(value: Any) -> list[str]:
-    return kpi_ids(value, "`customer_outcomes`")
+    return kpi_ids(value, "customer_outcomes")
 
 
 def handover_points(value: Any) -> list[str]:
@@ -148,7 +149,7 @@ def handover_points(value: Any) -> list[str]:
 
 
 def definitions(value: Any) -> dict[str, dict[str, Any]]:
-    return {kpi_id(kpi, "`definitions` key"): definition(kpi, chosen)
+    return {kpi_id(kpi, "definitions key"): definition(kpi, chosen)
             for kpi, chosen in mapping(value, "`definitions`").items()}
 
 
@@ -157,7 +158,7 @@ def norms(value: Any) -> dict[str, int | float]:
     catalogue = _catalogue()
     out = {}
     for kpi, norm in mapping(value, "`norms`").items():
-        entry = catalogue.entry(kpi_id(kpi, "`norms` key"))
+        entry = catalogue.entry(kpi_id(kpi, "norms key"))
         if entry.norm is None:
             with_norm = ", ".join(e.id for e in catalogue if e.norm)
             raise ParameterError(f"`{kpi}` has no norm; the KPIs with a norm are {with_norm}")
@@ -175,7 +176,7 @@ def target(kpi: str, value: Any, what: str) -> int | float:
 
 
 def targets(value: Any) -> dict[str, int | float]:
-    return {kpi_id(kpi, "`targets` key"): target(kpi, t, f"`targets.{kpi}`")
+    return {kpi_id(kpi, "targets key"): target(kpi, t, f"`targets.{kpi}`")
             for kpi, t in mapping(value, "`targets`").items()}
 
 
@@ -203,12 +204,12 @@ def kpi_set(value: Any) -> list[dict[str, Any]]:
         raise ParameterError(f"`kpi_set` must be a list of {{kpi, owner, score}}; got {value!r}")
     out = []
     for i, item in enumerate(value):
-        where = f"`kpi_set[{i}]`"
+        where = f"kpi_set[{i}]"
         if not isinstance(item, Mapping) or set(item) - {"kpi", "owner", "score"}:
-            raise ParameterError(f"{where} must be a mapping with kpi, owner and score; got {item!r}")
+            raise ParameterError(f"`{where}` must be a mapping with kpi, owner and score; got {item!r}")
         out.append({"kpi": kpi_id(item.get("kpi"), f"{where}.kpi"),
-                    "owner": name(item.get("owner"), f"{where}.owner"),
-                    "score": number(item.get("score"), f"{where}.score", minimum=0)})
+                    "owner": name(item.get("owner"), f"`{where}.owner`"),
+                    "score": number(item.get("score"), f"`{where}.score`", minimum=0)})
     names([item["kpi"] for item in out], "the KPIs of `kpi_set`")
     return out
 

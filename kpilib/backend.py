@@ -18,9 +18,11 @@ from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import ibis
+import ibis.expr.datatypes as dt
 import pandas as pd
 from ibis.expr.types import Table
 
+from kpilib.config import CONFIG_NAME, load_config
 from kpilib.exceptions import ParameterError, WorkshopError
 
 __all__ = ["DEFAULT_TIME_ZONE", "Store", "connect", "open_store"]
@@ -96,12 +98,29 @@ def find_backend(table: Table) -> ibis.BaseBackend | None:
         return None
 
 
+@ibis.udf.scalar.builtin(name="unix_micros")
+def unix_micros(stamp: dt.Timestamp()) -> dt.int64:
+    """Spark's microseconds since the epoch of an instant (independent of the session time zone)."""
+
+
 def execute(expr, *, con: ibis.BaseBackend | None, time_zone: str) -> pd.DataFrame:
-    """Run ``expr`` on ``con`` (or the default in-memory connection) and return pandas."""
+    """Run ``expr`` on ``con`` (or the default in-memory connection) and return pandas.
+
+    Timestamps come back aware, in ``time_zone``. Spark hands timestamps to pandas as naive
+    wall-clock times of its session zone, which cannot tell the two occurrences of the repeated
+    autumn hour apart; there they are fetched as microseconds since the epoch instead.
+    """
     if con is None:
         con = default_connection(time_zone)
+    as_micros = []
+    if con.name == "pyspark" and isinstance(expr, Table):
+        as_micros = [name for name, kind in expr.schema().items() if kind.is_timestamp()]
+        if as_micros:
+            expr = expr.mutate(**{name: unix_micros(expr[name]) for name in as_micros})
     result = con.execute(expr)
     if isinstance(result, pd.DataFrame):
+        for name in as_micros:
+            result[name] = pd.to_datetime(result[name].astype("Int64"), unit="us", utc=True)
         for name in result.columns:
             if isinstance(result[name].dtype, pd.DatetimeTZDtype):
                 result[name] = result[name].dt.tz_convert(time_zone)
@@ -110,43 +129,60 @@ def execute(expr, *, con: ibis.BaseBackend | None, time_zone: str) -> pd.DataFra
 
 @dataclass
 class Store:
-    """The canonical tables of one workshop, as Ibis tables on its DuckDB store.
+    """The canonical tables of one workshop, as Ibis tables on one backend.
+
+    Usually the workshop's DuckDB store; with a ``backend:`` block in workshop.yaml, the tables
+    that block names on Spark or DuckDB (see :mod:`kpilib._backend_config`).
 
     Attributes
     ----------
     con
-        The Ibis DuckDB connection (read-only).
+        The Ibis connection (read-only for the DuckDB store).
     time_zone
         The workshop's time zone, set as the session time zone.
     path
-        The store file.
+        The store file, or the workshop.yaml that names the backend.
+    sources
+        For a ``backend:`` block: canonical table name -> Ibis table; None for the DuckDB store.
     """
 
     con: ibis.BaseBackend
     time_zone: str
     path: Path
+    sources: dict[str, Table] | None = None
 
     @property
     def tables(self) -> list[str]:
+        if self.sources is not None:
+            return list(self.sources)
         return [t for t in self.con.list_tables() if not t.startswith("_")]
 
     def table(self, name: str) -> Table:
         """The canonical table ``name`` (``contacts``, ``cases``, …)."""
         if name not in self.tables:
             have = ", ".join(self.tables) or "none"
+            if self.sources is not None:
+                raise WorkshopError(
+                    f"{self.path}: the `backend:` block names no table `{name}` (it names: {have}). "
+                    f"Add `{name}:` under `backend: tables:` in workshop.yaml."
+                )
             raise WorkshopError(
                 f"{self.path}: the store has no table `{name}` (it has: {have}). "
                 f"Map a source to `{name}` in workshop.yaml and run `kpi-workshop import` again."
             )
+        if self.sources is not None:
+            return self.sources[name]
         return self.con.table(name)
 
     def __getattr__(self, name: str) -> Table:
-        if name.startswith("_") or name in {"con", "time_zone", "path"}:
+        if name.startswith("_") or name in {"con", "time_zone", "path", "sources"}:
             raise AttributeError(name)
         return self.table(name)
 
     def meta(self) -> dict[str, str]:
         """The import metadata (time zone, sources and their checksums, row counts, …)."""
+        if self.sources is not None:
+            return {"time_zone": self.time_zone, "backend": self.con.name}
         if "_meta" not in self.con.list_tables():
             return {}
         frame = self.con.table("_meta").execute()
@@ -158,7 +194,7 @@ class Store:
 
         rows = []
         for name in self.tables:
-            t = self.con.table(name)
+            t = self.table(name)
             stamp = next((c.name for c in TABLES[name].columns if c.kind == "timestamp"), None) \
                 if name in TABLES else None
             aggs = {"rows": t.count()}
@@ -173,12 +209,16 @@ class Store:
 
 
 def open_store(workshop: str | Path) -> Store:
-    """Open the DuckDB store of a workshop folder (or a store file) read-only.
+    """Open the canonical tables of a workshop: its DuckDB store (read-only), or its backend.
+
+    When the folder's workshop.yaml has a ``backend:`` block (a Spark cluster, or DuckDB over
+    large Parquet files; see :mod:`kpilib._backend_config`), the tables that block names are
+    opened there, in the workshop's time zone; otherwise the imported ``store.duckdb``.
 
     Parameters
     ----------
     workshop
-        The workshop folder (holding ``store.duckdb``) or the store file itself.
+        The workshop folder (holding ``store.duckdb`` or workshop.yaml) or the store file itself.
 
     Returns
     -------
@@ -190,6 +230,13 @@ def open_store(workshop: str | Path) -> Store:
     >>> service_level(store.contacts, by="team")  # doctest: +SKIP
     """
     path = Path(workshop)
+    if path.is_dir() and (path / CONFIG_NAME).is_file():
+        config = load_config(path, require_sources=False)
+        if config.section("backend") is not None:
+            from kpilib._backend_config import connect_backend
+
+            con, tables, _ = connect_backend(config)
+            return Store(con, config.time_zone, config.path, sources=tables)
     file = path / STORE_FILE if path.is_dir() else path
     if not file.exists():
         raise WorkshopError(

@@ -37,7 +37,8 @@ class KpiGroup(click.Group):
 @click.group(cls=KpiGroup, epilog=EPILOG, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="kpi-workshop")
 def cli() -> None:
-    """Import and check a KPI workshop's data.
+    """Run a KPI workshop: create it, import and check its data, plan its days,
+    keep its decisions, open its notebooks and render its report.
 
     A workshop is a folder with a workshop.yaml that maps the client's export
     files onto the canonical tables (see docs/mapping.md).
@@ -115,6 +116,110 @@ def render_command(workshop: Path, days: str | None, parameter: tuple[tuple[str,
         raise click.exceptions.Exit(1)
 
 
+@cli.command("new", epilog=EPILOG, short_help="Create a workshop folder.")
+@_workshop
+@click.option("--client", required=True, help="The client's name, shown on every report.")
+@click.option("--start", required=True, metavar="YYYY-MM-DD", help="The first day of the workshop.")
+@click.option("--language", type=click.Choice(["en", "nl"]), default="en", show_default=True,
+              help="The language of the schedule and the reports.")
+@click.option("--country", default="NL", show_default=True,
+              help="The country whose public holidays the schedule skips.")
+@click.option("--time-zone", default="Europe/Amsterdam", show_default=True,
+              help="The time zone of the local times in the exports.")
+def new_command(workshop: Path, client: str, start: str, language: str, country: str, time_zone: str) -> None:
+    """Create WORKSHOP: a commented workshop.yaml, an exports/ folder and the decisions store.
+
+    The folder may exist already (holding the exports, for example) but must not hold
+    a workshop: nothing is overwritten. Then put the exports in WORKSHOP/exports, map
+    them under `sources:` in workshop.yaml and run `kpi-workshop check WORKSHOP`.
+    """
+    from kpilib.workshop import new_workshop
+
+    ws = new_workshop(workshop, client=client, start=start, language=language, country=country,
+                      time_zone=time_zone)
+    click.echo(f"Created {ws.config.path}")
+    _echo_schedule(ws)
+
+
+@cli.command("schedule", epilog=EPILOG, short_help="Show the ten workshop days.")
+@_workshop
+def schedule_command(workshop: Path) -> None:
+    """Show the workshop days: the first working days from `start:` in workshop.yaml,
+    weekends, public holidays and the days under `schedule: skip:` left out."""
+    from kpilib.workshop import open_workshop
+
+    _echo_schedule(open_workshop(workshop))
+
+
+def _echo_schedule(ws) -> None:
+    from kpilib.schedule import schedule_frame
+
+    click.echo(f"{ws.client or ws.path.name}: {len(ws.schedule)} days")
+    frame = schedule_frame(ws.schedule)
+    width = max(len(h) for h in frame["heading"])
+    for row in frame.itertuples():
+        click.echo(f"  {row.heading:<{width}}  {row.theme:<32}  {row.notebook}")
+    skipped = ws.skipped()
+    if skipped:
+        click.echo("Not a workshop day: " + "; ".join(
+            f"{babel_date(d, ws.language)} ({why})" for d, why in skipped.items()))
+
+
+def babel_date(day, language: str) -> str:
+    import babel.dates
+
+    return babel.dates.format_date(day, "EEEE d MMMM", locale=language)
+
+
+@cli.command("decisions", epilog=EPILOG, short_help="List or export the workshop's decisions.")
+@_workshop
+@click.option("--export", "export_to", type=click.Path(path_type=Path, dir_okay=False), metavar="FILE",
+              help="Write the decisions in force to FILE (.yaml, .yml or .md) for the client.")
+@click.option("--history", is_flag=True,
+              help="With --export: add every recorded decision and undo. Without: list them.")
+def decisions_command(workshop: Path, export_to: Path | None, history: bool) -> None:
+    """List the decisions in force on WORKSHOP, each with where it comes from:
+    recorded in the workshop, taken from workshop.yaml, or the default."""
+    import json
+
+    from kpilib.workshop import open_workshop
+
+    ws = open_workshop(workshop)
+    if export_to is not None:
+        click.echo(f"Wrote {ws.export(export_to, history=history)}")
+        return
+    if history:
+        frame = ws.history()
+        if frame.empty:
+            click.echo("No decisions recorded yet.")
+        for row in frame.itertuples():
+            what = f"undo of #{row.undoes}" if row.action == "undo" else json.dumps(row.value, ensure_ascii=False)
+            who = f" by {row.by}" if row.by else ""
+            click.echo(f"#{row.id} {row.at:%Y-%m-%d %H:%M:%S} {row.key}{who}: {what}"
+                       + (f"  ({row.note})" if row.note else ""))
+        return
+    for row in ws.decisions().itertuples():
+        value = json.dumps(row.value, ensure_ascii=False)
+        if len(value) > 100:
+            value = value[:97] + "..."
+        click.echo(f"day {row.day:>2}  {row.key:<18} {row.source:<13} {value}")
+
+
+@cli.command("lab", epilog=EPILOG, short_help="Open JupyterLab on the notebooks for a workshop.")
+@_workshop
+@click.option("--notebooks", type=click.Path(path_type=Path, file_okay=False), default=None,
+              help="The notebooks folder; default the project's notebooks/.")
+@click.option("--port", type=click.IntRange(1, 65535), default=None, help="The port JupyterLab listens on.")
+@click.option("--no-browser", is_flag=True, help="Do not open a browser.")
+def lab_command(workshop: Path, notebooks: Path | None, port: int | None, no_browser: bool) -> None:
+    """Start JupyterLab on the workshop notebooks, with WORKSHOP set in the environment
+    and the kernel of this installation, so the notebooks open the right workshop."""
+    import subprocess
+
+    from kpilib.lab import lab_command as command
+
+    argv, env = command(workshop, notebooks=notebooks, port=port, browser=not no_browser)
+    raise click.exceptions.Exit(subprocess.call(argv, env=env))
 def _parameters_file(path: Path) -> dict:
     import yaml
 

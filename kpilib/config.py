@@ -185,7 +185,7 @@ class WorkshopConfig:
         """The workshop's :class:`kpilib.calendar.WorkingCalendar` (from the ``calendar`` block)."""
         from kpilib.calendar import WorkingCalendar
 
-        return WorkingCalendar.from_config(self.calendar)
+        return WorkingCalendar.from_config({"calendar": self.calendar, "time_zone": self.time_zone})
 
 
 def load_config(path: str | Path, *, require_sources: bool = True) -> WorkshopConfig:

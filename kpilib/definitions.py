@@ -24,11 +24,20 @@ __all__ = [
     "definition_spread",
     "describe_definition",
     "fcr_variants",
+    "internal_definition",
     "repeat_window_variants",
     "service_level_variants",
 ]
 
 _KPI_COLUMNS = ["numerator", "denominator", "value"]
+
+
+def internal_definition(current_kpis: Sequence[Mapping[str, Any]], kpi: str) -> dict[str, Any]:
+    """The definition the teams use today for ``kpi`` (the first such entry of ``current_kpis``), or {}."""
+    for item in current_kpis:
+        if item.get("kpi") == kpi:
+            return dict(item.get("definition") or {})
+    return {}
 
 
 def describe_definition(definition: Mapping[str, Any]) -> str:

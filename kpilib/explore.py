@@ -16,14 +16,17 @@ import numpy as np
 import pandas as pd
 
 from kpilib import backend
-from kpilib._aggregate import check_by, finish, normalise_by, period_columns
+from kpilib._aggregate import check_by, finish, normalise_by, period_columns, ratio
 from kpilib._checks import check_argument, check_number
 from kpilib._inputs import canonical
+from kpilib.exceptions import ParameterError
 from kpilib.kpis.queue import (ABANDON_RULES, CLOCKS, QUEUE_COLUMNS, check_common, offered_population,
                                wait_seconds)
 from kpilib.kpis.resolution import MATCHES, follow_up_gaps
 
 __all__ = ["RepeatExplorer", "ServiceLevelExplorer"]
+
+_SAME = object()  # "the explorer's own channel"
 
 
 @dataclass(frozen=True)
@@ -37,18 +40,30 @@ class _Sorted:
 
 
 def _grouped(frame: pd.DataFrame, names: list[str], columns: Sequence[str]):
-    """The group keys (one row per group, as the KPI functions return them) and per group the rows."""
+    """The group keys in the KPI functions' order and types, and per group (same order) the rows."""
     if names:
         codes = frame.groupby(names, dropna=False, sort=False).ngroup().to_numpy()
         keys = frame.drop_duplicates(names)[names].reset_index(drop=True)
     else:
         codes = np.zeros(len(frame), dtype="int64")
         keys = pd.DataFrame(index=[0])
+    # finish() orders and types the groups as every KPI does; the numerator carries the group number
+    ordered = finish(keys.assign(numerator=np.arange(len(keys)), denominator=0), names)
+    position = ordered["numerator"].to_numpy()
     order = np.argsort(codes, kind="stable")
     bounds = np.searchsorted(codes[order], np.arange(len(keys) + 1))
     parts = {c: frame[c].to_numpy(dtype="float64")[order] for c in columns}
-    groups = [{c: parts[c][lo:hi] for c in columns} for lo, hi in zip(bounds[:-1], bounds[1:])]
-    return keys, groups
+    groups = [{c: parts[c][bounds[g]:bounds[g + 1]] for c in columns} for g in position]
+    return ordered[names], groups
+
+
+def _result(keys: pd.DataFrame, numerator: np.ndarray, denominator: np.ndarray) -> pd.DataFrame:
+    """The tidy KPI frame (as :func:`kpilib._aggregate.finish` builds it) from ordered keys and counts."""
+    numerator = np.asarray(numerator, dtype="int64")
+    denominator = np.asarray(denominator, dtype="int64")
+    columns = {name: keys[name] for name in keys.columns}
+    return pd.DataFrame({**columns, "numerator": numerator, "denominator": denominator,
+                         "value": ratio(numerator, denominator)}, index=keys.index)
 
 
 def _fetch(table, names: list[str], anchor, columns: dict, *, con, time_zone: str) -> pd.DataFrame:
@@ -98,18 +113,26 @@ class ServiceLevelExplorer:
             for clock in CLOCKS for status in ("answered", "abandoned")
         }
 
-    def counts(self, *, threshold_s: float, clock: str = "queue", short_abandon_s: float = 0) -> pd.DataFrame:
-        """Per group: answered (A), answered within (A_within), abandoned (Ab) and abandoned within."""
+    def counts(self, *, threshold_s: float, clock: str = "queue",
+               short_abandon_s: float = 0) -> dict[str, np.ndarray]:
+        """Per group (in the result's order): answered ``A``, ``A_within``, abandoned ``Ab``, ``Ab_within``."""
         rows = []
         for answered, abandoned in zip(self._sorted[clock, "answered"], self._sorted[clock, "abandoned"]):
             short = abandoned.at_most(short_abandon_s)
             rows.append((len(answered.values), answered.at_most(threshold_s),
                          len(abandoned.values) - short, max(0, abandoned.at_most(threshold_s) - short)))
-        return pd.DataFrame(rows, columns=["A", "A_within", "Ab", "Ab_within"], dtype="int64")
+        counts = np.array(rows, dtype="int64").reshape(len(rows), 4)
+        return dict(zip(("A", "A_within", "Ab", "Ab_within"), counts.T))
 
     def service_level(self, *, threshold_s: float = 20, clock: str = "queue", abandoned: str = "fail",
-                      short_abandon_s: float = 0) -> pd.DataFrame:
-        """Exactly :func:`kpilib.service_level` with these arguments (and the explorer's ``by``, ``channel``)."""
+                      short_abandon_s: float = 0, channel: str | None | object = _SAME) -> pd.DataFrame:
+        """Exactly :func:`kpilib.service_level` with these arguments (and the explorer's ``by``, ``channel``).
+
+        ``channel`` may be given (a recorded definition names it) but must be the explorer's own.
+        """
+        if channel is not _SAME and channel != self.channel:
+            raise ParameterError(f"this explorer holds the {self.channel!r} contacts; build one with "
+                                 f"ServiceLevelExplorer(contacts, channel={channel!r}) for that definition")
         check_number("threshold_s", threshold_s, minimum=0)
         check_argument("clock", clock, CLOCKS)
         check_argument("abandoned", abandoned, ABANDON_RULES)
@@ -125,8 +148,7 @@ class ServiceLevelExplorer:
         else:
             numerator = numerator + n["Ab_within"]
             denominator = n["A"] + n["Ab"]
-        result = self._keys.assign(numerator=numerator.to_numpy(), denominator=denominator.to_numpy())
-        return finish(result, self.by)
+        return _result(self._keys, numerator, denominator)
 
 
 class RepeatExplorer:
@@ -159,8 +181,4 @@ class RepeatExplorer:
         """Exactly :func:`kpilib.repeat_contact_rate` with this window (and the explorer's ``match``, ``by``)."""
         check_number("window_days", window_days, minimum=0, strict_minimum=True)
         limit = window_days * 86400
-        result = self._keys.assign(
-            numerator=np.array([g.at_most(limit) for g in self._gaps], dtype="int64"),
-            denominator=np.array([len(g.values) for g in self._gaps], dtype="int64"),
-        )
-        return finish(result, self.by)
+        return _result(self._keys, [g.at_most(limit) for g in self._gaps], [len(g.values) for g in self._gaps])

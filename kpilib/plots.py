@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import matplotlib.dates as mdates
 import matplotlib.pyplot as plt
 import pandas as pd
 import seaborn as sns
@@ -10,8 +11,8 @@ from matplotlib.ticker import PercentFormatter
 
 from kpilib.kpis.queue import service_level
 
-__all__ = ["SERVICE_LEVEL_DEFINITIONS", "plot_definitions", "plot_satisfaction_drivers", "plot_team_kpis",
-           "service_level_by_definition"]
+__all__ = ["SERVICE_LEVEL_DEFINITIONS", "plot_calendar", "plot_definitions", "plot_satisfaction_drivers", "plot_spread",
+           "plot_target_history", "plot_team_kpis", "plot_variants", "plot_working_days", "service_level_by_definition"]
 
 #: Two service-level definitions that managers commonly mean by the same word.
 SERVICE_LEVEL_DEFINITIONS = {
@@ -64,6 +65,125 @@ def plot_definitions(contacts, *, ax: Axes | None = None, threshold_s: float = 2
     return ax
 
 
+def plot_variants(variants: pd.DataFrame, *, ax: Axes | None = None, title: str | None = None) -> Axes:
+    """Horizontal bars: one KPI's value under each variant (a frame from ``kpilib.definitions``).
+
+    Variants without a denominator are left out; the bars are sorted by value, so the distance
+    between the lowest and the highest definition is what the eye sees.
+    """
+    frame = variants[variants["denominator"] > 0].sort_values("value")
+    if ax is None:
+        _, ax = plt.subplots(figsize=(8, 0.3 * len(frame) + 1))
+    ax.barh(frame["variant"], frame["value"], color=sns.color_palette()[0])
+    for y, value in enumerate(frame["value"]):
+        ax.text(value, y, f" {value:.0%}", va="center", fontsize=8)
+    ax.xaxis.set_major_formatter(PercentFormatter(1.0))
+    ax.set_xlim(0, 1.08)
+    ax.set_xlabel("value")
+    ax.set_ylabel(None)
+    if title:
+        ax.set_title(title)
+    return ax
+
+
+def plot_spread(spread: pd.DataFrame, *, x: str, hue: str | None = None, ax: Axes | None = None,
+                ylabel: str = "value") -> Axes:
+    """The range between the lowest and the highest definition per group, as vertical bars.
+
+    ``spread`` is a frame from :func:`kpilib.definitions.definition_spread` with the columns ``x``
+    (for example ``month``) and, optionally, ``hue`` (for example ``team``).
+    """
+    if ax is None:
+        _, ax = plt.subplots(figsize=(8, 4))
+    groups = [(None, spread)] if hue is None else list(spread.groupby(hue, sort=True))
+    labels = sorted(spread[x].unique())
+    width = 0.8 / max(len(groups), 1)
+    palette = sns.color_palette(n_colors=max(len(groups), 1))
+    for i, (name, part) in enumerate(groups):
+        position = [labels.index(v) - 0.4 + width * (i + 0.5) for v in part[x]]
+        ax.bar(position, part["range"], bottom=part["lowest"], width=width * 0.9, color=palette[i],
+               label=name, alpha=0.6)
+        # the ends as ticks, so a group whose definitions agree (range 0) still shows
+        ax.scatter(position + position, list(part["lowest"]) + list(part["highest"]), marker="_", s=400,
+                   color=palette[i], linewidths=2)
+    ax.set_xticks(range(len(labels)))
+    ax.set_xticklabels([f"{v:%b %Y}" if isinstance(v, pd.Timestamp) else str(v) for v in labels])
+    ax.yaxis.set_major_formatter(PercentFormatter(1.0))
+    ax.set_ylim(0, 1)
+    ax.set_ylabel(f"{ylabel}: lowest to highest definition")
+    ax.set_xlabel(x)
+    if hue is not None:
+        ax.legend(title=hue, loc="upper left", bbox_to_anchor=(1.01, 1), frameon=False)
+    return ax
+
+
+def plot_working_days(days: pd.DataFrame, *, norms: dict[str, float], ax: Axes | None = None,
+                      max_days: int | None = None, what: str = "working days") -> Axes:
+    """Histogram of working days (a frame from :func:`kpilib.norms.working_days_to`) with the norms.
+
+    Items still open are stacked on top in their own colour (their working days so far); each
+    norm is a labelled vertical line, so the share of the bars left of it is the share within it.
+    """
+    if ax is None:
+        _, ax = plt.subplots(figsize=(8, 4))
+    values = days.assign(working_days=days["working_days"].astype("float64"))
+    limit = max_days if max_days is not None else int(values["working_days"].max() or 0) + 1
+    values = values.assign(working_days=values["working_days"].clip(upper=limit))
+    sns.histplot(values, x="working_days", hue="status", hue_order=["done", "open"], multiple="stack",
+                 binwidth=1, binrange=(0, limit + 1), discrete=False, ax=ax)
+    palette = sns.color_palette("dark", n_colors=len(norms))
+    for (label, norm), colour in zip(norms.items(), palette):
+        # bars start at whole days: "within the norm" is everything left of norm + 1
+        ax.axvline(norm + 1, color=colour, linestyle="--")
+        ax.text(norm + 1, ax.get_ylim()[1] * 0.95, f" {label} norm: ≤ {norm:g}", color=colour, va="top")
+    ax.set_xlabel(f"{what} (the last bar holds {limit} and more)")
+    ax.set_ylabel("items")
+    return ax
+
+
+def plot_calendar(calendar, start, end, *, ax: Axes | None = None) -> Axes:
+    """The period as weeks × weekdays: working days, weekends and holidays, each date labelled."""
+    days = calendar.table(start, end)
+    first_monday = days["date"].iloc[0] - pd.Timedelta(days=days["date"].iloc[0].day_of_week)
+    week = ((days["date"] - first_monday).dt.days // 7).to_numpy()
+    weekday = days["date"].dt.day_of_week.to_numpy()
+    kind = [0 if work else (2 if holiday is not None else 1)
+            for work, holiday in zip(days["is_working_day"], days["holiday"])]
+    if ax is None:
+        _, ax = plt.subplots(figsize=(max(6, 0.45 * (week.max() + 1)), 3))
+    colours = ["#cfe8cf", "#e0e0e0", "#f4a582"]
+    ax.scatter(week, weekday, c=[colours[k] for k in kind], marker="s", s=260)
+    for x, y, d in zip(week, weekday, days["date"]):
+        ax.text(x, y, f"{d.day}", ha="center", va="center", fontsize=6)
+    ax.set_yticks(range(7))
+    ax.set_yticklabels(["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"])
+    ax.invert_yaxis()
+    starts = days[days["date"].dt.day == 1]
+    ax.set_xticks(week[starts.index])
+    ax.set_xticklabels([f"{d:%b}" for d in starts["date"]])
+    ax.set_xlim(-0.7, week.max() + 0.7)
+    handles = [plt.Line2D([], [], marker="s", linestyle="", color=c, markersize=10) for c in colours]
+    ax.legend(handles, ["working day", "weekend", "holiday or closed"], loc="upper left",
+              bbox_to_anchor=(1.01, 1), frameon=False)
+    ax.grid(False)
+    return ax
+
+
+def plot_target_history(history: pd.DataFrame, *, x: str, targets: dict[str, float], ax: Axes | None = None,
+                        ylabel: str = "value") -> Axes:
+    """The KPI per period as a line, with candidate targets as labelled horizontal lines."""
+    frame = history[history["denominator"] > 0]
+    if ax is None:
+        _, ax = plt.subplots(figsize=(8, 4))
+    ax.plot(frame[x], frame["value"], marker="o")
+    ax.xaxis.set_major_formatter(mdates.DateFormatter("%d %b"))
+    palette = sns.color_palette("dark", n_colors=len(targets))
+    for (label, target), colour in zip(targets.items(), palette):
+        ax.axhline(target, color=colour, linestyle="--")
+        ax.text(frame[x].iloc[0], target, f"{label}: {target:.1%}", color=colour, va="bottom")
+    ax.yaxis.set_major_formatter(PercentFormatter(1.0))
+    ax.set_ylabel(ylabel)
+    ax.set_xlabel(x)
 def plot_satisfaction_drivers(gaps: pd.DataFrame, *, ax: Axes | None = None) -> Axes:
     """Share satisfied when each driver was met and when it was not, one line per driver.
 

@@ -17,6 +17,7 @@ import datetime as dt
 import functools
 import json
 import os
+import re
 from pathlib import Path
 from typing import Any
 
@@ -101,6 +102,7 @@ class Workshop:
         self.parameters = _parameters(config, problems)
         self._yaml_decisions = _decisions(config, problems)
         if problems:
+            problems.sort(key=_line_of)
             n = len(problems)
             raise WorkshopError(f"{config.path.name} has {n} problem{'s' * (n != 1)}:\n"
                                 + "\n".join(f"  - {p}" for p in problems))
@@ -237,6 +239,12 @@ class Workshop:
         if key in self._yaml_decisions:
             return self._yaml_decisions[key], "workshop.yaml"
         return DECISION_KEYS[key].default, "default"
+
+
+def _line_of(problem: str) -> int:
+    """The line number a problem names (``workshop.yaml, line 12 (...)``), 0 when it names none."""
+    match = re.search(r"line (\d+)", problem)
+    return int(match.group(1)) if match else 0
 
 
 def validate_key(key: str) -> None:

@@ -211,7 +211,11 @@ def test_a_missing_folder_or_file(tmp_path: Path) -> None:
 def test_the_calendar_block_builds_the_working_calendar(tmp_path: Path) -> None:
     calendar = pytest.importorskip("kpilib.calendar")
     config = load_config(write(tmp_path, DOCS_EXAMPLE))
-    assert isinstance(config.working_calendar(), calendar.WorkingCalendar)
+    cal = config.working_calendar()
+    assert isinstance(cal, calendar.WorkingCalendar)
+    # the block's own settings, not the defaults
+    assert (cal.country, cal.closed, cal.opening_hours, cal.time_zone) == (
+        "NL", (dt.date(2026, 12, 24),), "08:00-18:00", "Europe/Amsterdam")
 
 
 def test_sections_are_kept_as_plain_yaml_with_the_line_of_every_key(tmp_path):

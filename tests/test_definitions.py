@@ -99,3 +99,12 @@ def test_compare_definitions_side_by_side():
     assert got["difference"].iloc[0] == 0.25  # 0.75 - 0.5
     assert got[["chosen", "reference"]].isna().to_numpy().tolist() == [[False, False], [True, False],
                                                                        [False, True]]
+
+
+def test_internal_definition_is_the_teams_own():
+    from kpilib.definitions import internal_definition
+
+    current = [{"team": "first_line", "kpi": "average_handle_time", "definition": {"channel": "phone"}},
+               {"team": "first_line", "kpi": "service_level", "definition": {"clock": "queue"}, "target": 0.8}]
+    assert internal_definition(current, "service_level") == {"clock": "queue"}
+    assert internal_definition(current, "csat") == {}

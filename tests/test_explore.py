@@ -142,3 +142,10 @@ def test_repeat_explorer_equals_repeat_contact_rate(draws, windows, match):
     for window in windows:
         pd.testing.assert_frame_equal(explorer.repeat_contact_rate(window_days=window),
                                       repeat_contact_rate(frame, window_days=window, match=match, by="team"))
+
+
+def test_a_definition_naming_the_explorers_channel_is_accepted_another_is_refused(calls):
+    explorer = ServiceLevelExplorer(calls, by="team", channel="phone")
+    pd.testing.assert_frame_equal(explorer.service_level(channel="phone"), explorer.service_level())
+    with pytest.raises(ParameterError, match="holds the 'phone' contacts"):
+        explorer.service_level(channel="chat")

@@ -67,3 +67,19 @@ def test_recorded_text_from_the_group_is_escaped():
 def test_a_value_that_is_neither_a_widget_nor_callable_is_refused_when_building():
     with pytest.raises(TypeError, match="widget or a callable"):
         record_decision(FakeWorkshop(), "norms", 5)
+
+
+def test_with_a_real_workshop_the_decision_is_stored_and_a_bad_one_explained(tmp_path):
+    import kpilib
+
+    ws = kpilib.new_workshop(tmp_path / "acme", client="Acme", start="2026-12-01")
+    targets = widgets.FloatText(value=1.5)
+    box = record_decision(ws, "targets", lambda: {"service_level": targets.value}, by="Anna")
+    box.record()
+    # a share above 1 is refused by the store's validator; the message names the key
+    assert "Not recorded" in box.message.value and "targets.service_level" in box.message.value
+    assert ws.decision_source("targets") == "default"
+    targets.value = 0.8
+    decision = box.record()
+    assert decision.value == {"service_level": 0.8} and decision.by == "Anna"
+    assert kpilib.open_workshop(tmp_path / "acme").decision("targets") == {"service_level": 0.8}

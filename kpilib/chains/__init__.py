@@ -23,18 +23,30 @@ from kpilib.chains._discovery import (Discovery, backward_handoffs, default_line
                                       stays, time_lost, variants)
 from kpilib.chains._kpis import stays_within_norm
 from kpilib.chains._membership import chain_case_ids, chain_events
+from kpilib.chains._outcomes import (DEFAULT_TARGETS, OUTCOMES, chain_tables, customer_outcomes, end_to_end_days,
+                                     verdict)
+from kpilib.chains._plots import plot_chain, plot_handoff_heatmap, plot_time_lost, plot_variants
+from kpilib.chains._table import style_chain_view
+from kpilib.chains._view import chain_verdicts, chain_view, sample_current_kpis, team_kpis
 
 __all__ = [
-    "DEFAULT_NORM_DAYS",
     "Chain",
+    "DEFAULT_NORM_DAYS",
+    "DEFAULT_TARGETS",
     "Discovery",
     "Lines",
+    "OUTCOMES",
     "backward_handoffs",
     "chain_case_ids",
     "chain_events",
+    "chain_tables",
+    "chain_verdicts",
+    "chain_view",
+    "customer_outcomes",
     "default_chains",
     "default_lines",
     "discover",
+    "end_to_end_days",
     "first_line_share",
     "handoff_matrix",
     "handoffs",
@@ -42,9 +54,17 @@ __all__ = [
     "load_lines",
     "ping_pong",
     "ping_pong_cases",
+    "plot_chain",
+    "plot_handoff_heatmap",
+    "plot_time_lost",
+    "plot_variants",
+    "sample_current_kpis",
     "start_end_teams",
     "stays",
     "stays_within_norm",
+    "style_chain_view",
+    "team_kpis",
     "time_lost",
     "variants",
+    "verdict",
 ]

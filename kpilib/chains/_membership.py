@@ -46,7 +46,7 @@ def chain_case_ids(chain: Chain, *, cases=None, contacts=None, events=None) -> T
         return None
     ids = found[0]
     for other in found[1:]:
-        ids = ids.semi_join(other, ids.case_id == other.case_id)
+        ids = ids.filter(ids.case_id.isin(other.case_id))
     return ids.distinct()
 
 
@@ -54,7 +54,7 @@ def in_chain(table: Table, ids: Table | None) -> Table:
     """The rows of ``table`` whose ``case_id`` is among ``ids`` (all rows when ``ids`` is None)."""
     if ids is None:
         return table
-    return table.semi_join(ids, table.case_id == ids.case_id)
+    return table.filter(table.case_id.isin(ids.case_id))
 
 
 def chain_events(events, chain: Chain, *, cases=None, contacts=None) -> Table:

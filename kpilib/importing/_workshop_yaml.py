@@ -137,7 +137,8 @@ class _Reader:
             self.error(("pseudonymise",), f"expected true or false, found {pseudonymise!r}.")
         sources: list[SourceConfig] = []
         raw_sources = data.get("sources")
-        if not self.require_sources and raw_sources in (None, {}):
+        if raw_sources in (None, {}) and (not self.require_sources or "backend" in data):
+            # a new workshop has no exports yet; a workshop with a `backend:` imports nothing
             raw_sources = {}
         elif not isinstance(raw_sources, dict) or not raw_sources:
             self.error(("sources",) if "sources" in data else (), "expected `sources:` with at least "

@@ -9,6 +9,7 @@ where ``before[d]`` counts the working dates before d.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import ibis
 import pandas as pd
@@ -18,7 +19,7 @@ from kpilib import backend
 from kpilib._aggregate import check_by, normalise_by, tidy
 from kpilib._checks import check_number
 from kpilib._docstrings import fill
-from kpilib._inputs import canonical
+from kpilib._inputs import Input, canonical
 from kpilib.exceptions import ParameterError
 
 
@@ -75,15 +76,37 @@ def working_days_columns(table: Table, start: str, end: str, *, as_of, calendar,
     return joined.drop("_d1", "_b1", "_d2", "_b2"), before_as_of
 
 
-def _time_to(data, name: str, start: str, end: str, stamps: tuple[str, ...], *, norm_days, as_of,
-             calendar, by) -> pd.DataFrame:
-    inp = canonical(data, name, required=(start,))
+@dataclass(frozen=True)
+class Span:
+    """What a "time to …" KPI measures: from ``start`` to ``end`` of table ``table``."""
+
+    table: str
+    start: str
+    end: str
+    stamps: tuple[str, ...]  # the columns whose latest value is the default ``as_of``
+
+
+SPANS = {
+    "first_contact": Span("orders", "ordered_at", "first_contact_at",
+                          ("ordered_at", "first_contact_at", "delivered_at")),
+    "resolution": Span("cases", "opened_at", "resolved_at", ("opened_at", "resolved_at", "closed_at")),
+}
+
+
+def span_table(data, span: Span, *, as_of, calendar, by) -> tuple[Table, list[str], Input]:
+    """The span's table with ``_wd`` and ``_elapsed`` (see :func:`working_days_columns`), checked ``by``."""
+    inp = canonical(data, span.table, required=(span.start,))
     names = normalise_by(by)
     check_by(names, inp.table.columns)
+    table, _ = working_days_columns(inp.table, span.start, span.end, as_of=as_of, calendar=_calendar(calendar),
+                                    con=inp.con, time_zone=inp.time_zone, stamps=span.stamps)
+    return table, names, inp
+
+
+def _time_to(data, span: Span, *, norm_days, as_of, calendar, by) -> pd.DataFrame:
     check_number("norm_days", norm_days, minimum=0)
-    calendar = _calendar(calendar)
-    table, _ = working_days_columns(inp.table, start, end, as_of=as_of, calendar=calendar, con=inp.con,
-                                    time_zone=inp.time_zone, stamps=stamps)
+    table, names, inp = span_table(data, span, as_of=as_of, calendar=calendar, by=by)
+    start, end = span.start, span.end
     done = table[end].notnull()
     within = done & (table._wd <= norm_days)
     overdue = ~done & (table._elapsed > norm_days)
@@ -115,9 +138,7 @@ def time_to_first_contact(orders, *, norm_days: float, as_of=None, calendar=None
     -------
     {returns}
     """
-    return _time_to(orders, "orders", "ordered_at", "first_contact_at",
-                    ("ordered_at", "first_contact_at", "delivered_at"),
-                    norm_days=norm_days, as_of=as_of, calendar=calendar, by=by)
+    return _time_to(orders, SPANS["first_contact"], norm_days=norm_days, as_of=as_of, calendar=calendar, by=by)
 
 
 @fill
@@ -142,8 +163,7 @@ def time_to_resolution(cases, *, norm_days: float, as_of=None, calendar=None,
     -------
     {returns}
     """
-    return _time_to(cases, "cases", "opened_at", "resolved_at", ("opened_at", "resolved_at", "closed_at"),
-                    norm_days=norm_days, as_of=as_of, calendar=calendar, by=by)
+    return _time_to(cases, SPANS["resolution"], norm_days=norm_days, as_of=as_of, calendar=calendar, by=by)
 
 
 @fill

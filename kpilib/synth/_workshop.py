@@ -38,6 +38,9 @@ decisions:                       # the group's decisions, for batch runs; record
     - {team: first_line, kpi: service_level, definition: {threshold_s: 20, clock: queue, abandoned: exclude},
        target: 0.80}
     - {team: first_line, kpi: average_handle_time, definition: {channel: phone}, target: 360}
+    - {team: first_line, kpi: agent_resolved_rate, definition: {}, target: 0.75}
+    - {team: second_line, kpi: stays_within_norm, definition: {norm_days: 5, done: [Opgelost, Gesloten]},
+       target: 0.85}
     - {team: field, kpi: time_to_first_contact, definition: {norm_days: 20}, target: 0.85}
   customer_outcomes: [time_to_resolution, repeat_contact_rate, complaints_resolved_to_satisfaction,
                       callback_timeliness, time_to_first_contact]
@@ -172,4 +175,45 @@ sources:
       promised_by: Beloofd voor
       attempted_at: Eerste poging
       reached: Bereikt
+
+# The customer chains (klantketens): the intended order of the support lines, what the status
+# log's statuses mean for time, and each chain from the customer's need to that need fulfilled,
+# with the customer's norm in working days (kpilib.chains reads these two blocks).
+lines:
+  order: [first_line, second_line, field]   # the intended way up; a step down is a handoff backwards
+  outside: [billing]                        # takes part in chains, outside the line order
+  waiting: [Toegewezen]                     # assigned to a team, not yet picked up
+  done: [Opgelost, Gesloten]                # the need is met; time after it does not count
+
+chains:
+  fault:
+    name: Fault repaired
+    cases: {category: fault}
+    start: case_opened
+    fulfilled: resolved
+    norm_days: 3                            # "my connection works again within 3 working days"
+  order:
+    name: New connection ordered
+    cases: {category: order}                # the customers' calls about their order
+    start: order_placed
+    fulfilled: first_contact
+    norm_days: 5                            # "someone calls me within a week of my order"
+  complaint:
+    name: Complaint resolved
+    cases: {category: complaint}
+    start: case_opened
+    fulfilled: resolved
+    norm_days: 3
+  move:
+    name: Moved house, connection moved along
+    cases: {category: move}
+    start: case_opened
+    fulfilled: resolved
+    norm_days: 5
+  billing:
+    name: Bill corrected
+    cases: {category: billing}
+    start: case_opened
+    fulfilled: resolved
+    norm_days: 3
 """

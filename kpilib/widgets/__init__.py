@@ -6,7 +6,33 @@ ipywidgets container; containers whose content is a decision value expose it as 
 they can be passed to :func:`record_decision` directly.
 """
 
-from kpilib.widgets._editors import NormInputs, YamlInput, norm_inputs, ranking, yaml_input
+from kpilib.widgets._days import definitions_panel, norms_panel, targets_panel
+from kpilib.widgets._editors import YamlInput, ranking, yaml_input
+from kpilib.widgets._explore import (DefinitionChooser, KpiSlider, definition_chooser, threshold_slider,
+                                     window_slider)
+from kpilib.widgets._fields import ChainSelector, NumberInputs, chain_selector, norm_inputs, target_inputs
 from kpilib.widgets._record import DecisionRecorder, record_decision
+from kpilib.widgets._scoring import ScoringGrid, scoring_grid
 
-__all__ = ["DecisionRecorder", "NormInputs", "YamlInput", "norm_inputs", "ranking", "record_decision", "yaml_input"]
+__all__ = [
+    "ChainSelector",
+    "DecisionRecorder",
+    "DefinitionChooser",
+    "KpiSlider",
+    "NumberInputs",
+    "ScoringGrid",
+    "YamlInput",
+    "chain_selector",
+    "definition_chooser",
+    "definitions_panel",
+    "norm_inputs",
+    "norms_panel",
+    "ranking",
+    "record_decision",
+    "scoring_grid",
+    "target_inputs",
+    "targets_panel",
+    "threshold_slider",
+    "window_slider",
+    "yaml_input",
+]

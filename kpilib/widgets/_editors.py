@@ -1,4 +1,4 @@
-"""Inputs for the values a group decides on days 1 and 3: a ranking, named norms, a YAML list.
+"""Inputs for the values a group decides on days 1 and 3: a ranking and an editable YAML list.
 
 Each factory returns an ipywidgets container whose ``value`` is the decision value, so it can be
 passed to :func:`kpilib.widgets.record_decision` as it is.
@@ -6,7 +6,7 @@ passed to :func:`kpilib.widgets.record_decision` as it is.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 import ipywidgets as widgets
@@ -14,7 +14,7 @@ import yaml
 
 from kpilib.exceptions import ParameterError
 
-__all__ = ["NormInputs", "YamlInput", "norm_inputs", "ranking", "yaml_input"]
+__all__ = ["YamlInput", "ranking", "yaml_input"]
 
 
 def ranking(options: Sequence[str], *, value: Sequence[str] | None = None) -> widgets.TagsInput:
@@ -24,26 +24,6 @@ def ranking(options: Sequence[str], *, value: Sequence[str] | None = None) -> wi
     """
     return widgets.TagsInput(value=list(value if value is not None else options), allowed_tags=list(options),
                              allow_duplicates=False)
-
-
-class NormInputs(widgets.VBox):
-    """One number input per norm; ``value`` is the mapping name -> number."""
-
-    def __init__(self, norms: Mapping[str, float]) -> None:
-        self.inputs = {name: widgets.FloatText(value=float(number), description=name,
-                                               style={"description_width": "16em"},
-                                               layout=widgets.Layout(width="26em"))
-                       for name, number in norms.items()}
-        super().__init__(list(self.inputs.values()))
-
-    @property
-    def value(self) -> dict[str, float]:
-        return {name: (int(w.value) if float(w.value).is_integer() else w.value) for name, w in self.inputs.items()}
-
-
-def norm_inputs(norms: Mapping[str, float]) -> NormInputs:
-    """Number inputs for named norms (``resolution_days``, ``callback_hours``, …), prefilled."""
-    return NormInputs(norms)
 
 
 class YamlInput(widgets.VBox):

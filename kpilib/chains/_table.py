@@ -1,0 +1,76 @@
+"""The green/red chain-view table as a styled, HTML-escaped pandas Styler."""
+
+from __future__ import annotations
+
+import html
+
+import pandas as pd
+from pandas.io.formats.style import Styler
+
+#: Cell colours of the verdicts.
+COLOURS = {"green": "background-color: #c8e6c9; color: #1b5e20; font-weight: bold",
+           "red": "background-color: #ffcdd2; color: #b71c1c; font-weight: bold",
+           "no target": "color: #777777", "no data": "color: #777777"}
+_HEADERS = {"chain_name": "chain", "team": "who", "label": "KPI", "definition": "measured as",
+            "value": "value", "target": "target", "verdict": "verdict"}
+
+
+def format_value(value: float, kpi: str) -> str:
+    """A KPI value in its unit: a share as ``84%``, seconds as ``305 s``, per case as ``2.02``."""
+    from kpilib.catalogue import load_catalogue
+
+    if value is None or pd.isna(value):
+        return "–"
+    unit = load_catalogue().entry(kpi).unit
+    if unit == "share":
+        return f"{value:.0%}"
+    if unit == "seconds":
+        return f"{value:,.0f} s".replace(",", " ")
+    if unit == "per_case":
+        return f"{value:.2f}"
+    return f"{value:.1f}"
+
+
+def style_chain_view(view: pd.DataFrame, *, chain: str | None = None, caption: str | None = None) -> Styler:
+    """The chain view of :func:`kpilib.chains.chain_view` as a green/red table.
+
+    One row per KPI: who (the team, or the customer), the KPI, how it is measured, its value,
+    its target and the verdict, coloured green or red. Every text is HTML-escaped and the
+    index is hidden.
+
+    Parameters
+    ----------
+    view : pandas.DataFrame
+        The chain view (one chain or several).
+    chain : str, optional
+        Show only this chain (its id); otherwise a ``chain`` column tells them apart.
+    caption : str, optional
+        Above the table; default the chain's name.
+    """
+    part = view if chain is None else view[view["chain"] == chain]
+    if chain is not None and part.empty:
+        from kpilib.exceptions import ParameterError
+
+        known = ", ".join(map(repr, dict.fromkeys(view["chain"]))) or "none"
+        raise ParameterError(f"`chain` must be one of {known}; got {chain!r}")
+    shown = pd.DataFrame({
+        "chain_name": part["chain_name"],
+        "team": part["team"].str.replace("_", " "),
+        "label": part["label"],
+        "definition": part["definition"],
+        "value": [format_value(v, k) for v, k in zip(part["value"], part["kpi"])],
+        "target": [("–" if pd.isna(t) else ("≤ " if p == "lower" else "≥ ") + format_value(t, k))
+                   for t, p, k in zip(part["target"], part["polarity"], part["kpi"])],
+        "verdict": part["verdict"],
+    })
+    if chain is not None:
+        shown = shown.drop(columns="chain_name")
+        caption = caption if caption is not None else str(part["chain_name"].iloc[0])
+    shown = shown.rename(columns=_HEADERS).reset_index(drop=True)
+    styler = shown.style.hide(axis="index").format(escape="html")
+    styler = styler.map(lambda v: COLOURS.get(v, ""), subset=["verdict"])
+    styler = styler.set_table_styles([{"selector": "th", "props": "text-align: left"},
+                                      {"selector": "td", "props": "padding: 2px 10px"}])
+    if caption:
+        styler = styler.set_caption(html.escape(caption))
+    return styler

@@ -1,0 +1,157 @@
+"""Number inputs for norms and targets, and the chain selector; each shows its consequence live."""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+
+import ipywidgets as widgets
+import pandas as pd
+
+from kpilib.exceptions import KpiError
+from kpilib.widgets._table import table_html
+
+__all__ = ["ChainSelector", "NumberInputs", "chain_selector", "norm_inputs", "target_inputs"]
+
+
+class NumberInputs(widgets.VBox):
+    """One number field per key; ``value`` is ``{key: number}``; ``frame`` the table it drives.
+
+    A value the computation refuses (a :class:`kpilib.KpiError`) is explained under the fields;
+    the fields keep what was typed.
+    """
+
+    def __init__(self, values: Mapping[str, float], *, compute: Callable[[dict], pd.DataFrame] | None,
+                 formats: Mapping[str, str], caption: str, step: float, labels: Mapping[str, str]) -> None:
+        self.fields = {
+            key: widgets.BoundedFloatText(value=float(value), min=0, max=1e9, step=step,
+                                          description=labels.get(key, key),
+                                          style={"description_width": "initial"})
+            for key, value in values.items()
+        }
+        self.compute = compute
+        self.formats = dict(formats)
+        self.caption = caption
+        self.output = widgets.HTML()
+        self.frame: pd.DataFrame | None = None
+        for field in self.fields.values():
+            field.observe(lambda _change: self.update(), names="value")
+        super().__init__([*self.fields.values(), self.output])
+        self.update()
+
+    @property
+    def value(self) -> dict[str, float]:
+        return {key: _plain(field.value) for key, field in self.fields.items()}
+
+    def update(self) -> pd.DataFrame | None:
+        """Recompute the table for the values in the fields and show it."""
+        if self.compute is None:
+            return None
+        try:
+            self.frame = self.compute(self.value)
+        except KpiError as error:
+            self.output.value = f'<div style="color:#b00020">{html.escape(str(error))}</div>'
+            return None
+        self.output.value = table_html(self.frame, formats=self.formats, caption=self.caption)
+        return self.frame
+
+
+def _plain(number: float) -> int | float:
+    """Whole numbers as int (5 working days, not 5.0)."""
+    return int(number) if float(number).is_integer() else float(number)
+
+
+def norm_inputs(norms: Mapping[str, float], *, compute: Callable[[dict], pd.DataFrame] | None = None,
+                labels: Mapping[str, str] | None = None) -> NumberInputs:
+    """Number fields for the norm of each KPI, with the KPIs under those norms shown live.
+
+    Parameters
+    ----------
+    norms : mapping
+        KPI id → the starting norm (the shape of the ``norms`` decision).
+    compute : callable, optional
+        Called with ``{kpi: norm}``; returns the frame to show, for example
+        ``lambda n: kpilib.norms.kpis_under_norms(ws.store, n, calendar=ws.calendar)``.
+    labels : mapping, optional
+        KPI id → the field's label.
+
+    Returns
+    -------
+    NumberInputs
+        ``value`` is ``{kpi: norm}``, ready for ``record_decision(ws, "norms", ...)``.
+    """
+    return NumberInputs(norms, compute=compute, step=1, labels=labels or {}, caption="The KPIs under these norms",
+                        formats={"value": "{:.1%}", "numerator": "{:,.0f}", "denominator": "{:,.0f}"})
+
+
+def target_inputs(targets: Mapping[str, float], *, compute: Callable[[dict], pd.DataFrame] | None = None,
+                  labels: Mapping[str, str] | None = None) -> NumberInputs:
+    """Number fields for the target of each KPI, with how often the history met them shown live.
+
+    Parameters
+    ----------
+    targets : mapping
+        KPI id → the starting target (the shape of the ``targets`` decision).
+    compute : callable, optional
+        Called with ``{kpi: target}``; for example
+        ``lambda t: kpilib.norms.target_overview(histories, t)``.
+    labels : mapping, optional
+        KPI id → the field's label.
+
+    Returns
+    -------
+    NumberInputs
+        ``value`` is ``{kpi: target}``, ready for ``record_decision(ws, "targets", ...)``.
+    """
+    formats = {"target": "{:.1%}", "median": "{:.1%}", "best_quartile": "{:.1%}", "value": "{:.0%}"}
+    return NumberInputs(targets, compute=compute, step=0.01, labels=labels or {}, formats=formats,
+                        caption="Each target against the history: periods that met it (numerator of denominator)")
+
+
+class ChainSelector(widgets.VBox):
+    """A tick box and an owner field per chain; ``value`` is the ticked chain ids, ``owners`` their owners."""
+
+    def __init__(self, chain_ids: Sequence[str], *, selected: Sequence[str], owners: Mapping[str, str],
+                 labels: Mapping[str, str]) -> None:
+        self.boxes = {c: widgets.Checkbox(value=c in selected, description=labels.get(c, c), indent=False)
+                      for c in chain_ids}
+        self.owner_fields = {c: widgets.Text(value=owners.get(c, ""), placeholder="chain owner")
+                             for c in chain_ids}
+        rows = [widgets.HBox([self.boxes[c], self.owner_fields[c]]) for c in chain_ids]
+        super().__init__(rows)
+
+    @property
+    def value(self) -> list[str]:
+        return [c for c, box in self.boxes.items() if box.value]
+
+    @property
+    def owners(self) -> dict[str, str]:
+        """Chain id → owner, for the ticked chains whose owner field is filled in."""
+        return {c: self.owner_fields[c].value.strip() for c in self.value if self.owner_fields[c].value.strip()}
+
+
+def chain_selector(chain_ids: Sequence[str], *, selected: Sequence[str] | None = None,
+                   owners: Mapping[str, str] | None = None,
+                   labels: Mapping[str, str] | None = None) -> ChainSelector:
+    """Tick the chains to steer on and name their owners.
+
+    Parameters
+    ----------
+    chain_ids : sequence of str
+        The chains to choose from (for example the ids of ``workshop.yaml``'s ``chains:``).
+    selected : sequence of str, optional
+        The chains ticked at the start (for example the ``chains`` decision in force).
+    owners : mapping, optional
+        Chain id → owner at the start (the ``chain_owners`` decision in force).
+    labels : mapping, optional
+        Chain id → the name shown.
+
+    Returns
+    -------
+    ChainSelector
+        ``value`` → the ``chains`` decision; ``owners`` → the ``chain_owners`` decision
+        (``record_decision(ws, "chain_owners", lambda: selector.owners)``).
+    """
+    return ChainSelector(list(chain_ids), selected=list(selected or []), owners=dict(owners or {}),
+                         labels=dict(labels or {}))

@@ -1,0 +1,120 @@
+"""The day-9 scoring grid: weights and scores in, the ranked candidates, the set and its balance out."""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import ipywidgets as widgets
+import pandas as pd
+
+from kpilib.exceptions import KpiError
+from kpilib.scoring import (CRITERIA, DEFAULT_WEIGHTS, balance_check, check_scores, check_weights,
+                            kpi_set_value, score_candidates, select_set)
+
+__all__ = ["ScoringGrid", "scoring_grid"]
+
+_SHORT = {"customer_value_link": "customer value", "covers_the_chain": "covers chain",
+          "controllable_by_owner": "controllable", "measurable_from_data": "measurable",
+          "hard_to_game": "hard to game", "cost": "low cost"}
+_CELL = widgets.Layout(width="70px")
+
+
+class ScoringGrid(widgets.VBox):
+    """Weights per criterion, a 1–5 score per KPI and criterion, and the result below them.
+
+    Every change recomputes the ranking (:func:`kpilib.scoring.score_candidates`), the set
+    (:func:`~kpilib.scoring.select_set`) and the balance check. Pass :meth:`weights` and
+    :meth:`kpi_set` to :func:`kpilib.widgets.record_decision` to record them.
+    """
+
+    def __init__(self, candidates: pd.DataFrame, *, weights: Mapping[str, float] | None = None,
+                 chains: Sequence[str] = (), owners: Mapping[str, str] | None = None, size: int = 5) -> None:
+        self._candidates = check_scores(candidates)
+        start = check_weights(DEFAULT_WEIGHTS if weights is None else weights)
+        self._chains = list(chains)
+        self._owners = dict(owners or {})
+        self._weight_inputs = {c: widgets.BoundedFloatText(value=start[c], min=0, max=10, step=0.5,
+                                                           layout=_CELL) for c in CRITERIA}
+        self._score_inputs = {
+            (row.kpi, c): widgets.BoundedIntText(value=int(getattr(row, c)), min=1, max=5, layout=_CELL)
+            for row in self._candidates.itertuples() for c in CRITERIA}
+        self._size = widgets.IntSlider(value=min(size, len(self._candidates)), min=1,
+                                       max=max(1, len(self._candidates)), description="set size")
+        self.result = widgets.HTML()
+        for control in [*self._weight_inputs.values(), *self._score_inputs.values(), self._size]:
+            control.observe(lambda _change: self.refresh(), names="value")
+        super().__init__([self._grid(), self._size, self.result])
+        self.refresh()
+
+    def _grid(self) -> widgets.GridBox:
+        header = [widgets.HTML("<b>KPI</b>")] + [widgets.HTML(f"<b>{html.escape(_SHORT[c])}</b>") for c in CRITERIA]
+        weights = [widgets.HTML("<i>weight</i>")] + list(self._weight_inputs.values())
+        cells = header + weights
+        for row in self._candidates.itertuples():
+            cells.append(widgets.HTML(html.escape(str(row.name))))
+            cells += [self._score_inputs[(row.kpi, c)] for c in CRITERIA]
+        return widgets.GridBox(cells, layout=widgets.Layout(
+            grid_template_columns="minmax(220px, auto) " + " ".join(["80px"] * len(CRITERIA))))
+
+    def weights(self) -> dict[str, float]:
+        """The weights as entered (checked)."""
+        return check_weights({c: w.value for c, w in self._weight_inputs.items()})
+
+    def scores(self) -> pd.DataFrame:
+        """The candidates with the scores as entered."""
+        frame = self._candidates.copy()
+        for c in CRITERIA:
+            frame[c] = [self._score_inputs[(kpi, c)].value for kpi in frame["kpi"]]
+        return check_scores(frame)
+
+    def scored(self) -> pd.DataFrame:
+        return score_candidates(self.scores(), self.weights())
+
+    def selection(self) -> pd.DataFrame:
+        return select_set(self.scored(), size=self._size.value, chains=self._chains)
+
+    def kpi_set(self) -> list[dict[str, Any]]:
+        """The selection as the value of the ``kpi_set`` decision."""
+        return kpi_set_value(self.selection(), owners=self._owners, chains=self._chains)
+
+    def refresh(self) -> None:
+        """Recompute and show the ranking, the set and its balance; show a clear message on bad input."""
+        try:
+            scored = self.scored()
+            chosen = select_set(scored, size=self._size.value, chains=self._chains)
+            balance = balance_check(chosen, chains=self._chains)
+        except KpiError as error:
+            self.result.value = f'<div style="color:#b00020">{html.escape(str(error))}</div>'
+            return
+        ranking = scored[["rank", "name", "total"]].assign(total=scored["total"].round(2),
+                                                           chosen=scored["kpi"].isin(chosen["kpi"]))
+        checks = balance.assign(ok=balance["ok"].map({True: "yes", False: "NO"}))
+        self.result.value = ("<h4>Ranking</h4>" + ranking.to_html(index=False, escape=True)
+                             + "<h4>Balance of the set</h4>" + checks.to_html(index=False, escape=True))
+
+
+def scoring_grid(candidates: pd.DataFrame, *, weights: Mapping[str, float] | None = None,
+                 chains: Sequence[str] = (), owners: Mapping[str, str] | None = None,
+                 size: int = 5) -> ScoringGrid:
+    """The day-9 scoring grid for ``candidates`` (:func:`kpilib.scoring.workshop_candidates`).
+
+    Parameters
+    ----------
+    candidates : pandas.DataFrame
+        The candidates with their starting scores.
+    weights : mapping, optional
+        Starting weights (the ``criteria_weights`` decision); default equal weights.
+    chains : sequence of str
+        The chains to cover (the ``chains`` decision).
+    owners : mapping, optional
+        Chain id -> owner (the ``chain_owners`` decision), for the ``kpi_set`` value.
+    size : int
+        The starting size of the set.
+
+    Returns
+    -------
+    ScoringGrid
+    """
+    return ScoringGrid(candidates, weights=weights, chains=chains, owners=owners, size=size)

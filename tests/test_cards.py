@@ -1,0 +1,146 @@
+"""KPI cards: thresholds and trend by hand; on the sample workshop, the numbers, the HTML and the workbook."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from openpyxl import load_workbook
+
+import kpilib
+from kpilib.cards import (KpiCard, build_card, build_cards, cards_html, cards_overview, review_schedule, status_of,
+                          thresholds, write_workbook)
+from kpilib.caveats import data_end
+from kpilib.exceptions import ParameterError
+
+
+def test_status_against_the_target():
+    # higher is better, target 0.80, band 10 %: amber from 0.80 - 0.08 = 0.72
+    assert [status_of(v, 0.80, polarity="higher") for v in (0.80, 0.79, 0.72, 0.7199)] == [
+        "green", "amber", "amber", "red"]
+    # lower is better, target 0.15: amber up to 0.15 + 0.015 = 0.165
+    assert [status_of(v, 0.15, polarity="lower") for v in (0.15, 0.16, 0.165, 0.17)] == [
+        "green", "amber", "amber", "red"]
+    # a band of 0 has no amber
+    assert status_of(0.79, 0.80, polarity="higher", amber_band=0) == "red"
+    assert status_of(0.5, None, polarity="higher") == "no target"
+    assert status_of(float("nan"), 0.8, polarity="higher") == "no data"
+    assert thresholds(0.80, polarity="higher", amber_band=0.10, unit="share") == {
+        "green": ">= 80.0%", "amber": "72.0% to 80.0%", "red": "< 72.0%"}
+    assert thresholds(360, polarity="lower", amber_band=0.05, unit="seconds") == {
+        "green": "<= 360 s", "amber": "360 s to 378 s", "red": "> 378 s"}  # 360 × 1.05 = 378
+
+
+def card(values, *, polarity="higher", target=0.5, name="Resolved <b>fast</b>") -> KpiCard:
+    months = pd.date_range("2026-04-01", periods=len(values), freq="MS")
+    monthly = pd.DataFrame({"month": months, "numerator": [v * 100 for v in values],
+                            "denominator": [100] * len(values), "value": values})
+    caveats = pd.DataFrame({"table": ["cases"], "caveat": ["x"], "numerator": [1], "denominator": [2],
+                            "value": [0.5], "text": ["50% open & <i>unknown</i>"]})
+    return KpiCard(kpi="time_to_resolution", name=name, name_nl="Opgelost", question="Q?", chain="every chain",
+                   customer_value="speed", kind="result, lag, customer-seen", formula="a / b", call="kpilib.f()",
+                   definition={"norm_days": 3}, definition_source="the function's defaults", unit="share",
+                   polarity=polarity, customer_norm="3 working days (norm_days)", internal_norms=(), target=target,
+                   target_source="decided on day 7 (targets)", amber_band=0.1, owner="o", measured="monthly",
+                   reviewed="monthly", forum="chain meeting", value=0.5, numerator=50, denominator=100,
+                   monthly=monthly, caveats=caveats, gaming=("<script>alert(1)</script>",))
+
+
+def test_trend_follows_the_polarity():
+    # 0.40 → 0.50: +25 % relative, better when higher is better, worse when lower is
+    assert card([0.40, 0.45, 0.50]).trend == "better"
+    assert card([0.40, 0.45, 0.50], polarity="lower").trend == "worse"
+    # 0.500 → 0.505: 1 % relative, below the 2 % of FLAT
+    assert card([0.500, 0.6, 0.505]).trend == "flat"
+    assert card([0.5]).trend == "not enough months"
+    # the latest month with a value: NaN months are skipped
+    c = card([0.40, 0.55, np.nan])
+    assert (c.latest, c.latest_month, c.status) == (0.55, pd.Timestamp("2026-05-01"), "green")
+
+
+def test_html_is_escaped_and_self_contained():
+    text = cards_html([card([0.4, 0.5])])
+    assert "<script>" not in text and "&lt;script&gt;alert(1)&lt;/script&gt;" in text
+    assert "Resolved &lt;b&gt;fast&lt;/b&gt;" in text and "&lt;i&gt;unknown&lt;/i&gt;" in text
+    assert "<svg" in text and "http" not in text  # the sparkline is inline; nothing is fetched
+
+
+@pytest.fixture(scope="module")
+def ws(sample_workshop):
+    return kpilib.open_workshop(sample_workshop)
+
+
+@pytest.fixture(scope="module")
+def cards(ws):
+    return build_cards(ws)
+
+
+def test_cards_follow_the_kpi_set_and_equal_the_kpi_functions(ws, cards):
+    assert [c.kpi for c in cards] == [item["kpi"] for item in ws.decision("kpi_set")]
+    resolution = cards[0]
+    assert resolution.kpi == "time_to_resolution"
+    # norm_days from the day-6 definition and the day-7 norm (3); target 0.80 from day 7
+    assert dict(resolution.definition) == {"norm_days": 3}
+    assert resolution.definition_source == "decided on day 6 (definitions); norm decided on day 7 (norms)"
+    assert resolution.target == 0.80 and resolution.owner == "manager technical support"
+    expected = kpilib.time_to_resolution(ws.store.cases, norm_days=3, calendar=ws.calendar,
+                                         as_of=data_end(ws.store))
+    assert (resolution.numerator, resolution.denominator) == (expected["numerator"].iloc[0],
+                                                              expected["denominator"].iloc[0])
+    monthly = kpilib.time_to_resolution(ws.store.cases, norm_days=3, calendar=ws.calendar,
+                                        as_of=data_end(ws.store), by="month")
+    pd.testing.assert_frame_equal(resolution.monthly, monthly[["month", "numerator", "denominator", "value"]])
+    callbacks = next(c for c in cards if c.kpi == "callback_timeliness")
+    assert callbacks.definition_source == "the function's defaults"
+    assert callbacks.reviewed == "weekly"  # a leading KPI
+
+
+def test_internal_norm_next_to_the_customer_norm(ws, cards):
+    order = next(c for c in cards if c.kpi == "time_to_first_contact")
+    assert order.customer_norm == "5 working days (norm_days)"
+    assert order.internal_norms == ("field: target 0.85 with norm_days=20",)
+    assert [c.caveat for c in order.caveats.itertuples()] == ["not contacted at export"]
+
+
+def test_workbook_sheets_and_cells(cards, tmp_path):
+    path = write_workbook(cards, tmp_path / "kpi_cards.xlsx")
+    book = load_workbook(path)
+    # sheet names are the KPI ids, cut to Excel's 31 characters
+    assert book.sheetnames == ["Overview", "time_to_resolution", "repeat_contact_rate",
+                               "complaints_resolved_to_satisfac", "callback_timeliness", "time_to_first_contact"]
+    overview = book["Overview"]
+    assert [cell.value for cell in overview[1]][:3] == ["sheet", "kpi", "chain"]
+    assert overview["A2"].value == "time_to_resolution" and overview["B2"].value == "Resolved within the norm"
+    assert overview["H2"].value == cards[0].status
+    sheet = book["time_to_resolution"]
+    fields = {sheet.cell(r, 1).value: sheet.cell(r, 2).value for r in range(1, 31)}
+    assert fields["Target"] == 0.80
+    assert fields["Whole period: numerator"] == cards[0].numerator
+    assert fields["Whole period: value"] == pytest.approx(cards[0].value)
+    assert fields["Owner"] == "manager technical support"
+    # the monthly table under the fields: April, May, June 2026 with the KPI's values
+    header = next(r for r in range(1, 60) if sheet.cell(r, 1).value == "month")
+    months = [(sheet.cell(r, 1).value, sheet.cell(r, 4).value) for r in range(header + 1, header + 1 + len(cards[0].monthly))]
+    assert [m for m, _ in months] == [m.to_pydatetime() for m in cards[0].monthly["month"]]
+    assert [v for _, v in months] == pytest.approx(cards[0].monthly["value"].tolist())
+
+
+def test_workbook_refuses_a_wrong_name_and_an_empty_set(cards, tmp_path):
+    with pytest.raises(ParameterError, match="must end in .xlsx"):
+        write_workbook(cards, tmp_path / "cards.xls")
+    with pytest.raises(ParameterError, match="no cards to write"):
+        write_workbook([], tmp_path / "cards.xlsx")
+    assert not list(tmp_path.iterdir())
+
+
+def test_overview_and_review_schedule(ws, cards):
+    overview = cards_overview(cards)
+    assert overview["status"].tolist() == [c.status for c in cards]
+    schedule = review_schedule(cards)
+    # callback_timeliness leads (weekly, the owner's team); the four results lag (monthly, the chain)
+    assert schedule[["frequency", "kpis"]].values.tolist() == [
+        ["monthly", "Resolved within the norm, Repeat contact rate, Complaints resolved to satisfaction, "
+                    "Time to first contact after an order"],
+        ["weekly", "Call-backs on time"]]
+    with pytest.raises(ParameterError, match="`amber_band` must be >= 0"):
+        build_card(ws, "csat", amber_band=-1)

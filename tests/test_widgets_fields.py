@@ -1,0 +1,68 @@
+"""Norm and target inputs and the chain selector, wired without a browser."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from _fixtures import frame
+from kpilib.exceptions import ParameterError
+from kpilib.norms import kpis_under_norms, target_overview
+from kpilib.widgets import chain_selector, norm_inputs, record_decision, target_inputs
+
+
+def _orders() -> pd.DataFrame:
+    return frame("orders", [
+        # Thu 23 Apr → Tue 28 Apr: 23, 24 (27 King's Day) = 2 working days
+        dict(order_id="O1", ordered_at="2026-04-23 10:00", first_contact_at="2026-04-28 09:00"),
+        # Wed 22 Apr → Tue 28 Apr: 22, 23, 24 = 3
+        dict(order_id="O2", ordered_at="2026-04-22 10:00", first_contact_at="2026-04-28 09:00"),
+    ])
+
+
+def test_changing_a_norm_recomputes_the_kpi_under_it():
+    tables = {"orders": _orders()}
+    box = norm_inputs({"time_to_first_contact": 5}, compute=lambda n: kpis_under_norms(tables, n))
+    assert box.frame["value"].tolist() == [1.0]  # both within 5: 2 / 2
+    box.fields["time_to_first_contact"].value = 2
+    assert box.frame["value"].tolist() == [0.5]  # only O1 (2) within 2: 1 / 2
+    assert box.value == {"time_to_first_contact": 2}
+    assert isinstance(box.value["time_to_first_contact"], int)
+
+
+def test_a_refused_input_is_explained_and_kept():
+    def compute(values):
+        raise ParameterError("`norms.service_level` must be > 0; got 0")
+
+    box = norm_inputs({"service_level": 0}, compute=compute)
+    assert "must be &gt; 0" in box.output.value
+    assert box.fields["service_level"].value == 0
+
+
+def test_target_inputs_show_how_often_the_history_met_them():
+    history = pd.DataFrame({"week": pd.date_range("2026-04-06", periods=4, freq="W-MON"),
+                            "numerator": [6, 9, 7, 8], "denominator": [10] * 4, "value": [0.6, 0.9, 0.7, 0.8]})
+    box = target_inputs({"service_level": 0.75},
+                        compute=lambda t: target_overview({"service_level": history}, t))
+    assert box.frame[["numerator", "denominator"]].iloc[0].tolist() == [2, 4]  # 0.9, 0.8 >= 0.75
+    box.fields["service_level"].value = 0.65
+    assert box.frame["numerator"].iloc[0] == 3  # 0.9, 0.7, 0.8 >= 0.65
+    assert "75%" in box.output.value  # 3 of 4 periods
+
+
+def test_chain_selector_gives_the_ticked_chains_and_their_owners():
+    box = chain_selector(["fault", "order", "complaint"], selected=["fault"], owners={"fault": "Anna"})
+    box.boxes["order"].value = True
+    box.owner_fields["order"].value = " Piet "
+    box.owner_fields["complaint"].value = "Kees"  # not ticked: not an owner
+    assert box.value == ["fault", "order"]
+    assert box.owners == {"fault": "Anna", "order": "Piet"}
+
+    class Store:
+        recorded = []
+
+        def decide(self, key, value, *, by=None, note=None):
+            Store.recorded.append((key, value))
+
+    record_decision(Store(), "chains", box).record()
+    record_decision(Store(), "chain_owners", lambda: box.owners).record()
+    assert Store.recorded == [("chains", ["fault", "order"]), ("chain_owners", {"fault": "Anna", "order": "Piet"})]

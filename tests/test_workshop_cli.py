@@ -1,0 +1,101 @@
+"""`kpi-workshop new`, `schedule`, `decisions` and `lab`: output, files and exit codes."""
+
+from __future__ import annotations
+
+import shutil
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+from click.testing import CliRunner
+
+import kpilib
+from kpilib.cli import cli
+from kpilib.lab import lab_command
+
+SAMPLE = Path(__file__).resolve().parents[1] / "data" / "sample"
+
+
+def run(*args: str):
+    return CliRunner().invoke(cli, [str(a) for a in args], prog_name="kpi-workshop")
+
+
+@pytest.mark.parametrize("command", ["new", "schedule", "decisions", "lab"])
+def test_every_command_has_help_with_the_exit_codes(command):
+    result = run(command, "--help")
+    assert result.exit_code == 0
+    assert "Exit codes:" in result.output and "WORKSHOP" in result.output
+
+
+def test_new_then_schedule(tmp_path):
+    result = run("new", tmp_path / "acme", "--client", "ACME Telecom", "--start", "2026-12-21")
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines()[:3] == [f"Created {tmp_path / 'acme' / 'workshop.yaml'}",
+                                              "ACME Telecom: 10 days",
+                                              "  Day 1 — Monday 21 December     Customer values & expectations  "
+                                              "  notebooks/day01_customer_values.ipynb"]
+    result = run("schedule", tmp_path / "acme")
+    assert result.exit_code == 0
+    lines = result.output.splitlines()
+    assert [line.split("  ")[1].strip() for line in lines[1:11]][4] == "Day 5 — Monday 28 December"
+    assert lines[-1] == "Not a workshop day: Friday 25 December (Christmas Day); Friday 1 January (New Year's Day)"
+
+
+def test_new_in_dutch(tmp_path):
+    result = run("new", tmp_path / "acme", "--client", "ACME", "--start", "2026-12-01", "--language", "nl")
+    assert result.exit_code == 0
+    assert "  Dag 4 — vrijdag 4 december" in result.output and "Door de ogen van de klant" in result.output
+
+
+def test_new_refuses_an_existing_workshop_without_a_traceback(tmp_path):
+    assert run("new", tmp_path / "acme", "--client", "ACME", "--start", "2026-12-01").exit_code == 0
+    result = run("new", tmp_path / "acme", "--client", "ACME", "--start", "2026-12-01")
+    assert result.exit_code == 1
+    assert result.output.startswith(f"Error: {tmp_path / 'acme'}: already holds a workshop (workshop.yaml, "
+                                    f"decisions.sqlite); nothing was changed.")
+    assert "Traceback" not in result.output
+
+
+def test_a_bad_start_and_a_missing_option(tmp_path):
+    result = run("new", tmp_path / "acme", "--client", "ACME", "--start", "1 december")
+    assert (result.exit_code, result.output) == (1, "Error: `start` must be a date such as 2026-12-01; "
+                                                    "got '1 december'\n")
+    result = run("new", tmp_path / "acme", "--start", "2026-12-01")
+    assert result.exit_code == 2 and "Missing option '--client'" in result.output
+
+
+def test_decisions_lists_and_exports(tmp_path):
+    folder = tmp_path / "sample"
+    folder.mkdir()
+    shutil.copy(SAMPLE / "workshop.yaml", folder)
+    kpilib.open_workshop(folder).decide("tactic", "operational_excellence", by="group", note="cost pressure")
+    result = run("decisions", folder)
+    assert result.exit_code == 0
+    lines = result.output.splitlines()
+    assert len(lines) == 15
+    assert lines[10] == 'day  8  tactic             recorded      "operational_excellence"'
+    assert lines[0] == 'day  1  customer_values    workshop.yaml ["resolution", "speed", "effort", "friendliness"]'
+    history = run("decisions", folder, "--history")
+    assert history.output.endswith('tactic by group: "operational_excellence"  (cost pressure)\n')
+    result = run("decisions", folder, "--export", tmp_path / "out.yaml", "--history")
+    assert (result.exit_code, result.output) == (0, f"Wrote {tmp_path / 'out.yaml'}\n")
+    exported = yaml.safe_load((tmp_path / "out.yaml").read_text())
+    assert exported["decisions"]["tactic"]["source"] == "recorded" and len(exported["history"]) == 1
+    result = run("decisions", folder, "--export", tmp_path / "out.txt")
+    assert result.exit_code == 1 and "must end in .yaml, .yml or .md" in result.output
+
+
+def test_schedule_of_a_missing_folder(tmp_path):
+    result = run("schedule", tmp_path / "nowhere")
+    assert result.exit_code == 1 and "no such workshop folder" in result.output
+
+
+def test_lab_runs_this_python_on_the_notebooks_with_workshop_set(tmp_path):
+    (tmp_path / "notebooks").mkdir()
+    argv, env = lab_command(SAMPLE, notebooks=tmp_path / "notebooks", port=8899, browser=False)
+    assert argv == [sys.executable, "-m", "jupyter", "lab", str(tmp_path / "notebooks"), "--port=8899",
+                    "--no-browser"]
+    assert env["WORKSHOP"] == str(SAMPLE.resolve())
+    result = run("lab", SAMPLE, "--notebooks", tmp_path / "missing")
+    assert result.exit_code == 1 and "no notebooks folder" in result.output
