@@ -7,11 +7,12 @@ BIN    := $(VENV)/bin
 SAMPLE := data/sample
 OUT    ?= report
 JOBS   ?= 2
+DAYS   ?= 1-10
 
 .PHONY: report test test-fast install sample bench lab exercises clean help
 
 help:
-	@echo "make report   import the sample workshop and render its HTML report (into $(OUT)/)"
+	@echo "make report   import the sample workshop, render its report pack into $(OUT)/ (DAYS=1,3 JOBS=2), print index.html"
 	@echo "make test     run the whole test suite, notebooks included"
 	@echo "make test-fast  the suite without the slow (notebook) tests"
 	@echo "make sample   regenerate the sample exports in $(SAMPLE)/exports from the generator"
@@ -30,7 +31,7 @@ install: $(VENV)/.installed
 
 report: $(VENV)/.installed
 	$(BIN)/kpi-workshop import $(SAMPLE)
-	$(BIN)/kpi-workshop render $(SAMPLE) --out $(OUT) --jobs $(JOBS)
+	@$(BIN)/kpi-workshop render $(SAMPLE) --out $(OUT) --jobs $(JOBS) $(if $(filter-out 1-10,$(DAYS)),--days $(DAYS))
 
 test: $(VENV)/.installed
 	$(BIN)/python -m pytest -n $(JOBS) --dist loadgroup
@@ -46,6 +47,7 @@ BENCH_SIZES ?= 1M,10M,100M
 # The machine may be shared: the benchmarks run at a lower priority.
 bench: $(VENV)/.installed
 	nice -n 10 $(BIN)/python bench/run.py --sizes $(BENCH_SIZES)
+	nice -n 10 $(BIN)/python bench/render.py --jobs $(JOBS)
 
 lab: $(VENV)/.installed
 	$(BIN)/kpi-workshop lab $(SAMPLE)
