@@ -7,15 +7,16 @@ BIN    := $(VENV)/bin
 SAMPLE := data/sample
 OUT    ?= report
 JOBS   ?= 2
+DAYS   ?= 1-10
 
 .PHONY: report test test-fast install sample bench lab exercises clean help
 
 help:
-	@echo "make report   import the sample workshop and render its HTML report (into $(OUT)/)"
+	@echo "make report   import the sample workshop, render its report pack into $(OUT)/ (DAYS=1,3 JOBS=2), print index.html"
 	@echo "make test     run the whole test suite, notebooks included"
 	@echo "make test-fast  the suite without the slow (notebook) tests"
 	@echo "make sample   regenerate the sample exports in $(SAMPLE)/exports from the generator"
-	@echo "make bench    run the benchmarks in bench/ (writes bench/RESULTS.md)"
+	@echo "make bench    run the benchmarks in bench/ (writes bench/RESULTS.md); quick: make bench BENCH_SIZES=1M"
 	@echo "make lab      open JupyterLab on the notebooks with the sample workshop"
 	@echo "make exercises  regenerate the trainee exercise notebooks from their solutions"
 
@@ -30,7 +31,7 @@ install: $(VENV)/.installed
 
 report: $(VENV)/.installed
 	$(BIN)/kpi-workshop import $(SAMPLE)
-	$(BIN)/kpi-workshop render $(SAMPLE) --out $(OUT) --jobs $(JOBS)
+	@$(BIN)/kpi-workshop render $(SAMPLE) --out $(OUT) --jobs $(JOBS) $(if $(filter-out 1-10,$(DAYS)),--days $(DAYS))
 
 test: $(VENV)/.installed
 	$(BIN)/python -m pytest -n $(JOBS) --dist loadgroup
@@ -41,8 +42,12 @@ test-fast: $(VENV)/.installed
 sample: $(VENV)/.installed
 	$(BIN)/python -m kpilib.synth --out $(SAMPLE)
 
+BENCH_SIZES ?= 1M,10M,100M
+
+# The machine may be shared: the benchmarks run at a lower priority.
 bench: $(VENV)/.installed
-	$(BIN)/python bench/run.py
+	nice -n 10 $(BIN)/python bench/run.py --sizes $(BENCH_SIZES)
+	nice -n 10 $(BIN)/python bench/render.py --jobs $(JOBS)
 
 lab: $(VENV)/.installed
 	$(BIN)/kpi-workshop lab $(SAMPLE)

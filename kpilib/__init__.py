@@ -5,10 +5,11 @@ from kpilib.calendar import WorkingCalendar
 from kpilib.cards import (KpiCard, build_card, build_cards, cards_html, cards_overview, plot_dashboard,
                           review_schedule, write_workbook)
 from kpilib.caveats import data_caveats, data_end
-from kpilib.drivers import driver_gaps, norms_compared, satisfaction_drivers
 from kpilib.catalogue import Catalogue, KpiEntry, compute_kpi, load_catalogue
 from kpilib.chains import stays_within_norm
 from kpilib.decisions import DECISION_KEYS, Decision, DecisionStore
+from kpilib.current_kpis import internal_norms, team_kpis
+from kpilib.drivers import driver_gaps, norms_compared, satisfaction_drivers, survey_comments
 from kpilib.erlang import ErlangAResult, ErlangCResult, agents_for_service_level, erlang_a, erlang_c
 from kpilib.importing import CheckReport, ImportReport, check_workshop, import_workshop
 from kpilib.exceptions import DataError, KpiError, KpiWarning, ParameterError, WorkshopError
@@ -18,8 +19,9 @@ from kpilib.kpis.resolution import (agent_resolved_rate, first_contact_resolutio
                                     transfer_rate)
 from kpilib.kpis.satisfaction import ces, complaints_resolved_to_satisfaction, csat, nps
 from kpilib.plots import (plot_calendar, plot_definitions, plot_satisfaction_drivers, plot_spread,
-                          plot_target_history, plot_variants, plot_working_days, service_level_by_definition)
-from kpilib.report import day_summary, narrate, show_table
+                          plot_target_history, plot_team_kpis, plot_variants, plot_working_days,
+                          service_level_by_definition)
+from kpilib.report import collapsible, day_summary, narrate, show_table
 from kpilib.kpiset import kpi_set, start_team
 from kpilib.kpis.timeliness import callback_timeliness, time_to_first_contact, time_to_resolution
 from kpilib.schedule import ScheduleDay
@@ -64,6 +66,7 @@ __all__ = [
     "cards_overview",
     "ces",
     "check_workshop",
+    "collapsible",
     "complaints_resolved_to_satisfaction",
     "compute_kpi",
     "connect",
@@ -82,6 +85,7 @@ __all__ = [
     "first_contact_resolution",
     "handoffs_per_case",
     "import_workshop",
+    "internal_norms",
     "kpi_set",
     "kpi_set_value",
     "load_catalogue",
@@ -98,6 +102,7 @@ __all__ = [
     "plot_spread",
     "plot_staffing",
     "plot_target_history",
+    "plot_team_kpis",
     "plot_variants",
     "plot_working_days",
     "repeat_contact_rate",
@@ -111,6 +116,8 @@ __all__ = [
     "staffing_by_hour",
     "start_team",
     "stays_within_norm",
+    "survey_comments",
+    "team_kpis",
     "time_to_first_contact",
     "time_to_resolution",
     "transfer_rate",

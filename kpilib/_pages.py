@@ -57,7 +57,9 @@ def _css() -> str:
     return (TEMPLATES / "report.css").read_text(encoding="utf-8")
 
 
+@cache
 def _exporter():
+    """One HTML exporter per process: building its template environment costs seconds."""
     from nbconvert import HTMLExporter
     from nbconvert.preprocessors import TagRemovePreprocessor
 
@@ -176,7 +178,7 @@ def _schedule_table(schedule: Sequence[Card], by_day: dict[int, Card]) -> str:
             status = f'<span class="kpi-status {card.status}">{label}</span>'
             theme = f'<a href="{e(card.page)}">{e(day.title)}</a>' if card.page else e(day.title)
         date = long_date(day.date) if day.date else "–"
-        rows.append(f'<tr><td>{day.day}</td><td class="kpi-text">{e(date)}</td>'
+        rows.append(f'<tr><td class="kpi-number">{day.day}</td><td class="kpi-text">{e(date)}</td>'
                     f'<td class="kpi-text">{theme}</td><td class="kpi-text">{status}</td></tr>')
     return ("<table><thead><tr><th>Day</th><th>Date</th><th>Theme</th><th>Page</th></tr></thead><tbody>"
             + "".join(rows) + "</tbody></table>")
@@ -200,7 +202,11 @@ def _card(card: Card) -> str:
         items = []
         for d in decisions:
             badge = '<span class="kpi-default">default</span>' if d.get("default") else ""
-            items.append(f"<li><code>{e(str(d['key']))}</code>{badge}: {e(_short(str(d['text'])))}</li>")
+            if d.get("items"):
+                listed = "".join(f"<li>{e(_short(str(item)))}</li>" for item in d["items"])
+                items.append(f"<li><code>{e(str(d['key']))}</code>{badge}:<ul>{listed}</ul></li>")
+            else:
+                items.append(f"<li><code>{e(str(d['key']))}</code>{badge}: {e(_short(str(d['text'])))}</li>")
         parts.append("<div><strong>Decisions</strong></div><ul>" + "".join(items) + "</ul>")
     if card.rendered and not card.error and not summary:
         parts.append('<p class="kpi-error">This page has no day summary.</p>')
@@ -223,7 +229,7 @@ def _tables_table(frame: pd.DataFrame) -> str:
     for row in frame.itertuples(index=False):
         first = row.first.strftime("%d-%m-%Y %H:%M") if pd.notna(row.first) else "–"
         last = row.last.strftime("%d-%m-%Y %H:%M") if pd.notna(row.last) else "–"
-        rows.append(f'<tr><td class="kpi-text">{e(str(row.table))}</td><td>{e(format_value(int(row.rows)))}</td>'
+        rows.append(f'<tr><td class="kpi-text">{e(str(row.table))}</td><td class="kpi-number">{e(format_value(int(row.rows)))}</td>'
                     f'<td class="kpi-text">{e(str(row.timestamp or "–"))}</td><td>{first}</td><td>{last}</td></tr>')
     return ("<table><thead><tr><th>Table</th><th>Rows</th><th>Timestamp</th><th>First</th><th>Last</th></tr>"
             "</thead><tbody>" + "".join(rows) + "</tbody></table>")

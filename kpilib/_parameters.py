@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import ast
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -68,7 +68,12 @@ def notebook_parameters(notebooks: Mapping[int, Path]) -> dict[str, NotebookPara
 
     found: dict[str, NotebookParameter] = {}
     for day, path in sorted(notebooks.items()):
-        for name, spec in papermill.inspect_notebook(str(path)).items():
+        try:
+            specs = papermill.inspect_notebook(str(path))
+        except ValueError as exc:  # e.g. no kernel recorded in the notebook's metadata
+            raise ParameterError(f"{path.name}: cannot read its parameters cell ({exc}). Open the notebook in "
+                                 f"JupyterLab and save it, so that it records its Python kernel") from None
+        for name, spec in specs.items():
             kind = spec["inferred_type_name"]
             if kind not in _TYPES:
                 raise ParameterError(f"{path.name}: parameter `{name}` has type {kind!r}; declare one of "
@@ -82,26 +87,22 @@ def notebook_parameters(notebooks: Mapping[int, Path]) -> dict[str, NotebookPara
     return found
 
 
-def check_parameters(values: Mapping[str, Any], declared: Mapping[str, NotebookParameter], *,
-                     from_text: Iterable[str] = ()) -> dict[str, Any]:
+def check_parameters(values: Mapping[str, Any], declared: Mapping[str, NotebookParameter]) -> dict[str, Any]:
     """Check ``values`` against the declared parameters; return them converted to their types.
 
     Parameters
     ----------
     values
-        Parameter name -> value.
+        Parameter name -> value. A text value of a parameter that is not a ``str`` is read as
+        YAML (``"20"`` -> 20, ``"true"`` -> True), as papermill's command line reads ``-p``.
     declared
         What :func:`notebook_parameters` found.
-    from_text
-        The names whose value was typed on the command line as text (``-p name value``); they
-        are read as YAML scalars (``20``, ``0.8``, ``true``) unless the parameter is a ``str``.
 
     Raises
     ------
     ParameterError
         Listing every unknown name, wrong type and value out of range, then the valid parameters.
     """
-    from_text = set(from_text)
     problems, checked = [], {}
     for name, value in values.items():
         if name in RESERVED:
@@ -111,7 +112,7 @@ def check_parameters(values: Mapping[str, Any], declared: Mapping[str, NotebookP
         if spec is None:
             problems.append(f"unknown parameter `{name}`")
             continue
-        if name in from_text and spec.type != "str":
+        if isinstance(value, str) and spec.type != "str":
             value = _from_text(value)
         problem = _problem(spec, value)
         if problem:

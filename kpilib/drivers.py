@@ -23,7 +23,7 @@ from kpilib._checks import check_argument, check_number
 from kpilib._inputs import canonical, same_backend
 from kpilib.kpis.timeliness import _calendar, time_to_first_contact, time_to_resolution, working_days_columns
 
-__all__ = ["DRIVERS", "NORM_KPIS", "driver_gaps", "norms_compared", "satisfaction_drivers"]
+__all__ = ["DRIVERS", "NORM_KPIS", "driver_gaps", "norms_compared", "satisfaction_drivers", "survey_comments"]
 
 #: The candidate drivers and what "met" means for each.
 DRIVERS = {
@@ -187,3 +187,40 @@ def norms_compared(tables, *, customer_norms: Mapping[str, float], internal_norm
     return pd.DataFrame(rows, columns=["norm", "kpi", "customer_days", "customer_numerator",
                                        "customer_denominator", "customer_value", "internal_days",
                                        "internal_value"])
+
+
+def survey_comments(surveys, *, max_csat: int | None = None, limit: int | None = None) -> pd.DataFrame:
+    """The surveys with a comment, newest first: date, scores and the comment as written.
+
+    Parameters
+    ----------
+    surveys : pandas.DataFrame or ibis Table
+        Canonical surveys.
+    max_csat : int, optional
+        Only surveys with csat at most this (for example 2: the dissatisfied).
+    limit : int, optional
+        At most this many rows.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``answered`` (local date), ``csat``, ``ces``, ``friendliness``, ``resolved``, ``comment``;
+        ties in time by ``survey_id``. The comment is the customer's own text: show it escaped
+        (:func:`kpilib.show_table` does).
+    """
+    from kpilib import backend
+
+    if max_csat is not None:
+        check_number("max_csat", max_csat, minimum=1, maximum=5, integer=True)
+    if limit is not None:
+        check_number("limit", limit, minimum=1, integer=True)
+    su = canonical(surveys, "surveys", required=("comment",))
+    s = su.table.filter(lambda t: t.comment.notnull() & (t.comment.strip() != ""))
+    if max_csat is not None:
+        s = s.filter(s.csat <= max_csat)
+    s = s.order_by([s.answered_at.desc(nulls_first=False), s.survey_id])
+    if limit is not None:
+        s = s.limit(int(limit))
+    expr = s.select(answered=s.answered_at.date(), csat=s.csat, ces=s.ces, friendliness=s.friendliness,
+                    resolved=s.resolved, comment=s.comment)
+    return backend.execute(expr, con=su.con, time_zone=su.time_zone)

@@ -12,7 +12,7 @@ from matplotlib.ticker import PercentFormatter
 from kpilib.kpis.queue import service_level
 
 __all__ = ["SERVICE_LEVEL_DEFINITIONS", "plot_calendar", "plot_definitions", "plot_satisfaction_drivers", "plot_spread",
-           "plot_target_history", "plot_variants", "plot_working_days", "service_level_by_definition"]
+           "plot_target_history", "plot_team_kpis", "plot_variants", "plot_working_days", "service_level_by_definition"]
 
 #: Two service-level definitions that managers commonly mean by the same word.
 SERVICE_LEVEL_DEFINITIONS = {
@@ -220,7 +220,44 @@ def plot_satisfaction_drivers(gaps: pd.DataFrame, *, ax: Axes | None = None) -> 
     ax.set_yticks(list(y), gaps["driver"])
     ax.xaxis.set_major_formatter(PercentFormatter(1.0))
     ax.set_xlim(0, 1.08)
-    ax.set_xlabel("share of surveys satisfied (csat 4 or 5)")
-    ax.legend(loc="lower right", frameon=False)
+    ax.set_xlabel("share of surveys satisfied")
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.22), ncol=2, frameon=False)
+    ax.grid(axis="y", visible=False)
+    return ax
+
+
+def plot_team_kpis(team_kpis: pd.DataFrame, *, ax: Axes | None = None) -> Axes:
+    """Each team KPI against its own target: 1 = exactly on target, right of 1 = better.
+
+    The bar is value / target for a KPI where higher is better and target / value where lower
+    is better, so that every KPI reads the same way; green when on target, red when not.
+
+    Parameters
+    ----------
+    team_kpis : pandas.DataFrame
+        The result of :func:`kpilib.team_kpis` (rows without a target are left out).
+    ax : matplotlib Axes, optional
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+    """
+    from kpilib.report import format_value
+
+    frame = team_kpis[team_kpis["target"].notna() & team_kpis["value"].notna()].reset_index(drop=True)
+    if ax is None:
+        _, ax = plt.subplots(figsize=(8, 0.6 * len(frame) + 1.2))
+    higher = frame["polarity"] == "higher"
+    ratio = (frame["value"] / frame["target"]).where(higher, frame["target"] / frame["value"])
+    colours = ["#1e7a46" if ok else "#b3261e" for ok in frame["on_target"].fillna(False)]
+    y = list(range(len(frame)))[::-1]
+    ax.barh(y, ratio, color=colours, height=0.55)
+    ax.axvline(1, color="#333333", linewidth=1, linestyle="--")
+    for yi, r, (_, row) in zip(y, ratio, frame.iterrows()):
+        ax.annotate(f"{format_value(row['value'])} (target {format_value(row['target'])})", (r, yi),
+                    xytext=(6, 0), textcoords="offset points", va="center", fontsize=9)
+    ax.set_yticks(y, [f"{t}: {n}" for t, n in zip(frame["team"], frame["name"])])
+    ax.set_xlim(0, max(1.5, float(ratio.max()) * 1.35) if len(frame) else 1.5)
+    ax.set_xlabel("against the team's own target (1 = on target)")
     ax.grid(axis="y", visible=False)
     return ax

@@ -11,7 +11,11 @@ card on ``index.html``. Its shape (version 1)::
     {"version": 1, "day": 3,
      "results": [{"label": "...", "value": 0.82, "text": "0.82"}, ...],
      "decisions": [{"key": "current_kpis", "description": "...", "value": <JSON value>,
-                    "text": "...", "default": false}, ...]}
+                    "text": "...", "items": ["team=first_line, kpi=...", ...] or null,
+                    "default": false}, ...]}
+
+``text`` and ``items`` are written when the summary is made, in the decision's own order (a
+notebook file stores the keys of a JSON value sorted).
 """
 
 from __future__ import annotations
@@ -28,7 +32,7 @@ import pandas as pd
 
 from kpilib._checks import check_argument, check_number
 
-__all__ = ["SUMMARY_MIME", "day_summary", "format_value", "narrate", "show_table"]
+__all__ = ["SUMMARY_MIME", "collapsible", "day_summary", "format_item", "format_value", "narrate", "show_table"]
 
 #: The MIME type of the machine-readable day summary in a notebook's outputs.
 SUMMARY_MIME = "application/vnd.kpi-workshop.day-summary+json"
@@ -67,22 +71,43 @@ def format_value(value: Any) -> str:
         return "; ".join(f"{k}: {format_value(v)}" for k, v in value.items())
     if isinstance(value, (list, tuple)):
         if value and all(isinstance(v, Mapping) for v in value):
-            return " | ".join(", ".join(f"{k}={format_value(v)}" for k, v in item.items()) for item in value)
+            return " | ".join(format_item(item) for item in value)
         return ", ".join(format_value(v) for v in value)
     return str(value)
 
 
+def format_item(item: Mapping[str, Any]) -> str:
+    """One mapping of a list as ``key=value, …``, a nested mapping in brackets.
+
+    >>> format_item({"team": "field", "definition": {"norm_days": 20}, "target": 0.85})
+    'team=field, definition=(norm_days=20), target=0.85'
+    """
+    def inner(v: Any) -> str:
+        if isinstance(v, Mapping):
+            return "(" + ", ".join(f"{k}={inner(x)}" for k, x in v.items()) + ")"
+        return format_value(v)
+
+    return ", ".join(f"{k}={inner(v)}" for k, v in item.items())
+
+
 def _default_format(series: pd.Series) -> str | Callable | None:
     if pd.api.types.is_bool_dtype(series):
-        return None
+        return format_value
     if pd.api.types.is_integer_dtype(series):
         return lambda v: format_value(int(v)) if pd.notna(v) else "–"
     if pd.api.types.is_float_dtype(series):
         whole = series.dropna().eq(series.dropna().round()).all() and series.abs().max() >= 100
         return (lambda v: format_value(round(v)) if pd.notna(v) else "–") if whole else "{:.3f}"
     if isinstance(series.dtype, pd.DatetimeTZDtype) or pd.api.types.is_datetime64_dtype(series):
-        return lambda v: v.strftime("%d-%m-%Y %H:%M") if pd.notna(v) else "–"
+        stamps = series.dropna()
+        dates = stamps.empty or (stamps == stamps.dt.normalize()).all()
+        pattern = "%d-%m-%Y" if dates else "%d-%m-%Y %H:%M"
+        return lambda v: v.strftime(pattern) if pd.notna(v) else "–"
     return None
+
+
+def _is_number(series: pd.Series) -> bool:
+    return pd.api.types.is_numeric_dtype(series) and not pd.api.types.is_bool_dtype(series)
 
 
 def show_table(frame: pd.DataFrame, *, formats: Mapping[str, str | Callable] | None = None,
@@ -126,6 +151,15 @@ def show_table(frame: pd.DataFrame, *, formats: Mapping[str, str | Callable] | N
         if spec is not None:
             styler.format(spec, subset=[column], na_rep="–", escape="html")
     styler.format_index(lambda name: html.escape(str(name).replace("_", " ")), axis="columns")
+    numbers_ = [c for c in frame.columns if _is_number(frame[c])]
+    texts = [c for c in frame.columns if c not in numbers_]
+    if numbers_:
+        styler.set_properties(subset=numbers_, **{"text-align": "right", "white-space": "nowrap"})
+    stamps = [c for c in texts if pd.api.types.is_datetime64_any_dtype(frame[c])]
+    if stamps:
+        styler.set_properties(subset=stamps, **{"white-space": "nowrap"})
+    if texts:
+        styler.set_properties(subset=texts, **{"text-align": "left"})
     if caption:
         styler.set_caption(html.escape(caption))
     return styler
@@ -133,11 +167,15 @@ def show_table(frame: pd.DataFrame, *, formats: Mapping[str, str | Callable] | N
 
 class _Escaping(string.Formatter):
     def format_field(self, value: Any, format_spec: str) -> str:
-        return html.escape(super().format_field(value, format_spec))
+        text = format_value(value) if not format_spec and not isinstance(value, str) else \
+            super().format_field(value, format_spec)
+        return html.escape(text)
 
 
 def narrate(text: str, /, **values: Any):
     """Markdown with computed values put in, each HTML-escaped: ``narrate("{share:.0%} of calls", share=s)``.
+
+    A value without a format spec is written as :func:`format_value` writes it (``1 208``).
 
     Use it for every sentence that quotes a number or a name from the data, so that the narrative
     says what the data says and a name such as ``<b>`` shows as text.
@@ -151,6 +189,20 @@ def narrate(text: str, /, **values: Any):
     return Markdown(_Escaping().format(text, **values))
 
 
+def collapsible(summary: str, content) -> Any:
+    """``content`` (a table from :func:`show_table`, or HTML) folded away under a one-line ``summary``.
+
+    Returns
+    -------
+    IPython.display.HTML
+        A ``<details>`` element: closed on the page, one click opens it.
+    """
+    from IPython.display import HTML
+
+    inner = content.to_html() if hasattr(content, "to_html") else str(content)
+    return HTML(f"<details><summary>{html.escape(summary)}</summary>\n{inner}\n</details>")
+
+
 def _decision_rows(ws, keys: Sequence[str]) -> list[dict[str, Any]]:
     from kpilib.decisions import DECISION_KEYS
 
@@ -159,8 +211,10 @@ def _decision_rows(ws, keys: Sequence[str]) -> list[dict[str, Any]]:
     rows = []
     for key in keys:
         value = ws.decision(key)
+        items = ([format_item(v) for v in value]
+                 if isinstance(value, list) and value and all(isinstance(v, Mapping) for v in value) else None)
         rows.append({"key": key, "description": DECISION_KEYS[key].description, "value": value,
-                     "text": format_value(value), "default": key in ws.defaults_used})
+                     "text": format_value(value), "items": items, "default": key in ws.defaults_used})
     return rows
 
 
@@ -171,7 +225,7 @@ def _summary_html(day: int, results: list[dict], decisions: list[dict]) -> str:
         parts.append('<table style="border-collapse:collapse;margin-bottom:0.8em">')
         for row in results:
             parts.append(f'<tr><th style="text-align:left;padding:0.2em 1.5em 0.2em 0;font-weight:600">'
-                         f'{html.escape(row["label"])}</th><td style="padding:0.2em 0">'
+                         f'{html.escape(row["label"])}</th><td style="padding:0.2em 0;text-align:left">'
                          f'{html.escape(row["text"])}</td></tr>')
         parts.append("</table>")
     if decisions:
@@ -179,8 +233,12 @@ def _summary_html(day: int, results: list[dict], decisions: list[dict]) -> str:
         for row in decisions:
             badge = (f'<span class="kpi-default" style="{_DEFAULT_BADGE}">documented default: not decided '
                      f'yet</span>') if row["default"] else ""
-            parts.append(f'<li><code>{html.escape(row["key"])}</code>{badge}: {html.escape(row["text"])}'
-                         f'<br><small style="color:#555">{html.escape(row["description"])}</small></li>')
+            if row["items"]:
+                shown = "<ul>" + "".join(f"<li>{html.escape(item)}</li>" for item in row["items"]) + "</ul>"
+            else:
+                shown = html.escape(row["text"]) + "<br>"
+            parts.append(f'<li><code>{html.escape(row["key"])}</code>{badge}: {shown}'
+                         f'<small style="color:#555">{html.escape(row["description"])}</small></li>')
         parts.append("</ul>")
     parts.append("</section>")
     return "\n".join(parts)

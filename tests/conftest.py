@@ -20,3 +20,11 @@ def sample_workshop(tmp_path_factory) -> Path:
     shutil.copytree(SAMPLE, folder, ignore=shutil.ignore_patterns("store.duckdb*", "decisions.sqlite*", "quarantine", ".kpi-key"))
     kpilib.import_workshop(folder)
     return folder
+
+
+@pytest.fixture(scope="session")
+def sample_pack(sample_workshop, tmp_path_factory):
+    """The sample workshop's full report pack, rendered once per test session (as `make report` does)."""
+    from kpilib.render import render
+
+    return render(sample_workshop, out=tmp_path_factory.mktemp("pack") / "report", jobs=2, progress=False)

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 import sys
+import re
 from pathlib import Path
 
 import pytest
@@ -36,7 +38,7 @@ def test_help_documents_the_exit_codes() -> None:
     result = run("--help")
     assert result.exit_code == 0
     assert "  Exit codes:\n    0  success\n    1  a problem in the workshop or its exports" in result.output
-    assert "import  Validate the exports and write the store." in result.output
+    assert re.search(r"\n  import +Validate the exports and write the store\.\n", result.output)
 
 
 def test_import_prints_what_it_wrote(good: Path) -> None:

@@ -7,6 +7,7 @@ they can be passed to :func:`record_decision` directly.
 """
 
 from kpilib.widgets._days import definitions_panel, norms_panel, targets_panel
+from kpilib.widgets._editors import YamlInput, ranking, yaml_input
 from kpilib.widgets._explore import (DefinitionChooser, KpiSlider, definition_chooser, threshold_slider,
                                      window_slider)
 from kpilib.widgets._fields import ChainSelector, NumberInputs, chain_selector, norm_inputs, target_inputs
@@ -20,15 +21,18 @@ __all__ = [
     "KpiSlider",
     "NumberInputs",
     "ScoringGrid",
+    "YamlInput",
     "chain_selector",
     "definition_chooser",
     "definitions_panel",
     "norm_inputs",
     "norms_panel",
+    "ranking",
     "record_decision",
     "scoring_grid",
     "target_inputs",
     "targets_panel",
     "threshold_slider",
     "window_slider",
+    "yaml_input",
 ]
