@@ -320,6 +320,14 @@ def test_an_unclosed_solution_block_names_the_notebook_and_cell(tmp_path):
         trainee_notebook(tmp_path / "ex98_broken.ipynb")
 
 
+def test_the_report_and_the_notebook_suite_leave_the_exercises_out():
+    from kpilib.render import NOTEBOOKS, day_notebooks
+
+    assert EXERCISES_DIR.parent == NOTEBOOKS
+    top_level = [p.name for p in NOTEBOOKS.glob("*.ipynb")] + [p.name for p in day_notebooks().values()]
+    assert not [name for name in top_level if name.startswith("ex")]
+
+
 # -- the notebooks run, as a trainee runs them ----------------------------------------------------------
 
 def _run(notebook, workshop, tmp_path):
@@ -347,3 +355,4 @@ def test_every_trainee_notebook_runs_clean_and_reports_not_done(notebook, sample
     spec = next(s for s in SPECS if s.notebook == notebook.stem)
     parts = json.loads(progress_in_tmp.read_text())[spec.id]["parts"]
     assert set(parts.values()) == {"not done"} and len(parts) == len(spec.parts)
+

@@ -15,7 +15,8 @@ from kpilib.exercises._progress import progress, progress_file
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m kpilib.exercises", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="python -m kpilib.exercises",
+                                     description="Regenerate the trainee notebooks, or list which exercises are done.")
     commands = parser.add_subparsers(dest="command", required=True)
     make = commands.add_parser("generate", help="write the trainee notebooks from the solution notebooks")
     make.add_argument("--check", action="store_true", help="write nothing; exit 1 when a notebook is out of date")

@@ -71,10 +71,13 @@ class Data:
 
     @cached_property
     def calendar(self):
-        """The workshop's working calendar, from the ``calendar:`` block of workshop.yaml."""
-        from kpilib.workshop import open_workshop
+        """The workshop's working calendar, from the ``calendar:`` block of workshop.yaml.
 
-        return open_workshop(self.workshop).calendar
+        Read from the configuration alone: the exercises need the calendar, not the decisions.
+        """
+        from kpilib.config import load_config
+
+        return load_config(self.workshop, require_sources=False).working_calendar()
 
 
 Compute = Callable[[Data], Any]
