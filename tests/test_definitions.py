@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from _fixtures import assert_kpi, contact, contacts
+from _fixtures import assert_kpi, contact, contacts, frame
 from kpilib import repeat_contact_rate
 from kpilib.definitions import (compare_definitions, definition_spread, fcr_variants,
                                 repeat_window_variants, service_level_variants)
@@ -116,3 +116,24 @@ def test_definitions_table_describes_each_kpi():
     got = definitions_table({"service_level": {"clock": "arrival", "abandoned": "fail"}, "csat": {}})
     assert got.to_dict("list") == {"kpi": ["service_level", "csat"],
                                    "definition": ["clock=arrival, abandoned=fail", "the function's defaults"]}
+
+
+def test_fcr_variants_stack_the_three_methods():
+    calls = contacts([
+        # k1 calls twice about case A (2 days apart); k2 once about case B, resolved
+        contact("f1", T + "09:00", wait=1, customer_id="k1", case_id="A", outcome="resolved"),
+        contact("f2", "2026-03-04 09:00", wait=1, customer_id="k1", case_id="A", outcome="resolved"),
+        contact("f3", T + "10:00", wait=1, customer_id="k2", case_id="B", outcome="resolved"),
+    ])
+    cases = frame("cases", [dict(case_id="A", opened_at=T + "09:00", resolved_at="2026-03-04 10:00"),
+                            dict(case_id="B", opened_at=T + "10:00", resolved_at=T + "11:00")])
+    surveys = frame("surveys", [dict(survey_id="s1", answered_at=T + "12:00", resolved=True),
+                                dict(survey_id="s2", answered_at=T + "13:00", resolved=False),
+                                dict(survey_id="s3", answered_at=T + "14:00", resolved=None)])
+    got = fcr_variants(calls, cases=cases, surveys=surveys, window_days=7).set_index("method")
+    # repeat window: f1 followed by f2 within 7 days; f2 and f3 not followed: 2 / 3
+    assert (got.loc["repeat_window", "numerator"], got.loc["repeat_window", "denominator"]) == (2, 3)
+    # case: B resolved with one inbound contact; A had two: 1 / 2
+    assert (got.loc["case", "numerator"], got.loc["case", "denominator"]) == (1, 2)
+    # survey: s1 yes, s2 no, s3 no answer left out: 1 / 2
+    assert (got.loc["survey", "numerator"], got.loc["survey", "denominator"]) == (1, 2)

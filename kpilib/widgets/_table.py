@@ -1,13 +1,12 @@
-"""A result frame as escaped HTML for an ``ipywidgets.HTML`` output."""
+"""A result frame as escaped HTML for an ``ipywidgets.HTML`` output, as the pages show tables."""
 
 from __future__ import annotations
 
 import pandas as pd
 
+from kpilib.report import show_table
+
 
 def table_html(frame: pd.DataFrame, *, formats: dict[str, str] | None = None, caption: str | None = None) -> str:
-    """The frame as an HTML table: values escaped, index hidden, NaN shown as a dash."""
-    styler = frame.style.hide(axis="index").format(formats or {}, na_rep="–", escape="html")
-    if caption:
-        styler = styler.set_caption(caption)
-    return styler.to_html()
+    """The frame as :func:`kpilib.show_table` shows it (escaped, no index, labelled), as HTML text."""
+    return show_table(frame, formats=formats, caption=caption).to_html()
