@@ -384,6 +384,9 @@ def _cached(table: Table, con) -> Table:
     target = con if con is not None else None
     if target is None:
         return table
+    # Ibis' PySpark cache() compiles the query without registering its in-memory tables (the
+    # working calendar the stays join); register them first, as an execute would.
+    target._run_pre_execute_hooks(table)
     return table.cache()
 
 
