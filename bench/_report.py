@@ -75,7 +75,8 @@ def _machine_line(m: dict) -> str:
 
 def render(rows: list[dict], repeat: int) -> str:
     lines = ["# Benchmark results", "", "Written by `make bench` (`bench/run.py`); `--sizes 1M` runs the quick size. "
-             f"Times are the median of {repeat} runs (one run from 50 M contacts on); CPU s = user + "
+             f"Times are the median of up to {repeat} runs per row (the number is `runs` in "
+             "bench/results.json; one run from 50 M contacts on); CPU s = user + "
              "system seconds of that process (steadier than wall time on a shared machine); peak = "
              "maximum resident memory of that process.", ""]
     machines = {json.dumps(r["machine"], sort_keys=True): r["machine"] for r in rows if "machine" in r}
