@@ -23,9 +23,9 @@ SECTIONS = {
 }
 OTHER_SCRIPTS = {
     "slider": "Slider change (service level for a new threshold by team, 1 M contacts; target median ≤ 20 ms): "
-              "measured by `bench/slider.py`",
+              "measured by `bench/slider.py`, which writes its table to [SLIDER.md](SLIDER.md)",
     "render": "Rendering the ten-day pack against the floor of as many empty notebooks through papermill "
-              "(target ≤ 1.3×): measured by `bench/render.py`",
+              "(target ≤ 1.3×): measured by `bench/render.py`, which writes [RESULTS_render.md](RESULTS_render.md)",
 }
 _VERSIONS = ("duckdb", "ibis-framework", "pandas", "pyarrow", "pyspark")
 
@@ -58,7 +58,7 @@ def write_results(store: Path, out: Path, results: list[dict], started: dict, re
     """Merge ``results`` into ``store`` (replacing the rows measured again) and write ``out``."""
     kept = json.loads(store.read_text()) if store.exists() else {"rows": []}
     for row in results:
-        row["machine"] = started
+        row.setdefault("machine", started)
     fresh = {_key(r) for r in results}
     rows = [r for r in kept["rows"] if _key(r) not in fresh] + results
     rows.sort(key=lambda r: (r["section"], r.get("rows") or 0, r.get("engine", "")))
@@ -75,7 +75,8 @@ def _machine_line(m: dict) -> str:
 
 def render(rows: list[dict], repeat: int) -> str:
     lines = ["# Benchmark results", "", "Written by `make bench` (`bench/run.py`); `--sizes 1M` runs the quick size. "
-             f"Times are the median of {repeat} runs (one run from 50 M contacts on); CPU s = user + "
+             f"Times are the median of up to {repeat} runs per row (the number is `runs` in "
+             "bench/results.json; one run from 50 M contacts on); CPU s = user + "
              "system seconds of that process (steadier than wall time on a shared machine); peak = "
              "maximum resident memory of that process.", ""]
     machines = {json.dumps(r["machine"], sort_keys=True): r["machine"] for r in rows if "machine" in r}
@@ -90,16 +91,20 @@ def render(rows: list[dict], repeat: int) -> str:
                   "|---:|---|---|---|---:|---:|---:|---:|---:|---|"]
         for r in part:
             ratio = "" if math.isnan(r["ratio"]) else f"{r['ratio']:.2f}×"
-            cpu_ratio = "" if math.isnan(r["cpu_ratio"]) else f"{r['cpu_ratio']:.2f}×"
+            cpu_ratio = "" if math.isnan(r.get("cpu_ratio", math.nan)) else f"{r['cpu_ratio']:.2f}×"
+            cpu = "" if math.isnan(r.get("cpu_s", math.nan)) else f"{r['cpu_s']:.1f}"
             lines.append(f"| {r['rows']:,} | {r['engine']} | {r.get('file', 'Parquet')} | "
                          f"{r.get('memory_limit') or 'default'} | {r['seconds']:.2f} | {ratio} | "
-                         f"{r['cpu_s']:.1f} | {cpu_ratio} | {r['peak_mb']:,.0f} | {r['machine']['date']} |")
+                         f"{cpu} | {cpu_ratio} | {r['peak_mb']:,.0f} | {r['machine']['date']} |")
         lines.append("")
     for name, text in OTHER_SCRIPTS.items():
         found = [r for r in rows if r["section"] == name]
         lines += [f"## {name.capitalize()}", ""]
         if found:
-            lines += [text + ":", "", "```", found[-1]["output"], "```", ""]
+            lines += [text + "; its output in this run:", "", "```", found[-1]["output"], "```", ""]
         else:
-            lines += [text + " (not on this branch when this file was written; run it there).", ""]
+            lines += [text + " (not run by the run that wrote this file).", ""]
+    notes = Path(__file__).with_name("NOTES.md")
+    if notes.exists():  # what the figures mean and what limits them, written by hand
+        lines += [notes.read_text()]
     return "\n".join(lines)

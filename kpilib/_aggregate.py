@@ -92,7 +92,8 @@ def _measure(table: Table, measure: Measure):
         return value.sum(where=condition.fill_null(False)).fill_null(0)
     if measure is True:
         return table.count()
-    return table.count(where=measure.fill_null(False))
+    # Spark compiles a filtered count to SUM(CAST(… AS BIGINT)), which is NULL over no rows.
+    return table.count(where=measure.fill_null(False)).fill_null(0)
 
 
 def tidy(

@@ -152,3 +152,21 @@ def test_a_wait_across_the_dst_change_is_measured_between_instants_on_spark(stor
     assert kpilib.average_speed_of_answer(table)["value"].iloc[0] == pytest.approx(15.0)
     # Local day: 00:59 UTC is 02:59 in Amsterdam, 25 October.
     assert kpilib.service_level(table, by="day")["day"].tolist() == [pd.Timestamp("2026-10-25")]
+
+
+
+def test_chain_analysis_is_the_same_on_spark(stores):
+    from kpilib import chains
+
+    spark, duck = stores
+    _assert_same(chains.stays_within_norm(spark.events, norm_days=5, by="team"),
+                 chains.stays_within_norm(duck.events, norm_days=5, by="team"))
+    _assert_same(kpilib.agent_resolved_rate(spark.contacts, by="team"),
+                 kpilib.agent_resolved_rate(duck.contacts, by="team"))
+    lines = chains.default_lines(duck.events)
+    on_spark = chains.handoffs(spark.events, lines=lines)
+    assert len(on_spark) > 0
+    pd.testing.assert_frame_equal(on_spark, chains.handoffs(duck.events, lines=lines), check_exact=False, rtol=1e-9)
+    found = chains.default_chains(duck.cases)[:2]
+    pd.testing.assert_frame_equal(chains.end_to_end_days(spark, found), chains.end_to_end_days(duck, found),
+                                  check_exact=False, rtol=1e-9)

@@ -70,6 +70,11 @@ def discover(events, *, lines: Lines | None = None, calendar=None, top: int = 10
 
 def _cached(table: Table, con) -> Table:
     """The table materialised once on its backend; unbound (pandas) input stays as it is."""
-    return table if con is None else table.cache()
+    if con is None:
+        return table
+    # Ibis' PySpark cache() compiles the query without registering its in-memory tables (the
+    # working calendar the stays join); register them first, as an execute would.
+    con._run_pre_execute_hooks(table)
+    return table.cache()
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+import ibis
 import numpy as np
 import pandas as pd
 
@@ -195,8 +196,11 @@ def end_to_end_days(tables, chains: Chain | Sequence[Chain], *, calendar=None, a
         t, _ = working_days_columns(inp.table, start, end, as_of=as_of, calendar=calendar, con=inp.con,
                                     time_zone=inp.time_zone, stamps=(start, end))
         done = t[end].notnull()
+        # Quantiles of the fulfilled needs' days, nulls for the others (quantiles skip nulls):
+        # Ibis compiles `quantile(where=…)` into a percentile Spark rejects.
+        days = ibis.ifelse(done, t._wd, ibis.null().cast(t._wd.type()))
         expr = t.aggregate(needs=t.count(), fulfilled=t.count(where=done),
-                           median_days=t._wd.median(where=done), p90_days=t._wd.quantile(0.9, where=done),
+                           median_days=days.median(), p90_days=days.quantile(0.9),
                            within=t.count(where=done & (t._wd <= chain.norm_days)))
         got = backend.execute(expr, con=inp.con, time_zone=inp.time_zone).iloc[0]
         fulfilled = int(got["fulfilled"])
