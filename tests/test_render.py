@@ -245,3 +245,15 @@ def test_check_parameters_converts_text_and_numbers():
     assert isinstance(got["share"], float)
     with pytest.raises(ParameterError, match="`share` must be between 0 and 1"):
         check_parameters({"share": "1.5"}, declared)
+
+
+def test_bad_shared_parameters_name_workshop_yaml(sample_workshop, tmp_path):
+    import shutil
+
+    folder = tmp_path / "ws"
+    shutil.copytree(sample_workshop, folder)
+    config = folder / "workshop.yaml"
+    config.write_text(config.read_text().replace("  threshold_s: 20\n", "  threshold_s: twenty\n", 1))
+    with pytest.raises(ParameterError, match=r"workshop.yaml, block `parameters:`: bad notebook parameters:\n"
+                                             r"- `threshold_s` must be int"):
+        render(folder, out=tmp_path / "pack", progress=False)
