@@ -16,7 +16,7 @@ help:
 	@echo "make test     run the whole test suite, notebooks included"
 	@echo "make test-fast  the suite without the slow (notebook) tests"
 	@echo "make sample   regenerate the sample exports in $(SAMPLE)/exports from the generator"
-	@echo "make bench    run the benchmarks in bench/ (writes bench/RESULTS.md)"
+	@echo "make bench    run the benchmarks in bench/ (writes bench/RESULTS.md); quick: make bench BENCH_SIZES=1M"
 	@echo "make lab      open JupyterLab on the notebooks with the sample workshop"
 	@echo "make exercises  regenerate the trainee exercise notebooks from their solutions"
 
@@ -42,9 +42,12 @@ test-fast: $(VENV)/.installed
 sample: $(VENV)/.installed
 	$(BIN)/python -m kpilib.synth --out $(SAMPLE)
 
+BENCH_SIZES ?= 1M,10M,100M
+
+# The machine may be shared: the benchmarks run at a lower priority.
 bench: $(VENV)/.installed
-	$(BIN)/python bench/run.py
-	$(BIN)/python bench/render.py --jobs $(JOBS)
+	nice -n 10 $(BIN)/python bench/run.py --sizes $(BENCH_SIZES)
+	nice -n 10 $(BIN)/python bench/render.py --jobs $(JOBS)
 
 lab: $(VENV)/.installed
 	$(BIN)/kpi-workshop lab $(SAMPLE)

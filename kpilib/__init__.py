@@ -18,7 +18,9 @@ from kpilib.kpis.queue import abandonment_rate, average_handle_time, average_spe
 from kpilib.kpis.resolution import (agent_resolved_rate, first_contact_resolution, repeat_contact_rate,
                                     transfer_rate)
 from kpilib.kpis.satisfaction import ces, complaints_resolved_to_satisfaction, csat, nps
-from kpilib.plots import plot_definitions, plot_satisfaction_drivers, plot_team_kpis, service_level_by_definition
+from kpilib.plots import (plot_calendar, plot_definitions, plot_satisfaction_drivers, plot_spread,
+                          plot_target_history, plot_team_kpis, plot_variants, plot_working_days,
+                          service_level_by_definition)
 from kpilib.report import collapsible, day_summary, narrate, show_table
 from kpilib.kpiset import kpi_set, start_team
 from kpilib.kpis.timeliness import callback_timeliness, time_to_first_contact, time_to_resolution
@@ -93,11 +95,16 @@ __all__ = [
     "nps",
     "open_store",
     "open_workshop",
+    "plot_calendar",
     "plot_dashboard",
     "plot_definitions",
     "plot_satisfaction_drivers",
-    "plot_team_kpis",
+    "plot_spread",
     "plot_staffing",
+    "plot_target_history",
+    "plot_team_kpis",
+    "plot_variants",
+    "plot_working_days",
     "repeat_contact_rate",
     "review_schedule",
     "satisfaction_drivers",

@@ -28,10 +28,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import duckdb
 import ibis
 
 from kpilib.config import WorkshopConfig
-from kpilib.exceptions import WorkshopError
+from kpilib.exceptions import ParameterError, WorkshopError
 from kpilib.schema import TABLES
 
 KINDS = ("pyspark", "duckdb")
@@ -116,12 +117,17 @@ def _duckdb(config: WorkshopConfig, block: dict) -> ibis.BaseBackend:
     path = _resolve(config, database) if database else None
     if path is not None and not Path(path).exists():
         raise WorkshopError(f"{config.where('backend', 'database')}: no DuckDB file at {path}.")
-    con = connect(path, time_zone=config.time_zone, read_only=path is not None)
-    settings = {"memory_limit": block.get("memory_limit"), "threads": block.get("threads"),
-                "temp_directory": _resolve(config, block["temp_directory"]) if block.get("temp_directory") else None}
-    for key, value in settings.items():
-        if value is not None:
-            con.raw_sql(f"SET {key} = '{str(value).replace(chr(39), '')}'")
+    temp = block.get("temp_directory")
+    try:
+        con = connect(path, time_zone=config.time_zone, read_only=path is not None,
+                      memory_limit=None if block.get("memory_limit") is None else str(block["memory_limit"]),
+                      temp_directory=_resolve(config, str(temp)) if temp else None)
+        if block.get("threads") is not None:
+            con.raw_sql(f"SET threads = {int(block['threads'])}")
+    except (ValueError, duckdb.Error, ParameterError) as exc:
+        raise WorkshopError(f"{config.where('backend')}: DuckDB does not accept these settings "
+                            f"({str(exc).splitlines()[0]}). Write them as `memory_limit: 4GB`, "
+                            "`threads: 2`, `temp_directory: a folder`.") from None
     return con
 
 

@@ -62,16 +62,14 @@ def mapping(value: Any, what: str) -> Mapping:
 
 
 def number(value: Any, what: str, *, positive: bool = False, minimum: float | None = None,
-           maximum: float | None = None, unit: str = "") -> int | float:
-    unit = f" {unit}" if unit else ""
-    if not _is_number(value):
+           maximum: float | None = None, unit: str = "", scale: str = "") -> int | float:
+    """A number; ``unit`` reads "a positive number of working days", ``scale`` "between 0 and 1 (share)"."""
+    if not _is_number(value) or positive and value <= 0:
         kind = "a positive number" if positive else "a number"
-        raise ParameterError(f"{what} must be {kind}{' of' + unit if unit else ''}; got {value!r}")
-    if positive and value <= 0:
-        raise ParameterError(f"{what} must be a positive number of{unit or ' units'}; got {value!r}")
+        raise ParameterError(f"{what} must be {kind}{f' of {unit}' if unit else ''}; got {value!r}")
     if minimum is not None and value < minimum or maximum is not None and value > maximum:
         bounds = f"between {minimum:g} and {maximum:g}" if maximum is not None else f">= {minimum:g}"
-        raise ParameterError(f"{what} must be {bounds}{unit}; got {value!r}")
+        raise ParameterError(f"{what} must be {bounds}{f' ({scale})' if scale else ''}; got {value!r}")
     return _plain_number(value)
 
 
@@ -172,7 +170,7 @@ def norms(value: Any) -> dict[str, int | float]:
 def target(kpi: str, value: Any, what: str) -> int | float:
     entry = _catalogue().entry(kpi)
     low, high = entry.value_range
-    return number(value, what, minimum=low, maximum=high, unit=f"({entry.unit})")
+    return number(value, what, minimum=low, maximum=high, scale=entry.unit)
 
 
 def targets(value: Any) -> dict[str, int | float]:

@@ -47,7 +47,8 @@ def check_time_zone(time_zone: str) -> str:
 
 
 def connect(path: str | Path | None = None, *, time_zone: str = DEFAULT_TIME_ZONE,
-            read_only: bool = False) -> ibis.BaseBackend:
+            read_only: bool = False, memory_limit: str | None = None,
+            temp_directory: str | Path | None = None) -> ibis.BaseBackend:
     """Open a DuckDB connection (in memory when ``path`` is None) in the workshop's time zone.
 
     Parameters
@@ -58,10 +59,21 @@ def connect(path: str | Path | None = None, *, time_zone: str = DEFAULT_TIME_ZON
         IANA name; local days, weeks and months are computed in this zone.
     read_only
         Open the file read-only, so that several notebooks can read one store at once.
+    memory_limit
+        DuckDB's ``memory_limit`` (for example ``"4GB"``); beyond it, joins, sorts, windows and
+        aggregates spill to ``temp_directory``. None keeps DuckDB's default (80 % of the RAM).
+    temp_directory
+        Where DuckDB spills; None keeps DuckDB's default (``<database>.tmp``, or
+        ``.tmp`` in the working directory for an in-memory database).
 
     Returns
     -------
     ibis.BaseBackend
+
+    Examples
+    --------
+    >>> con = connect(time_zone="Europe/Amsterdam", memory_limit="2GB")  # doctest: +SKIP
+    >>> service_level(con.read_parquet("contacts.parquet"), by="month")  # doctest: +SKIP
     """
     check_time_zone(time_zone)
     if path is None:
@@ -69,6 +81,12 @@ def connect(path: str | Path | None = None, *, time_zone: str = DEFAULT_TIME_ZON
     else:
         con = ibis.duckdb.connect(str(path), read_only=read_only)
     con.raw_sql(f"SET TimeZone = '{time_zone}'")
+    for name, value in (("memory_limit", memory_limit), ("temp_directory", temp_directory)):
+        if value is not None:
+            text = str(value)
+            if "'" in text:
+                raise ParameterError(f"`{name}` must not contain a quote; got {text!r}")
+            con.raw_sql(f"SET {name} = '{text}'")
     con._kpilib_time_zone = time_zone  # read back by backend_time_zone()
     return con
 
@@ -231,7 +249,7 @@ def open_store(workshop: str | Path) -> Store:
     """
     path = Path(workshop)
     if path.is_dir() and (path / CONFIG_NAME).is_file():
-        config = load_config(path, require_sources=False)
+        config = load_config(path, require_sources=False)  # a backend needs no exports mapped
         if config.section("backend") is not None:
             from kpilib._backend_config import connect_backend
 

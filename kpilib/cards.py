@@ -26,7 +26,7 @@ import pandas as pd
 from kpilib._checks import check_number
 from kpilib.exceptions import ParameterError
 
-__all__ = ["KpiCard", "STATUSES", "build_card", "build_cards", "cards_html", "cards_overview", "plot_dashboard",
+__all__ = ["KpiCard", "STATUSES", "build_card", "build_cards", "card_kpis", "cards_html", "cards_overview", "plot_dashboard",
            "review_schedule", "status_of", "thresholds", "write_workbook"]
 
 #: The status of a value against its target.
@@ -257,10 +257,19 @@ def _caveats_of(caveats: pd.DataFrame, sources: Sequence[str]) -> pd.DataFrame:
     return caveats[caveats["table"].isin(list(sources))].reset_index(drop=True)
 
 
+def card_kpis(ws) -> list[str]:
+    """The KPIs that get a card: those of the day-9 ``kpi_set`` decision, in its order.
+
+    While no set has been chosen (the decision is empty), the day-4 ``customer_outcomes``, so
+    that day 10 can be prepared before day 9 is done.
+    """
+    return [item["kpi"] for item in ws.decision("kpi_set")] or list(ws.decision("customer_outcomes"))
+
+
 def build_cards(ws, kpis: Sequence[str] | None = None, **options: Any) -> list[KpiCard]:
-    """The cards of ``kpis``, default the KPIs of the day-9 ``kpi_set`` decision, in its order."""
+    """The cards of ``kpis``, default :func:`card_kpis` (the day-9 ``kpi_set``), in that order."""
     if kpis is None:
-        kpis = [item["kpi"] for item in ws.decision("kpi_set")]
+        kpis = card_kpis(ws)
     if isinstance(kpis, str):
         raise ParameterError(f"`kpis` must be a list of KPI ids; got {kpis!r}")
     from kpilib.caveats import data_caveats, data_end

@@ -26,6 +26,13 @@ Exit codes:
 class KpiGroup(click.Group):
     """A command group that reports a :class:`KpiError` as a message and exit code 1."""
 
+    #: The commands in the order a workshop uses them; ``--help`` lists them so.
+    ORDER = ("new", "check", "import", "schedule", "lab", "decisions", "render")
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        rank = {name: i for i, name in enumerate(self.ORDER)}
+        return sorted(self.commands, key=lambda name: (rank.get(name, len(rank)), name))
+
     def invoke(self, ctx: click.Context):
         try:
             return super().invoke(ctx)
@@ -53,7 +60,10 @@ _workshop = click.argument("workshop", type=click.Path(path_type=Path), metavar=
 @click.option("--quarantine", is_flag=True,
               help="Import the rows that pass; write the rows with problems, with their reasons, "
                    "to WORKSHOP/quarantine/<table>.csv.")
-def import_command(workshop: Path, quarantine: bool) -> None:
+@click.option("--memory-limit", metavar="SIZE",
+              help="DuckDB's memory limit, e.g. 4GB; larger exports spill to disk in the workshop folder "
+                   "(default: 80% of the RAM).")
+def import_command(workshop: Path, quarantine: bool, memory_limit: str | None) -> None:
     """Validate the exports and write the canonical tables to WORKSHOP/store.duckdb.
 
     Nothing is written unless every check passes (or --quarantine is given);
@@ -61,7 +71,7 @@ def import_command(workshop: Path, quarantine: bool) -> None:
     """
     from kpilib.importing import import_workshop
 
-    click.echo(import_workshop(workshop, quarantine=quarantine).to_text())
+    click.echo(import_workshop(workshop, quarantine=quarantine, memory_limit=memory_limit).to_text())
 
 
 @cli.command("check", epilog=EPILOG, short_help="Validate and profile the exports; write nothing.")
@@ -205,20 +215,27 @@ def decisions_command(workshop: Path, export_to: Path | None, history: bool) -> 
         click.echo(f"day {row.day:>2}  {row.key:<18} {row.source:<13} {value}")
 
 
-@cli.command("lab", epilog=EPILOG, short_help="Open JupyterLab on the notebooks for a workshop.")
+@cli.command("lab", epilog=EPILOG, short_help="Open JupyterLab on the notebooks for a workshop.",
+             context_settings={"ignore_unknown_options": True})
 @_workshop
 @click.option("--notebooks", type=click.Path(path_type=Path, file_okay=False), default=None,
               help="The notebooks folder; default the project's notebooks/.")
 @click.option("--port", type=click.IntRange(1, 65535), default=None, help="The port JupyterLab listens on.")
 @click.option("--no-browser", is_flag=True, help="Do not open a browser.")
-def lab_command(workshop: Path, notebooks: Path | None, port: int | None, no_browser: bool) -> None:
+@click.argument("jupyter_args", nargs=-1, type=click.UNPROCESSED, metavar="[-- JUPYTER_OPTIONS]")
+def lab_command(workshop: Path, notebooks: Path | None, port: int | None, no_browser: bool,
+                jupyter_args: tuple[str, ...]) -> None:
     """Start JupyterLab on the workshop notebooks, with WORKSHOP set in the environment
-    and the kernel of this installation, so the notebooks open the right workshop."""
+    and the kernel of this installation, so the notebooks open the right workshop.
+
+    Options after `--` go to JupyterLab as they are (for example `-- --ip=0.0.0.0`).
+    """
     import subprocess
 
     from kpilib.lab import lab_command as command
 
     argv, env = command(workshop, notebooks=notebooks, port=port, browser=not no_browser)
+    argv += list(jupyter_args)
     raise click.exceptions.Exit(subprocess.call(argv, env=env))
 def _parameters_file(path: Path) -> dict:
     import yaml

@@ -22,6 +22,7 @@ from kpilib.kpis.resolution import FCR_METHODS, first_contact_resolution, repeat
 __all__ = [
     "compare_definitions",
     "definition_spread",
+    "definitions_table",
     "describe_definition",
     "fcr_variants",
     "internal_definition",
@@ -38,6 +39,13 @@ def internal_definition(current_kpis: Sequence[Mapping[str, Any]], kpi: str) -> 
         if item.get("kpi") == kpi:
             return dict(item.get("definition") or {})
     return {}
+
+
+def definitions_table(definitions: Mapping[str, Mapping[str, Any]]) -> pd.DataFrame:
+    """The ``definitions`` decision as a table: ``kpi`` and its ``definition`` in words."""
+    return pd.DataFrame({"kpi": list(definitions),
+                         "definition": [describe_definition(d) or "the function's defaults"
+                                        for d in definitions.values()]})
 
 
 def describe_definition(definition: Mapping[str, Any]) -> str:

@@ -30,6 +30,7 @@ __all__ = [
     "norm_comparison",
     "target_attainment",
     "target_candidates",
+    "suggested_targets",
     "target_overview",
     "working_days_to",
 ]
@@ -131,14 +132,15 @@ def calendar_months(calendar: WorkingCalendar, start, end) -> pd.DataFrame:
     }).fillna({"holiday_names": ""}).reset_index()
 
 
-def _measured(history: pd.DataFrame, names: list[str]) -> pd.DataFrame:
+def _measured(history: pd.DataFrame, names: list[str], min_denominator: int) -> pd.DataFrame:
     missing = [c for c in [*names, "value", "denominator"] if c not in history.columns]
     if missing:
         raise ParameterError(f"`history` must be a tidy KPI frame (by a period); it lacks columns {missing}")
-    return history[history["denominator"] > 0]
+    check_number("min_denominator", min_denominator, minimum=1, integer=True)
+    return history[history["denominator"] >= min_denominator]
 
 
-def target_candidates(history: pd.DataFrame, *, polarity: str = "higher",
+def target_candidates(history: pd.DataFrame, *, polarity: str = "higher", min_denominator: int = 1,
                       by: str | Sequence[str] | None = None) -> pd.DataFrame:
     """Candidate targets from a KPI's own history: the median and the best-quartile period value.
 
@@ -149,6 +151,8 @@ def target_candidates(history: pd.DataFrame, *, polarity: str = "higher",
         denominator are left out.
     polarity : {'higher', 'lower'}
         Whether higher values are better (service level, FCR) or lower (repeat rate, AHT).
+    min_denominator : int
+        Periods whose denominator is smaller are left out (a partial first or last week).
     by : None, str or list of str
         Groups within which the periods are summarised (for example ``"team"``).
 
@@ -160,7 +164,7 @@ def target_candidates(history: pd.DataFrame, *, polarity: str = "higher",
     """
     check_argument("polarity", polarity, POLARITIES)
     names = normalise_by(by)
-    measured = _measured(history, names)
+    measured = _measured(history, names, min_denominator)
     rows = []
     groups = measured.groupby(names, dropna=False, sort=True) if names else [((), measured)]
     for key, part in groups:
@@ -177,8 +181,11 @@ def target_candidates(history: pd.DataFrame, *, polarity: str = "higher",
 
 
 def target_attainment(history: pd.DataFrame, *, target: float, polarity: str = "higher",
-                      by: str | Sequence[str] | None = None) -> pd.DataFrame:
+                      min_denominator: int = 1, by: str | Sequence[str] | None = None) -> pd.DataFrame:
     """How many periods of the history met a candidate target.
+
+    Periods whose denominator is below ``min_denominator`` are left out, as in
+    :func:`target_candidates`.
 
     Returns
     -------
@@ -191,7 +198,7 @@ def target_attainment(history: pd.DataFrame, *, target: float, polarity: str = "
     names = normalise_by(by)
     if any(n in PERIODS for n in names):
         raise ParameterError("`by` groups the periods; it cannot name a period itself")
-    measured = _measured(history, names)
+    measured = _measured(history, names, min_denominator)
     met = measured["value"] >= target if polarity == "higher" else measured["value"] <= target
     frame = measured.assign(_met=met.astype("int64"), _one=1)
     if names:
@@ -257,8 +264,23 @@ def kpis_under_norms(tables, norms: Mapping[str, float], *, definitions: Mapping
 
 def kpi_histories(tables, kpis: Sequence[str], *, period: str = "week",
                   definitions: Mapping[str, Mapping] | None = None, norms: Mapping[str, float] | None = None,
-                  calendar: WorkingCalendar | None = None) -> dict[str, pd.DataFrame]:
+                  calendar: WorkingCalendar | None = None, first=None, last=None) -> dict[str, pd.DataFrame]:
     """Each KPI per period under its chosen definition and norm: the history targets are set against.
+
+    Parameters
+    ----------
+    tables : Store or mapping
+        The canonical tables.
+    kpis : sequence of str
+        Catalogue KPI ids.
+    period : {'week', 'month'}
+    definitions, norms : mapping, optional
+        The ``definitions`` and ``norms`` decisions.
+    calendar : WorkingCalendar, optional
+        Passed to the KPIs that count working days.
+    first, last : date or timestamp, optional
+        The first and last day the data covers; a period that starts before ``first`` or ends
+        after ``last`` is only partly in the data and is left out.
 
     Returns
     -------
@@ -266,13 +288,27 @@ def kpi_histories(tables, kpis: Sequence[str], *, period: str = "week",
         KPI id → its tidy frame ``by=period``.
     """
     check_argument("period", period, ("week", "month"))
-    return {kpi: _computed(tables, kpi, definitions=definitions or {}, norms=norms or {}, calendar=calendar,
-                           by=period)
-            for kpi in kpis}
+    histories = {kpi: _computed(tables, kpi, definitions=definitions or {}, norms=norms or {}, calendar=calendar,
+                                by=period)
+                 for kpi in kpis}
+    if first is None and last is None:
+        return histories
+    step = pd.DateOffset(weeks=1) if period == "week" else pd.DateOffset(months=1)
+    lo = pd.Timestamp(_day(first)) if first is not None else pd.Timestamp.min
+    hi = pd.Timestamp(_day(last)) if last is not None else pd.Timestamp.max
+    return {kpi: frame[(frame[period] >= lo) & (frame[period] + step - pd.Timedelta(days=1) <= hi)]
+            .reset_index(drop=True)
+            for kpi, frame in histories.items()}
+
+
+def _day(value):
+    """The local calendar date of a date or timestamp (aware timestamps keep their own zone's date)."""
+    stamp = pd.Timestamp(value)
+    return stamp.date()
 
 
 def target_overview(histories: Mapping[str, pd.DataFrame], targets: Mapping[str, float], *,
-                    polarities: Mapping[str, str] | None = None) -> pd.DataFrame:
+                    polarities: Mapping[str, str] | None = None, min_denominator: int = 1) -> pd.DataFrame:
     """Per KPI: the candidate target, the history's median and best quartile, and how often it was met.
 
     Parameters
@@ -283,6 +319,8 @@ def target_overview(histories: Mapping[str, pd.DataFrame], targets: Mapping[str,
         KPI id → the candidate target (the shape of the ``targets`` decision).
     polarities : mapping, optional
         KPI id → ``"higher"`` or ``"lower"``; default the catalogue's polarity.
+    min_denominator : int
+        Periods with a smaller denominator are left out (see :func:`target_candidates`).
 
     Returns
     -------
@@ -299,8 +337,8 @@ def target_overview(histories: Mapping[str, pd.DataFrame], targets: Mapping[str,
             raise ParameterError(f"`histories` has no history of `{kpi}`; it has {', '.join(histories) or 'none'}")
         polarity = (polarities or {}).get(kpi) or catalogue.entry(kpi).polarity
         history = histories[kpi]
-        candidates = target_candidates(history, polarity=polarity)
-        met = target_attainment(history, target=target, polarity=polarity).iloc[0]
+        candidates = target_candidates(history, polarity=polarity, min_denominator=min_denominator)
+        met = target_attainment(history, target=target, polarity=polarity, min_denominator=min_denominator).iloc[0]
         summary = candidates.iloc[0] if len(candidates) else pd.Series({"periods": 0, "median": np.nan,
                                                                          "best_quartile": np.nan})
         rows.append({"kpi": kpi, "polarity": polarity, "target": target, "periods": int(summary["periods"]),
@@ -310,3 +348,24 @@ def target_overview(histories: Mapping[str, pd.DataFrame], targets: Mapping[str,
     columns = ["kpi", "polarity", "target", "periods", "median", "best_quartile", "numerator", "denominator",
                "value"]
     return pd.DataFrame(rows, columns=columns)
+
+
+def suggested_targets(histories: Mapping[str, pd.DataFrame], *, targets: Mapping[str, float] | None = None,
+                      polarities: Mapping[str, str] | None = None, min_denominator: int = 1) -> dict[str, float]:
+    """A target per KPI to start from: the one decided, else the history's best quartile (2 decimals).
+
+    A KPI without a measured period and without a decided target is left out.
+    """
+    from kpilib.catalogue import load_catalogue
+
+    catalogue = load_catalogue()
+    out = {}
+    for kpi, history in histories.items():
+        if targets and kpi in targets:
+            out[kpi] = targets[kpi]
+            continue
+        polarity = (polarities or {}).get(kpi) or catalogue.entry(kpi).polarity
+        candidates = target_candidates(history, polarity=polarity, min_denominator=min_denominator)
+        if len(candidates):
+            out[kpi] = round(float(candidates["best_quartile"].iloc[0]), 2)
+    return out

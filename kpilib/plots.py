@@ -170,17 +170,27 @@ def plot_calendar(calendar, start, end, *, ax: Axes | None = None) -> Axes:
 
 
 def plot_target_history(history: pd.DataFrame, *, x: str, targets: dict[str, float], ax: Axes | None = None,
-                        ylabel: str = "value") -> Axes:
-    """The KPI per period as a line, with candidate targets as labelled horizontal lines."""
-    frame = history[history["denominator"] > 0]
+                        ylabel: str = "value", min_denominator: int = 1) -> Axes:
+    """The KPI per period as a line, with candidate targets as labelled horizontal lines.
+
+    Periods whose denominator is below ``min_denominator`` are left out (as in
+    :func:`kpilib.norms.target_candidates`); a target that is NaN is not drawn.
+    """
+    frame = history[history["denominator"] >= max(min_denominator, 1)]
     if ax is None:
         _, ax = plt.subplots(figsize=(8, 4))
     ax.plot(frame[x], frame["value"], marker="o")
     ax.xaxis.set_major_formatter(mdates.DateFormatter("%d %b"))
-    palette = sns.color_palette("dark", n_colors=len(targets))
-    for (label, target), colour in zip(targets.items(), palette):
+    drawn = {label: target for label, target in targets.items() if pd.notna(target)}
+    palette = sns.color_palette("dark", n_colors=max(len(drawn), 1))
+    for i, ((label, target), colour) in enumerate(zip(drawn.items(), palette)):
         ax.axhline(target, color=colour, linestyle="--")
-        ax.text(frame[x].iloc[0], target, f"{label}: {target:.1%}", color=colour, va="bottom")
+        # labels side by side, so targets close together stay readable
+        ax.text(0.01 + 0.33 * i, target, f"{label}: {target:.1%}", color=colour, va="bottom", fontsize=8,
+                transform=ax.get_yaxis_transform())
+    if frame.empty:
+        ax.text(0.5, 0.5, f"no {x} with at least {min_denominator} measured", ha="center",
+                transform=ax.transAxes)
     ax.yaxis.set_major_formatter(PercentFormatter(1.0))
     ax.set_ylabel(ylabel)
     ax.set_xlabel(x)

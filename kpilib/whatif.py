@@ -106,6 +106,9 @@ def escalation_replay(contacts, cases, *, attempts: int = 2, first_line: str | S
       counted, since history does not tell how long the next line would have taken.
     - *affected*: a triggered case with a contact or a working day saved.
 
+    The population is the cases of ``cases`` with at least one inbound contact; contacts whose
+    ``case_id`` is null or not in ``cases`` belong to no case here and are not counted.
+
     Parameters
     ----------
     {contacts}

@@ -15,9 +15,7 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import functools
-import json
 import os
-import re
 from pathlib import Path
 from typing import Any
 
@@ -25,10 +23,12 @@ import pandas as pd
 
 from kpilib.calendar import WorkingCalendar
 from kpilib.config import CONFIG_NAME, WorkshopConfig, load_config
-from kpilib.decisions import DECISION_KEYS, DECISIONS_FILE, Decision, DecisionStore, validate_decision, write_export
-from kpilib.exceptions import KpiError, ParameterError, WorkshopError
-from kpilib.schedule import DAYS, LANGUAGES, ScheduleDay, build_schedule, skipped_days
+from kpilib.decisions import (DECISION_KEYS, DECISIONS_FILE, Decision, DecisionStore, validate_decision,
+                              write_export)
+from kpilib.exceptions import ParameterError, WorkshopError
+from kpilib.schedule import LANGUAGES, ScheduleDay, build_schedule, skipped_days
 from kpilib import _decision_values as values
+from kpilib import _workshop_blocks as blocks
 from kpilib._workshop_template import workshop_yaml
 
 __all__ = ["DEFAULT_NORMS", "Workshop", "new_workshop", "open_workshop"]
@@ -36,7 +36,6 @@ __all__ = ["DEFAULT_NORMS", "Workshop", "new_workshop", "open_workshop"]
 #: The customer norms a workshop starts from; ``norms:`` in workshop.yaml overrides them.
 DEFAULT_NORMS = DECISION_KEYS["customer_norms"].default
 _UNSET = object()
-_SCHEDULE_KEYS = ("days", "skip")
 
 
 def open_workshop(path: str | Path) -> "Workshop":
@@ -95,14 +94,14 @@ class Workshop:
         self.path = config.folder
         self.client = config.client
         problems: list[str] = []
-        self.language = _language(config, problems)
-        self.start = _start(config, problems)
-        self._days, self._skip = _schedule_block(config, problems)
-        self.norms = DEFAULT_NORMS | _norms(config, problems)
-        self.parameters = _parameters(config, problems)
-        self._yaml_decisions = _decisions(config, problems)
+        self.language = blocks.language(config, problems)
+        self.start = blocks.start(config, problems)
+        self._days, self._skip = blocks.schedule(config, problems)
+        self.norms = DEFAULT_NORMS | blocks.norms(config, problems)
+        self.parameters = blocks.parameters(config, problems)
+        self._yaml_decisions = blocks.decisions(config, problems)
         if problems:
-            problems.sort(key=_line_of)
+            problems.sort(key=blocks.line_of)
             n = len(problems)
             raise WorkshopError(f"{config.path.name} has {n} problem{'s' * (n != 1)}:\n"
                                 + "\n".join(f"  - {p}" for p in problems))
@@ -241,130 +240,10 @@ class Workshop:
         return DECISION_KEYS[key].default, "default"
 
 
-def _line_of(problem: str) -> int:
-    """The line number a problem names (``workshop.yaml, line 12 (...)``), 0 when it names none."""
-    match = re.search(r"line (\d+)", problem)
-    return int(match.group(1)) if match else 0
-
-
 def validate_key(key: str) -> None:
     """Raise a :class:`ParameterError` listing the decisions when ``key`` is not one."""
     if key not in DECISION_KEYS:
         validate_decision(key, None)
-
-
-# -- the blocks of workshop.yaml the workshop reads ---------------------------------------------
-
-def _language(config: WorkshopConfig, problems: list[str]) -> str:
-    language = config.section("language", "en")
-    if language not in LANGUAGES:
-        problems.append(f"{config.where('language')}: expected one of {', '.join(LANGUAGES)}; found {language!r}.")
-        return "en"
-    return language
-
-
-def _date(value: Any) -> dt.date | None:
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    try:
-        return dt.date.fromisoformat(str(value).strip())
-    except ValueError:
-        return None
-
-
-def _start(config: WorkshopConfig, problems: list[str]) -> dt.date | None:
-    raw = config.section("start")
-    if raw is None:
-        return None
-    start = _date(raw)
-    if start is None:
-        problems.append(f"{config.where('start')}: expected the first day of the workshop as a date such as "
-                        f"2026-12-01; found {raw!r}.")
-    return start
-
-
-def _schedule_block(config: WorkshopConfig, problems: list[str]) -> tuple[int, tuple[dt.date, ...]]:
-    block = config.section("schedule", {})
-    if not isinstance(block, dict):
-        problems.append(f"{config.where('schedule')}: expected keys `days` and `skip`; found {block!r}.")
-        return len(DAYS), ()
-    for key in block:
-        if key not in _SCHEDULE_KEYS:
-            problems.append(f"{config.where('schedule', key)}: unknown key `{key}`; expected days or skip.")
-    days = block.get("days", len(DAYS))
-    if not (isinstance(days, int) and not isinstance(days, bool) and 1 <= days <= len(DAYS)):
-        problems.append(f"{config.where('schedule', 'days')}: expected a whole number of days from 1 to "
-                        f"{len(DAYS)}; found {days!r}.")
-        days = len(DAYS)
-    skip = block.get("skip") or []
-    if not isinstance(skip, list):
-        skip = [skip]
-    dates = []
-    for i, raw in enumerate(skip):
-        day = _date(raw)
-        if day is None:
-            problems.append(f"{config.where('schedule', 'skip', i)}: expected a date such as 2026-12-24; "
-                            f"found {raw!r}.")
-        else:
-            dates.append(day)
-    return days, tuple(dates)
-
-
-def _norms(config: WorkshopConfig, problems: list[str]) -> dict[str, Any]:
-    block = config.section("norms", {})
-    if not isinstance(block, dict):
-        problems.append(f"{config.where('norms')}: expected norm names with a number each, such as "
-                        f"`resolution_days: 3`; found {block!r}.")
-        return {}
-    out = {}
-    for key, norm in block.items():
-        try:
-            out.update(values.customer_norms({key: norm}))
-        except ParameterError as err:
-            problems.append(f"{config.where('norms', key)}: {err}.")
-    return out
-
-
-def _parameters(config: WorkshopConfig, problems: list[str]) -> dict[str, Any]:
-    block = config.section("parameters", {})
-    if not isinstance(block, dict):
-        problems.append(f"{config.where('parameters')}: expected parameter names with a value each, such as "
-                        f"`threshold_s: 20`; found {block!r}.")
-        return {}
-    out = {}
-    for key, value in block.items():
-        if not (isinstance(key, str) and key.isidentifier()):
-            problems.append(f"{config.where('parameters', key)}: `{key}` is not a parameter name; use letters, "
-                            f"digits and _ (such as `threshold_s`).")
-        else:
-            try:
-                out[key] = json.loads(json.dumps(value, default=_iso))
-            except (TypeError, ValueError):
-                problems.append(f"{config.where('parameters', key)}: expected a number, text, true/false, a date "
-                                f"or a list of those; found {value!r}.")
-    return out
-
-
-def _iso(value: Any) -> str:
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    raise TypeError(type(value).__name__)
-
-
-def _decisions(config: WorkshopConfig, problems: list[str]) -> dict[str, Any]:
-    block = config.section("decisions", {})
-    if not isinstance(block, dict):
-        problems.append(f"{config.where('decisions')}: expected decision keys with their values; found {block!r}.")
-        return {}
-    out = {}
-    for key, value in block.items():
-        try:
-            out[key] = validate_decision(key, value)
-        except KpiError as err:
-            problems.append(f"{config.where('decisions', key)}: {err}.")
-    return out
 
 
 # -- a new workshop -------------------------------------------------------------------------
@@ -405,7 +284,7 @@ def new_workshop(path: str | Path, *, client: str, start: dt.date | str, languag
     if path.exists() and not path.is_dir():
         raise WorkshopError(f"{path}: is a file, not a folder")
     client = values.name(client, "`client`")
-    day = _date(start)
+    day = blocks.date(start)
     if day is None:
         raise ParameterError(f"`start` must be a date such as 2026-12-01; got {start!r}")
     if language not in LANGUAGES:

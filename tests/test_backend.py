@@ -89,3 +89,62 @@ def test_kpi_set_equals_the_single_functions(tmp_path):
 def test_start_team_is_where_most_cases_start():
     # K1 starts at L1, K2 starts at L1 → L1
     assert kpilib.start_team(_contacts()) == "L1"
+
+
+def _backend_workshop(tmp_path, block: str):
+    _contacts().to_parquet(tmp_path / "contacts.parquet", index=False)
+    (tmp_path / "workshop.yaml").write_text("client: Acme\ntime_zone: Europe/Amsterdam\n" + block)
+    return tmp_path
+
+
+def test_a_duckdb_backend_reads_parquet_in_place_in_the_workshop_time_zone(tmp_path):
+    folder = _backend_workshop(tmp_path, "backend:\n  kind: duckdb\n  memory_limit: 500MB\n"
+                                         "  temp_directory: spill\n  tables:\n    contacts: {path: contacts.parquet}\n")
+    store = kpilib.open_store(folder)
+    assert store.tables == ["contacts"] and store.time_zone == "Europe/Amsterdam"
+    assert store.meta() == {"time_zone": "Europe/Amsterdam", "backend": "duckdb"}
+    assert store.con.raw_sql("SELECT current_setting('memory_limit')").fetchone()[0] in ("476.8 MiB", "500.0 MB")
+    # the same store as test_kpi_set_equals_the_single_functions: service level 1 / 2, handoffs 1 / 2
+    kpis = kpilib.kpi_set(store, first_line="L1").set_index("kpi")
+    assert kpis.loc["service_level", ["numerator", "denominator"]].tolist() == [1, 2]
+    assert kpis.loc["handoffs_per_case", "value"] == 0.5
+    with pytest.raises(kpilib.WorkshopError, match=r"the `backend:` block names no table `cases` \(it names: contacts\)"):
+        store.cases
+
+
+@pytest.mark.parametrize("block, message", [
+    ("backend:\n  kind: oracle\n  tables: {contacts: x}\n",
+     r"workshop.yaml, line 4 \(backend.kind\): `kind` must be one of 'pyspark', 'duckdb'; found 'oracle'"),
+    ("backend:\n  kind: duckdb\n",
+     r"line 3 \(backend.tables\): expected `tables:` naming where each canonical table lives"),
+    ("backend:\n  kind: duckdb\n  tables:\n    calls: {path: contacts.parquet}\n",
+     r"line 6 \(backend.tables.calls\): `calls` is not a canonical table"),
+    ("backend:\n  kind: duckdb\n  tables:\n    contacts: {file: contacts.parquet}\n",
+     r"line 6 \(backend.tables.contacts\): expected a table name such as `crm.contacts`"),
+    ("backend:\n  kind: duckdb\n  tables:\n    contacts: {path: missing.parquet}\n",
+     r"line 6 \(backend.tables.contacts\): could not read Parquet at .*missing.parquet"),
+    ("backend:\n  kind: duckdb\n  tables:\n    contacts: crm.contacts\n",
+     r"line 6 \(backend.tables.contacts\): the duckdb backend has no table `crm.contacts`"),
+    ("backend:\n  kind: duckdb\n  master: local\n  tables: {contacts: x}\n",
+     r"line 5 \(backend.master\): `master` is not a setting of a duckdb backend"),
+    ("backend:\n  kind: duckdb\n  memory_limit: lots\n  tables:\n    contacts: {path: contacts.parquet}\n",
+     r"line 3 \(backend\): DuckDB does not accept these settings"),
+])
+def test_backend_block_mistakes_name_the_line(tmp_path, block, message):
+    folder = _backend_workshop(tmp_path, block)
+    with pytest.raises(kpilib.WorkshopError, match=message):
+        kpilib.open_store(folder)
+
+
+def test_connect_sets_the_memory_limit():
+    con = kpilib.connect(memory_limit="300MB")
+    assert con.raw_sql("SELECT current_setting('memory_limit')").fetchone()[0] in ("286.1 MiB", "300.0 MB")
+    with pytest.raises(kpilib.ParameterError, match="`memory_limit` must not contain a quote"):
+        kpilib.connect(memory_limit="1GB'; DROP")
+
+
+def test_a_workshop_whose_tables_live_in_a_backend_has_nothing_to_import(tmp_path):
+    folder = _backend_workshop(tmp_path, "backend:\n  kind: duckdb\n  tables:\n    contacts: {path: contacts.parquet}\n")
+    with pytest.raises(kpilib.WorkshopError, match=r"line 3 \(backend\): this workshop has no `sources:` to import"):
+        kpilib.import_workshop(folder)
+    assert not (folder / "store.duckdb").exists()

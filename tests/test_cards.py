@@ -8,7 +8,7 @@ import pytest
 from openpyxl import load_workbook
 
 import kpilib
-from kpilib.cards import (KpiCard, build_card, build_cards, cards_html, cards_overview, review_schedule, status_of,
+from kpilib.cards import (KpiCard, build_card, build_cards, card_kpis, cards_html, cards_overview, review_schedule, status_of,
                           thresholds, write_workbook)
 from kpilib.caveats import data_end
 from kpilib.exceptions import ParameterError
@@ -144,3 +144,18 @@ def test_overview_and_review_schedule(ws, cards):
         ["weekly", "Call-backs on time"]]
     with pytest.raises(ParameterError, match="`amber_band` must be >= 0"):
         build_card(ws, "csat", amber_band=-1)
+
+
+def test_without_a_kpi_set_the_customer_outcomes_get_cards(sample_workshop, tmp_path):
+    import shutil
+
+    folder = tmp_path / "ws"
+    shutil.copytree(sample_workshop, folder, ignore=shutil.ignore_patterns("store.duckdb.wal"))
+    text = (folder / "workshop.yaml").read_text()
+    start = text.index("  kpi_set:")
+    end = text.index("  sign_off:")
+    (folder / "workshop.yaml").write_text(text[:start] + text[end:])
+    ws = kpilib.open_workshop(folder)
+    assert ws.decision("kpi_set") == []
+    assert card_kpis(ws) == ws.decision("customer_outcomes")
+    assert build_card(ws, "csat").owner == "to be agreed"

@@ -224,3 +224,18 @@ def test_discover_gives_the_same_as_each_function():
     # without a line order, the order is read from the data: mean position of each team's first stay:
     # L1 0; L2 (cases 1, 2, 5, 6) 1; billing (4) 1; field (2) 2 -> L1, billing, L2 (by name), field
     assert chains.default_lines(log).order == (L1, B, L2, F)
+
+
+def test_chain_facts_and_handover_candidates():
+    found = chains.discover(small_log(), lines=LINES, top=3)
+    facts = chains.chain_facts(found)
+    # 6 cases; case 3 alone stays at L1; case 1 ping-pongs and is handed back; L1>L2 5 times
+    assert (facts["cases"], facts["busiest"], facts["busiest_handoffs"]) == (6, "first_line -> second_line", 5)
+    assert facts["first_line_share"] == pytest.approx(1 / 6)
+    assert facts["ping_pong_share"] == pytest.approx(1 / 6) and facts["backward_share"] == pytest.approx(1 / 6)
+    assert facts["top_path"] == "first_line > second_line" and facts["top_coverage"] == pytest.approx(4 / 6)
+    timed = chains.discover(timed_log(), lines=DONE, calendar=OPEN)
+    # the only handoff L1>L2: 2 handoffs x median wait 2.5 h
+    assert chains.handover_candidates(timed) == ["first_line -> second_line"]
+    # waiting 5 h of 12.5 + 11 = 23.5 working hours
+    assert chains.chain_facts(timed)["waiting_share"] == pytest.approx(5 / 23.5)

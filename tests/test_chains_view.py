@@ -130,3 +130,17 @@ def test_the_green_red_table_escapes_every_text():
     assert "75%" in html and "≥ 70%" in html and "#c8e6c9" in html
     with pytest.raises(Exception, match="`chain` must be one of 'billing'; got 'fault'"):
         chains.style_chain_view(view, chain="fault")
+
+
+def test_the_verdict_matrix_and_late_call_backs():
+    view = chains.chain_view(tables(), [FAULT, BILLING], current_kpis=CURRENT, lines=LINES)
+    matrix = chains.style_verdict_matrix(view).data
+    # one row per chain, one column per customer outcome; billing has no call-backs: a dash
+    assert list(matrix.index) == ["Fault repaired", "<b>Bill</b> corrected"]
+    assert matrix.loc["Fault repaired", "Call-backs on time"] == "50%"
+    assert matrix.loc["<b>Bill</b> corrected", "Call-backs on time"] == "–"
+    assert "&lt;b&gt;Bill" in chains.style_verdict_matrix(view).to_html()
+    # the second line: k2 on time, k1 late -> 1 / 2
+    late = chains.late_callbacks(tables())
+    assert late[["team", "numerator", "denominator", "value"]].values.tolist() == [[L2, 1, 2, 0.5]]
+

@@ -71,7 +71,7 @@ def test_an_unknown_key_lists_the_known_ones():
     ("norms", {"time_to_resolution": 0},
      r"`norms.time_to_resolution` \(norm_days\) must be a positive number of working days; got 0"),
     ("norms", {"csat": 4}, r"`csat` has no norm; the KPIs with a norm are service_level, repeat_contact_rate, "
-                           r"first_contact_resolution, stays_within_norm, time_to_first_contact, time_to_resolution"),
+                           r"first_contact_resolution, time_to_first_contact, time_to_resolution, stays_within_norm"),
     ("targets", {"nps": 120}, r"`targets.nps` must be between -100 and 100 \(nps\); got 120"),
     ("tactic", "cheapest", r"`tactic` must be one of 'operational_excellence', 'customer_intimacy', "
                            r"'product_leadership'; got 'cheapest'"),

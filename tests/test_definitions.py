@@ -108,3 +108,11 @@ def test_internal_definition_is_the_teams_own():
                {"team": "first_line", "kpi": "service_level", "definition": {"clock": "queue"}, "target": 0.8}]
     assert internal_definition(current, "service_level") == {"clock": "queue"}
     assert internal_definition(current, "csat") == {}
+
+
+def test_definitions_table_describes_each_kpi():
+    from kpilib.definitions import definitions_table
+
+    got = definitions_table({"service_level": {"clock": "arrival", "abandoned": "fail"}, "csat": {}})
+    assert got.to_dict("list") == {"kpi": ["service_level", "csat"],
+                                   "definition": ["clock=arrival, abandoned=fail", "the function's defaults"]}

@@ -9,7 +9,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from kpilib.exceptions import DataError
+from kpilib.exceptions import DataError, ParameterError
 from kpilib.importing import import_workshop
 
 TELEPHONY = (
@@ -358,3 +358,15 @@ def test_a_missing_sheet_names_the_sheets_there_are(tmp_path: Path) -> None:
                                         r"found the sheets `Tickets`, `Statuslog`\. Did you mean `Statuslog`\? "
                                         r"Set `sheet:` to one of them\.$"):
         import_workshop(folder)
+
+
+def test_an_import_under_a_memory_limit_gives_the_same_store(telephony: Path) -> None:
+    # DuckDB spills beyond the limit instead of failing; the tiny export fits either way.
+    report = import_workshop(telephony, memory_limit="200MB")
+    assert report.tables == {"contacts": 3, "events": 2}
+
+
+def test_a_wrong_memory_limit_is_a_clear_error(telephony: Path) -> None:
+    with pytest.raises(ParameterError, match=r"`memory_limit` must be a size such as '4GB'; got 'lots'"):
+        import_workshop(telephony, memory_limit="lots")
+    assert not (telephony / "store.duckdb").exists()

@@ -124,3 +124,37 @@ def test_kpi_histories_per_period_with_the_norm_set():
     assert_kpi(got["time_to_first_contact"], [(pd.Timestamp("2026-04-01"), 2, 2, 1.0)], by=["month"])
     with pytest.raises(ParameterError, match="`period` must be one of 'week', 'month'"):
         kpi_histories({"orders": orders()}, ["time_to_first_contact"], period="day")
+
+
+def test_small_periods_can_be_left_out_of_the_targets():
+    history = _history([0.6, 0.9, 1.0], [10, 10, 2])  # the last period: only 2 items
+    # min_denominator 5 leaves it out: >= 0.75 met by 0.9 only: 1 / 2; median (0.6 + 0.9) / 2 = 0.75
+    assert_kpi(target_attainment(history, target=0.75, min_denominator=5), [(1, 2, 0.5)])
+    assert target_candidates(history, min_denominator=5)["median"].item() == pytest.approx(0.75)
+    with pytest.raises(ParameterError, match="`min_denominator` must be >= 1"):
+        target_candidates(history, min_denominator=0)
+
+
+def test_suggested_targets_keep_decided_ones_and_fill_in_the_best_quartile():
+    from kpilib.norms import suggested_targets
+
+    histories = {"service_level": _history([0.6, 0.9, 0.7, 0.8]), "time_to_resolution": _history([0.5, 0.7])}
+    # service level decided: kept. time_to_resolution (higher is better): 75th percentile of 0.5, 0.7
+    # at position 0.75: 0.5 + 0.75 × 0.2 = 0.65
+    assert suggested_targets(histories, targets={"service_level": 0.8}) == {"service_level": 0.8,
+                                                                           "time_to_resolution": 0.65}
+
+
+def test_kpi_histories_leave_out_periods_only_partly_in_the_data():
+    from kpilib.norms import kpi_histories
+
+    # the data covers Wed 22 Apr to Tue 28 Apr: the weeks of 20 and 27 April are both partial
+    got = kpi_histories({"orders": orders()}, ["time_to_first_contact"], period="week",
+                        norms={"time_to_first_contact": 20}, first="2026-04-22", last="2026-04-28")
+    assert got["time_to_first_contact"].empty
+    # from Mon 30 Mar to Sun 3 May: the weeks of 30 Mar (O2) and 20 Apr (O1, O3) are complete;
+    # 20 Apr: O1 within, O3 open and not yet late: 1 / 1
+    got = kpi_histories({"orders": orders()}, ["time_to_first_contact"], period="week",
+                        norms={"time_to_first_contact": 20}, first="2026-03-30", last="2026-05-03")
+    assert_kpi(got["time_to_first_contact"], [(pd.Timestamp("2026-03-30"), 1, 1, 1.0),
+                                              (pd.Timestamp("2026-04-20"), 1, 1, 1.0)], by=["week"])

@@ -99,3 +99,25 @@ def test_lab_runs_this_python_on_the_notebooks_with_workshop_set(tmp_path):
     assert env["WORKSHOP"] == str(SAMPLE.resolve())
     result = run("lab", SAMPLE, "--notebooks", tmp_path / "missing")
     assert result.exit_code == 1 and "no notebooks folder" in result.output
+
+
+def test_help_lists_the_commands_in_the_order_a_workshop_uses_them():
+    output = run("--help").output
+    listed = [line.split()[0] for line in output.split("Commands:\n")[1].split("\n\n")[0].splitlines()]
+    assert listed[:7] == ["new", "check", "import", "schedule", "lab", "decisions", "render"]
+
+
+def test_lab_passes_options_after_a_double_dash_to_jupyterlab(tmp_path, monkeypatch):
+    import subprocess
+
+    seen = {}
+
+    def call(argv, env):
+        seen.update(argv=argv, workshop=env["WORKSHOP"])
+        return 0
+
+    monkeypatch.setattr(subprocess, "call", call)
+    (tmp_path / "notebooks").mkdir()
+    result = run("lab", SAMPLE, "--notebooks", tmp_path / "notebooks", "--no-browser", "--", "--ip=0.0.0.0")
+    assert result.exit_code == 0, result.output
+    assert seen["argv"][-2:] == ["--no-browser", "--ip=0.0.0.0"] and seen["workshop"] == str(SAMPLE.resolve())

@@ -17,16 +17,19 @@ Examples
 >>> found.variants                                                  # doctest: +SKIP
 """
 
-from kpilib.chains._config import DEFAULT_NORM_DAYS, Chain, Lines, default_chains, load_chains, load_lines
-from kpilib.chains._discovery import (Discovery, backward_handoffs, default_lines, discover, first_line_share,
-                                      handoff_matrix, handoffs, ping_pong, ping_pong_cases, start_end_teams,
-                                      stays, time_lost, variants)
+from kpilib.chains._config import (DEFAULT_NORM_DAYS, Chain, Lines, default_chains, find_chain, load_chains,
+                                   load_lines)
+from kpilib.chains._discover import Discovery, discover
+from kpilib.chains._discovery import (backward_handoffs, default_lines, first_line_share, handoff_matrix, handoffs,
+                                      ping_pong, ping_pong_cases, start_end_teams, stays, time_lost, variants)
 from kpilib.chains._kpis import stays_within_norm
 from kpilib.chains._membership import chain_case_ids, chain_events
 from kpilib.chains._outcomes import (DEFAULT_TARGETS, OUTCOMES, chain_tables, customer_outcomes, end_to_end_days,
                                      verdict)
 from kpilib.chains._plots import plot_chain, plot_handoff_heatmap, plot_time_lost, plot_variants
-from kpilib.chains._table import style_chain_view
+from kpilib.chains._summary import (chain_facts, chain_overview, describe_chains, discover_chains, handover_candidates,
+                                    late_callbacks)
+from kpilib.chains._table import style_chain_view, style_verdict_matrix
 from kpilib.chains._view import chain_verdicts, chain_view, sample_current_kpis, team_kpis
 
 __all__ = [
@@ -38,6 +41,8 @@ __all__ = [
     "OUTCOMES",
     "backward_handoffs",
     "chain_case_ids",
+    "chain_facts",
+    "chain_overview",
     "chain_events",
     "chain_tables",
     "chain_verdicts",
@@ -45,11 +50,16 @@ __all__ = [
     "customer_outcomes",
     "default_chains",
     "default_lines",
+    "describe_chains",
     "discover",
+    "discover_chains",
+    "find_chain",
     "end_to_end_days",
     "first_line_share",
     "handoff_matrix",
     "handoffs",
+    "handover_candidates",
+    "late_callbacks",
     "load_chains",
     "load_lines",
     "ping_pong",
@@ -63,6 +73,7 @@ __all__ = [
     "stays",
     "stays_within_norm",
     "style_chain_view",
+    "style_verdict_matrix",
     "team_kpis",
     "time_lost",
     "variants",

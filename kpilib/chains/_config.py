@@ -38,7 +38,7 @@ from typing import Any
 
 from kpilib.exceptions import WorkshopError
 
-__all__ = ["Chain", "Lines", "DEFAULT_NORM_DAYS", "load_chains", "load_lines"]
+__all__ = ["Chain", "Lines", "DEFAULT_NORM_DAYS", "find_chain", "load_chains", "load_lines"]
 
 #: The customer's norm of a default chain: need fulfilled within 3 working days.
 DEFAULT_NORM_DAYS = 3
@@ -196,6 +196,14 @@ def load_chains(config, *, cases=None, norm_days: float = DEFAULT_NORM_DAYS) -> 
     chains = [_chain(config, problems, chain_id, ("chains", *at), spec) for chain_id, at, spec in items]
     _fail(config, problems)
     return chains
+
+
+def find_chain(chains: Sequence[Chain], chain_id: str) -> Chain:
+    """The chain with id ``chain_id``; a ParameterError names the ids there are."""
+    from kpilib._checks import check_argument
+
+    check_argument("chain", chain_id, [c.id for c in chains])
+    return next(c for c in chains if c.id == chain_id)
 
 
 def default_chains(cases, *, norm_days: float = DEFAULT_NORM_DAYS) -> list[Chain]:

@@ -3,7 +3,7 @@ backward handoffs, variants, and where the time goes.
 
 Every function takes canonical events (or contacts, taken as events of their case), builds its
 Ibis expression on the stays of :mod:`kpilib.chains._stays` and returns a tidy pandas frame.
-:func:`discover` computes them all from one materialised stays table.
+:func:`kpilib.chains.discover` computes them all from one materialised stays table.
 """
 
 from __future__ import annotations
@@ -17,7 +17,6 @@ from ibis.expr.types import Table
 from kpilib import backend
 from kpilib._aggregate import seconds_between
 from kpilib._checks import check_number
-from kpilib._inputs import Input
 from kpilib.chains._config import Lines
 from kpilib.chains._stays import calendar_or_default, event_input, line_rank, stay_table
 
@@ -32,6 +31,7 @@ class _Stays:
     con: ibis.BaseBackend | None
     time_zone: str
     lines: Lines
+    cases: int | None = None  # the number of cases, once counted
 
     def run(self, expr) -> pd.DataFrame:
         return backend.execute(expr, con=self.con, time_zone=self.time_zone)
@@ -212,9 +212,8 @@ def ping_pong_cases(events, *, lines: Lines | None = None) -> pd.DataFrame:
     """Share of cases with at least one ping-pong (A -> B -> A): numerator, denominator, value."""
     s = _stays(events, lines, None, working_time=False)
     t = s.table
-    per_case = t.group_by("case_id").aggregate(_b=(t._prev2_team == t.team).fill_null(False).any())
-    out = s.run(per_case.aggregate(numerator=per_case.count(where=per_case._b), denominator=per_case.count()))
-    return _tidy(out, [])
+    bounced = t.filter(t._prev2_team == t.team)
+    return _share_of_cases(s, bounced)
 
 
 def backward_handoffs(events, *, lines: Lines, by_case: bool = False) -> pd.DataFrame:
@@ -235,12 +234,9 @@ def backward_handoffs(events, *, lines: Lines, by_case: bool = False) -> pd.Data
     t = s.table
     back = (line_rank(t._next_team, lines) >= 0) & (line_rank(t._next_team, lines) < line_rank(t.team, lines))
     back = t._next_team.notnull() & back
-    if by_case:
-        per_case = t.group_by("case_id").aggregate(_b=back.any())
-        out = s.run(per_case.aggregate(numerator=per_case.count(where=per_case._b),
-                                       denominator=per_case.count()))
-        return _tidy(out, [])
     b = t.filter(back)
+    if by_case:
+        return _share_of_cases(s, b)
     out = s.run(b.group_by(from_team=b.team, to_team=b._next_team).aggregate(
         handoffs=b.count(), cases=b.case_id.nunique()))
     total = _case_count(s)
@@ -324,72 +320,17 @@ def default_lines(events) -> Lines:
     return Lines(order=tuple(out.sort_values(["position", "team"])["team"].astype(str)))
 
 
-# -- all at once -------------------------------------------------------------------------------
-
-@dataclass(frozen=True)
-class Discovery:
-    """Everything chain discovery finds in one event log (see :func:`discover`)."""
-
-    handoffs: pd.DataFrame
-    start_end: pd.DataFrame
-    first_line: pd.DataFrame | None
-    ping_pong: pd.DataFrame
-    ping_pong_cases: pd.DataFrame
-    backward: pd.DataFrame
-    backward_cases: pd.DataFrame
-    variants: pd.DataFrame
-    time_lost: pd.DataFrame
-    cases: int
-    lines: Lines
-
-    def matrix(self, value: str = "handoffs") -> pd.DataFrame:
-        """The handoff matrix (from-team rows, to-team columns) of ``value``."""
-        return handoff_matrix(self.handoffs, value=value, teams=list(self.lines.teams))
-
-
-def discover(events, *, lines: Lines | None = None, calendar=None, top: int = 10,
-             cache: bool = True) -> Discovery:
-    """Chain discovery in one go: the stays are built once, then every view is computed.
-
-    Parameters
-    ----------
-    events : pandas.DataFrame or ibis Table
-        Canonical events (or contacts), for example one chain's (:func:`chain_events`).
-    lines : Lines, optional
-        Line order and statuses; default the order read from the data (:func:`default_lines`).
-    calendar : WorkingCalendar, optional
-        For the working hours; default the Dutch calendar.
-    top : int
-        The number of variants.
-    cache : bool
-        Materialise the stays once (``Table.cache()``) on backends that can.
-
-    Returns
-    -------
-    Discovery
-    """
-    lines = lines if lines is not None else default_lines(events)
-    s = _stays(events, lines, calendar)
-    if cache:
-        s = _Stays(_cached(s.table, s.con), s.con, s.time_zone, lines)
-    return Discovery(
-        handoffs=handoffs(s), start_end=start_end_teams(s),
-        first_line=first_line_share(s) if lines.first_line else None,
-        ping_pong=ping_pong(s), ping_pong_cases=ping_pong_cases(s),
-        backward=backward_handoffs(s, lines=lines), backward_cases=backward_handoffs(s, lines=lines, by_case=True),
-        variants=variants(s, top=top), time_lost=time_lost(s), cases=_case_count(s), lines=lines)
-
-
-def _cached(table: Table, con) -> Table:
-    target = con if con is not None else None
-    if target is None:
-        return table
-    return table.cache()
-
-
 # -- small helpers -----------------------------------------------------------------------------
 
+def _share_of_cases(s: _Stays, rows: Table) -> pd.DataFrame:
+    """numerator = distinct cases among ``rows`` (stays), denominator = all cases."""
+    out = s.run(rows.aggregate(numerator=rows.case_id.nunique()))
+    return _tidy(out.assign(denominator=_case_count(s)), [])
+
+
 def _case_count(s: _Stays) -> int:
+    if s.cases is not None:
+        return s.cases
     t = s.table
     return int(s.run(t.filter(t.stay == 0).aggregate(n=lambda f: f.count()))["n"].iloc[0])
 

@@ -77,7 +77,7 @@ def describe(definition: Mapping[str, Any]) -> str:
     """A definition as text: ``threshold_s=20, clock=queue``."""
     shown = {k: (", ".join(map(str, v)) if isinstance(v, (list, tuple)) else v) for k, v in definition.items()
              if v is not None}
-    return "; ".join(f"{k}={v}" for k, v in shown.items()) or "default"
+    return "; ".join(f"{k}={v}" for k, v in shown.items()) or "–"
 
 
 def judged(kpi: str, result: pd.DataFrame, definition: Mapping[str, Any], target: float | None,
@@ -88,7 +88,7 @@ def judged(kpi: str, result: pd.DataFrame, definition: Mapping[str, Any], target
     entry = load_catalogue().entry(kpi)
     row = result.iloc[0] if len(result) else pd.Series({"numerator": 0, "denominator": 0, "value": np.nan})
     value = float(row["value"])
-    return {"kpi": kpi, "label": label or entry.name["en"], "definition": describe(definition),
+    return {"kpi": kpi, "label": label or entry.name["en"], "definition": describe(entry.defaults() | dict(definition)),
             "numerator": float(row["numerator"]), "denominator": int(row["denominator"]), "value": value,
             "target": None if target is None else float(target), "polarity": entry.polarity,
             "verdict": verdict(value, target, entry.polarity)}

@@ -16,7 +16,7 @@ from matplotlib.cm import ScalarMappable
 from matplotlib.colors import ListedColormap, Normalize
 from matplotlib.ticker import FuncFormatter, PercentFormatter
 
-from kpilib.chains._discovery import Discovery
+from kpilib.chains._discover import Discovery
 
 _WAIT_MAP = "YlOrRd"
 _NODE = "#e8eef7"

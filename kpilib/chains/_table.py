@@ -70,7 +70,40 @@ def style_chain_view(view: pd.DataFrame, *, chain: str | None = None, caption: s
     styler = shown.style.hide(axis="index").format(escape="html")
     styler = styler.map(lambda v: COLOURS.get(v, ""), subset=["verdict"])
     styler = styler.set_table_styles([{"selector": "th", "props": "text-align: left"},
-                                      {"selector": "td", "props": "padding: 2px 10px"}])
+                                      {"selector": "td", "props": "padding: 2px 10px; text-align: left"}])
+    styler = styler.set_properties(subset=["value", "target"], **{"text-align": "right", "white-space": "nowrap"})
+    if caption:
+        styler = styler.set_caption(html.escape(caption))
+    return styler
+
+
+def style_verdict_matrix(view: pd.DataFrame, *, side: str = "customer", caption: str | None = None) -> Styler:
+    """One row per chain, one column per KPI of ``side``: the value, coloured by its verdict.
+
+    Parameters
+    ----------
+    view : pandas.DataFrame
+        :func:`kpilib.chains.chain_view` (or its customer rows).
+    side : {'customer', 'team'}
+    caption : str, optional
+    """
+    from kpilib._checks import check_argument
+
+    check_argument("side", side, ["customer", "team"])
+    part = view[view["side"] == side]
+    label = part["label"] if side == "customer" else part["team"].str.replace("_", " ") + ": " + part["label"]
+    part = part.assign(_label=label.to_numpy(), _text=[format_value(v, k) for v, k in zip(part["value"], part["kpi"])])
+    columns = list(dict.fromkeys(part["_label"].str.replace(r"^Need met end to end: .*", "Need met within the norm",
+                                                              regex=True)))
+    part = part.assign(_label=part["_label"].str.replace(r"^Need met end to end: .*", "Need met within the norm",
+                                                         regex=True))
+    rows = list(dict.fromkeys(part["chain_name"]))
+    text = part.pivot(index="chain_name", columns="_label", values="_text").reindex(index=rows, columns=columns)
+    verdicts = part.pivot(index="chain_name", columns="_label", values="verdict").reindex(index=rows, columns=columns)
+    text = text.fillna("–")
+    text.index.name, text.columns.name = None, None
+    styler = text.style.format(escape="html").format_index(escape="html", axis=0).format_index(escape="html", axis=1)
+    styler = styler.apply(lambda _: verdicts.map(lambda v: COLOURS.get(v, "")).to_numpy(), axis=None)
     if caption:
         styler = styler.set_caption(html.escape(caption))
     return styler

@@ -61,7 +61,19 @@ class Exercise:
         """Compare ``answer`` with kpilib's value; say which usual mistake it shows, if one.
 
         Never raises on an answer: ``...`` gives "not done yet", a value of the wrong kind says
-        what was expected. The status is written to the progress file.
+        what was expected. The status of every part is written to the progress file.
+
+        Parameters
+        ----------
+        answer : number or dict
+            One number for an exercise with one part; a dict keyed by part name otherwise
+            (the check cell of the notebook shows the keys).
+
+        Returns
+        -------
+        Feedback
+            ``status`` (``correct``, ``mistake``, ``wrong``, ``not done`` or ``invalid``),
+            ``message`` and the verdict per part in ``parts``; shown as a list in a notebook.
         """
         parts = judge(answer, self.spec.parts, self.data)
         feedback = Feedback(f"{self.spec.id} {self.spec.title}", tuple(parts))
@@ -89,5 +101,22 @@ class Exercise:
 
 
 def load(exercise: int | str, workshop: str | Path) -> Exercise:
-    """The checks of ``exercise`` on ``workshop``'s data: ``load("ex03", workshop)``."""
+    """The checks of ``exercise`` on ``workshop``'s data.
+
+    Parameters
+    ----------
+    exercise : int or str
+        The exercise: ``"ex03"``, ``3`` or the notebook's name ``"ex03_short_abandons"``.
+    workshop : str or Path
+        The workshop folder the notebook reads.
+
+    Returns
+    -------
+    Exercise
+
+    Examples
+    --------
+    >>> q = load("ex03", "data/sample")  # doctest: +SKIP
+    >>> q.check(0.08)  # doctest: +SKIP
+    """
     return Exercise(exercise, workshop)

@@ -14,7 +14,6 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-import nbformat
 
 #: The folder of the trainee notebooks; the solutions are in its ``solutions/`` subfolder.
 EXERCISES_DIR = Path(__file__).resolve().parents[2] / "notebooks" / "exercises"
@@ -62,6 +61,8 @@ def _blocks(source: str, where: str) -> list[tuple[int, int]]:
 
 def solution_code(solution: Path) -> str:
     """The solution code of a solution notebook: its blocks, cell by cell."""
+    import nbformat  # imported here: checks run in every exercise notebook and need none of it
+
     nb = nbformat.read(solution, as_version=4)
     pieces = []
     for index, cell in enumerate(nb.cells):
@@ -92,8 +93,11 @@ def _placeholder(block: list[str], later: str, indent: str) -> list[str]:
     return [indent + PLACEHOLDER] + [f"{indent}{name} = ..." for name in names]
 
 
-def trainee_notebook(solution: Path) -> nbformat.NotebookNode:
-    """The trainee version of ``solution``: solution code replaced by placeholders, outputs stripped."""
+def trainee_notebook(solution: Path):
+    """The trainee version of ``solution`` (an nbformat notebook): solution code replaced by placeholders,
+    outputs stripped."""
+    import nbformat
+
     nb = nbformat.read(solution, as_version=4)
     cells = nb.cells
     for index, cell in enumerate(cells):
@@ -126,7 +130,9 @@ def _strip(cell) -> None:
     cell.metadata.pop("execution", None)
 
 
-def _text(nb: nbformat.NotebookNode) -> str:
+def _text(nb) -> str:
+    import nbformat
+
     return nbformat.writes(nb) + "\n"
 
 
@@ -156,6 +162,8 @@ def generate(*, check: bool = False) -> list[Path]:
 
 def strip_solutions() -> list[Path]:
     """Remove outputs and execution counts from the solution notebooks; return those changed."""
+    import nbformat
+
     changed = []
     for solution in solution_notebooks():
         nb = nbformat.read(solution, as_version=4)

@@ -15,10 +15,6 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
-import yaml
-
-#: Kinds of answer, each with how close an answer must be to count as equal.
-KINDS = ("fraction", "number", "count", "card")
 
 
 class Data:
@@ -76,10 +72,9 @@ class Data:
     @cached_property
     def calendar(self):
         """The workshop's working calendar, from the ``calendar:`` block of workshop.yaml."""
-        from kpilib.calendar import WorkingCalendar
+        from kpilib.workshop import open_workshop
 
-        config = yaml.safe_load((self.workshop / "workshop.yaml").read_text(encoding="utf-8")) or {}
-        return WorkingCalendar.from_config(config)
+        return open_workshop(self.workshop).calendar
 
 
 Compute = Callable[[Data], Any]

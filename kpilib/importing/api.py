@@ -17,7 +17,7 @@ from pathlib import Path
 import duckdb
 
 from kpilib.config import WorkshopConfig, load_config
-from kpilib.exceptions import DataError, DataProblem
+from kpilib.exceptions import DataError, DataProblem, ParameterError, WorkshopError
 from kpilib.importing import _store
 from kpilib.importing._mapping import Mapped, map_source
 from kpilib.importing._readers import Loaded, read_source
@@ -27,13 +27,16 @@ from kpilib.importing._validate import Duplicates, check_source, find_duplicates
 __all__ = ["check_workshop", "import_workshop"]
 
 
-def check_workshop(path: str | Path) -> CheckReport:
+def check_workshop(path: str | Path, *, memory_limit: str | None = None) -> CheckReport:
     """Validate a workshop's exports and profile them, without writing the store.
 
     Parameters
     ----------
     path
         The workshop folder (or its ``workshop.yaml``).
+    memory_limit
+        DuckDB's memory limit for the pass (for example ``"4GB"``); beyond it the data
+        spill to a scratch folder in the workshop folder. None: DuckDB's default, 80 % of the RAM.
 
     Returns
     -------
@@ -51,8 +54,8 @@ def check_workshop(path: str | Path) -> CheckReport:
     --------
     >>> print(check_workshop("data/sample"))  # doctest: +SKIP
     """
-    config = load_config(path)
-    with _Session(config) as session:
+    config = _importable(load_config(path))
+    with _Session(config, memory_limit) as session:
         session.run()
         report = CheckReport(config.folder, session.all_problems(), session.summaries())
         tables = session.finals(rejected={}, key=None)
@@ -61,7 +64,8 @@ def check_workshop(path: str | Path) -> CheckReport:
         return report
 
 
-def import_workshop(path: str | Path, *, quarantine: bool = False) -> ImportReport:
+def import_workshop(path: str | Path, *, quarantine: bool = False,
+                    memory_limit: str | None = None) -> ImportReport:
     """Validate a workshop's exports and write the canonical tables to ``store.duckdb``.
 
     Parameters
@@ -73,6 +77,10 @@ def import_workshop(path: str | Path, *, quarantine: bool = False) -> ImportRepo
         reasons, to ``quarantine/<table>.csv``.  Problems that concern a whole
         file or column (a missing file, sheet or column, a wrong encoding)
         still stop the import.
+    memory_limit
+        DuckDB's memory limit for the import (for example ``"4GB"``); beyond it the data
+        spill to a scratch folder in the workshop folder, so exports larger than memory import.
+        None: DuckDB's default, 80 % of the RAM.
 
     Returns
     -------
@@ -90,8 +98,8 @@ def import_workshop(path: str | Path, *, quarantine: bool = False) -> ImportRepo
     --------
     >>> print(import_workshop("data/sample"))  # doctest: +SKIP
     """
-    config = load_config(path)
-    with _Session(config) as session:
+    config = _importable(load_config(path))
+    with _Session(config, memory_limit) as session:
         session.run()
         fatal, problems = session.fatal(), session.all_problems()
         if fatal or (problems and not quarantine):
@@ -103,14 +111,31 @@ def import_workshop(path: str | Path, *, quarantine: bool = False) -> ImportRepo
         return session.write(quarantine=bool(problems))
 
 
+def _importable(config: WorkshopConfig) -> WorkshopConfig:
+    """``config``, unless it has no sources because its tables live in a ``backend:`` block."""
+    if not config.sources and config.section("backend") is not None:
+        raise WorkshopError(f"{config.where('backend')}: this workshop has no `sources:` to import; its "
+                            "tables are read where the `backend:` block says (kpilib.open_store opens them). "
+                            "Add `sources:` to import exports into store.duckdb instead.")
+    return config
+
+
 class _Session:
     """One pass over a workshop's sources in a scratch DuckDB database."""
 
-    def __init__(self, config: WorkshopConfig) -> None:
+    def __init__(self, config: WorkshopConfig, memory_limit: str | None = None) -> None:
         self.config = config
         place = config.folder if os.access(config.folder, os.W_OK) else None
         self.scratch = Path(tempfile.mkdtemp(prefix=".kpi-import-", dir=place))
-        self.con = duckdb.connect(":memory:", config={"temp_directory": str(self.scratch / "spill")})
+        settings = {"temp_directory": str(self.scratch / "spill")}
+        if memory_limit is not None:
+            settings["memory_limit"] = str(memory_limit)
+        try:
+            self.con = duckdb.connect(":memory:", config=settings)
+        except duckdb.Error as exc:
+            shutil.rmtree(self.scratch, ignore_errors=True)
+            raise ParameterError(f"`memory_limit` must be a size such as '4GB'; got {memory_limit!r} "
+                                 f"({str(exc).splitlines()[0]})") from None
         self.con.execute("SET TimeZone = 'UTC'; SET enable_progress_bar = false")
         self.loaded: list[Loaded] = []
         self.mapped: list[Mapped] = []

@@ -100,14 +100,14 @@ from kpilib.backend import check_time_zone
 from kpilib.exceptions import ParameterError
 from kpilib.synth import _exports
 from kpilib.synth._clock import Clock
-from kpilib.synth._parquet import write_chunks
+from kpilib.synth._parquet import write_chunks, write_interactions
 from kpilib.synth._story import CUSTOMER_NORMS, INTERNAL_TARGETS, ROUTES, TEAMS, Story
 from kpilib.synth._tables import tables_arrow, to_pandas
 from kpilib.synth._workshop import WORKSHOP_YAML
 from kpilib.synth._world import World, simulate
 
 __all__ = ["CUSTOMER_NORMS", "INTERNAL_TARGETS", "ROUTES", "SAMPLE_SEED", "TEAMS", "Story", "generate",
-           "write_contacts_parquet", "write_sample"]
+           "write_contacts_parquet", "write_interactions_csv", "write_sample"]
 
 #: The seed of the shipped sample workshop.
 SAMPLE_SEED = 2026
@@ -229,4 +229,26 @@ def write_contacts_parquet(path: str | Path, n_contacts: int, *, seed: int = SAM
     path = Path(path)
     write_chunks(path, int(n_contacts), seed=int(seed), chunk_rows=int(chunk_rows),
                  clock=_clock(start, months, time_zone), story=story or Story())
+    return path
+
+
+def write_interactions_csv(path: str | Path, contacts_parquet: str | Path, *, threads: int | None = None,
+                           time_zone: str = TIME_ZONE) -> Path:
+    """Write a contacts Parquet file as the sample's telephony export, in bounded memory.
+
+    The format of ``exports/interacties.csv`` in the sample workshop (semicolons, decimal
+    commas, Dutch dates ``31-12-2026`` with separate time columns, waits in seconds, talk time as
+    h:mm:ss, handling codes; UTF-8, CRLF), so that the sample's ``contacts`` mapping imports it;
+    without the test calls. DuckDB streams the rows from Parquet to CSV, so files of hundreds of
+    millions of contacts (from :func:`write_contacts_parquet`) are written in bounded memory.
+
+    Returns
+    -------
+    pathlib.Path
+        ``path``.
+    """
+    path = Path(path)
+    if "'" in str(path) or "'" in str(contacts_parquet):
+        raise ParameterError("`path` and `contacts_parquet` must not contain a quote")
+    write_interactions(path, Path(contacts_parquet), time_zone=time_zone, threads=threads)
     return path

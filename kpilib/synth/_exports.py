@@ -75,6 +75,17 @@ def _write_csv(path: Path, frame: pd.DataFrame, *, delimiter: str, encoding: str
 
 def interactions(contacts: pd.DataFrame, rng: np.random.Generator, time_zone: str) -> pd.DataFrame:
     """The contact-centre platform's interaction export, test calls included."""
+    frame = interaction_rows(contacts, time_zone)
+    frame["_at"] = contacts.arrived_at.array
+    phone_days = contacts.arrived_at[contacts.channel == "phone"].dt.tz_convert(time_zone)
+    phone_days = phone_days.dt.tz_localize(None).dt.normalize()
+    tests = _test_calls(rng, np.sort(phone_days.unique()), time_zone)
+    frame = pd.concat([frame, tests], ignore_index=True).sort_values("_at", kind="stable")
+    return frame.drop(columns="_at")
+
+
+def interaction_rows(contacts: pd.DataFrame, time_zone: str) -> pd.DataFrame:
+    """The interaction export's rows of ``contacts``, in their order (no test calls)."""
     c = contacts
     answered = c.answered_at.notna()
     code = c.outcome.map(HANDLING).astype(object)
@@ -98,12 +109,8 @@ def interactions(contacts: pd.DataFrame, rng: np.random.Generator, time_zone: st
         "Afhandeling": code,
         "Medewerker": _text(c.agent_id),
         "Type": "Klant",
-    })
-    frame["_at"] = c.arrived_at.array
-    phone_days = c.arrived_at[c.channel == "phone"].dt.tz_convert(time_zone).dt.tz_localize(None).dt.normalize()
-    tests = _test_calls(rng, np.sort(phone_days.unique()), time_zone)
-    frame = pd.concat([frame, tests], ignore_index=True).sort_values("_at", kind="stable")
-    return frame.drop(columns="_at")
+    }, index=c.index)
+    return frame
 
 
 def _test_calls(rng: np.random.Generator, days: np.ndarray, time_zone: str) -> pd.DataFrame:

@@ -49,3 +49,53 @@ def write_chunks(path: Path, n_contacts: int, *, seed: int, chunk_rows: int, clo
                               case=offsets.case + len(world.cases["route"]),
                               customer=offsets.customer + world.customer_space)
     return chunk
+
+
+
+def _case(column: str, mapping: dict[str, str]) -> str:
+    whens = " ".join(f"WHEN '{k}' THEN '{v}'" for k, v in mapping.items())
+    return f"CASE {column} {whens} END"
+
+
+def write_interactions(path: Path, contacts_parquet: Path, *, time_zone: str, threads: int | None) -> int:
+    """Write the contact-centre export of a contacts Parquet file with DuckDB; return the rows.
+
+    The same columns and formats as :func:`kpilib.synth._exports.interaction_rows`, in SQL, so
+    that DuckDB streams the file through in bounded memory instead of a pandas frame per batch.
+    """
+    import duckdb
+
+    from kpilib.synth._exports import CHANNEL_NAMES, HANDLING, QUEUES
+
+    def local(column: str, fmt: str) -> str:
+        return f"coalesce(strftime(timezone('{time_zone}', {column}), '{fmt}'), '')"
+
+    def seconds(start: str, end: str) -> str:
+        return f"(epoch_ms({end}) - epoch_ms({start})) / 1000.0"
+
+    def comma(value: str) -> str:
+        return f"coalesce(replace(printf('%.1f', {value}), '.', ','), '')"
+
+    talk = f"coalesce(round({seconds('answered_at', 'ended_at')})::BIGINT, 0)"
+    select = f"""
+        SELECT contact_id AS "Interactie-ID", {local('arrived_at', '%d-%m-%Y')} AS "Datum",
+               {local('arrived_at', '%H:%M:%S')} AS "Starttijd", {_case('channel', CHANNEL_NAMES)} AS "Kanaal",
+               CASE WHEN direction = 'inbound' THEN 'IN' ELSE 'UIT' END AS "Richting",
+               {_case('team', QUEUES)} AS "Wachtrij", coalesce(customer_id, '') AS "Klantnummer",
+               coalesce(case_id, '') AS "Ticketnummer", coalesce(reason, '') AS "Reden",
+               {local('queued_at', '%H:%M:%S')} AS "Einde keuzemenu",
+               {comma(seconds('queued_at', 'coalesce(answered_at, ended_at)'))} AS "Wachttijd (sec)",
+               printf('%d:%02d:%02d', {talk} // 3600, {talk} % 3600 // 60, {talk} % 60) AS "Gespreksduur",
+               {comma(seconds('arrived_at', 'ended_at'))} AS "Totale duur (sec)",
+               CASE WHEN answered_at IS NOT NULL THEN coalesce({_case('outcome', HANDLING)}, '')
+                    WHEN direction = 'outbound' THEN 'NIET_BEREIKT'
+                    WHEN queued_at IS NOT NULL THEN 'VERLATEN' ELSE 'IVR' END AS "Afhandeling",
+               coalesce(agent_id, '') AS "Medewerker", 'Klant' AS "Type"
+        FROM read_parquet('{contacts_parquet}')"""
+    con = duckdb.connect(config={"threads": threads} if threads else {})
+    try:
+        con.execute("SET preserve_insertion_order = true; SET enable_progress_bar = false")
+        con.execute(f"COPY ({select}) TO '{path}' (FORMAT csv, HEADER, DELIMITER ';', NEW_LINE '\r\n')")
+        return con.execute(f"SELECT count(*) FROM read_parquet('{contacts_parquet}')").fetchone()[0]
+    finally:
+        con.close()

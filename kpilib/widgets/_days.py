@@ -121,9 +121,14 @@ def norms_panel(ws: Any, tables, *, norms: Mapping[str, float],
     return panel
 
 
-def targets_panel(ws: Any, histories: Mapping[str, pd.DataFrame], *, targets: Mapping[str, float]) -> widgets.VBox:
-    """Day 7: a target field per KPI, how often the history met it live, and the record button for ``targets``."""
-    inputs = target_inputs(targets, compute=lambda chosen: target_overview(histories, chosen))
+def targets_panel(ws: Any, histories: Mapping[str, pd.DataFrame], *, targets: Mapping[str, float],
+                  min_denominator: int = 1) -> widgets.VBox:
+    """Day 7: a target field per KPI, how often the history met it live, and the record button for ``targets``.
+
+    ``min_denominator`` leaves small periods out, as in :func:`kpilib.norms.target_overview`.
+    """
+    inputs = target_inputs(targets, compute=lambda chosen: target_overview(histories, chosen,
+                                                                           min_denominator=min_denominator))
     recorder = record_decision(ws, "targets", inputs)
     panel = _Panel([inputs, recorder], value=lambda: inputs.value)
     panel.inputs, panel.recorder = inputs, recorder
