@@ -141,7 +141,11 @@ def render(workshop: str | Path, *, days: str | Iterable[int] | None = None,
     selected = _select(days, available, notebooks)
     declared = notebook_parameters({day: available[day] for day in selected})
     shared = {name: value for name, value in (ws.parameters or {}).items() if name in declared}
-    values = check_parameters({**shared, **dict(parameters or {})}, declared)
+    try:
+        shared = check_parameters(shared, declared)
+    except ParameterError as exc:
+        raise ParameterError(f"{Path(workshop) / 'workshop.yaml'}, block `parameters:`: {exc}") from None
+    values = {**shared, **check_parameters(dict(parameters or {}), declared)}
     data = IndexData(client=ws.client, schedule=[_card(ws, n) for n in range(1, 11)], tables=store.summary())
 
     out = Path(out).resolve()

@@ -84,7 +84,7 @@ def format_item(item: Mapping[str, Any]) -> str:
     """
     def inner(v: Any) -> str:
         if isinstance(v, Mapping):
-            return "(" + ", ".join(f"{k}={inner(x)}" for k, x in v.items()) + ")"
+            return "(" + (", ".join(f"{k}={inner(x)}" for k, x in v.items()) or "default") + ")"
         return format_value(v)
 
     return ", ".join(f"{k}={inner(v)}" for k, v in item.items())

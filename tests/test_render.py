@@ -217,9 +217,12 @@ def test_cli_reads_parameter_values_as_yaml_and_rejects_without_traceback(sample
 
 
 def test_unknown_days_name_the_days_there_are(sample_workshop, tmp_path):
+    folder = tmp_path / "notebooks"
+    folder.mkdir()
+    _notebook(folder / "day01_only.ipynb", "x = 1")
     with pytest.raises(ParameterError, match=r"no notebook for day 2 in .*; the days available are: "
-                                             r"1 \(day01_customer_values.ipynb\), 3 \(day03_todays_kpis.ipynb\)"):
-        render(sample_workshop, days="1-2", out=tmp_path / "pack", progress=False)
+                                             r"1 \(day01_only.ipynb\)$"):
+        render(sample_workshop, days="1-2", notebooks=folder, out=tmp_path / "pack", progress=False)
 
 
 @pytest.mark.parametrize("text, days", [("1-10", list(range(1, 11))), ("3", [3]), ("1,3,5-7", [1, 3, 5, 6, 7])])
@@ -245,3 +248,15 @@ def test_check_parameters_converts_text_and_numbers():
     assert isinstance(got["share"], float)
     with pytest.raises(ParameterError, match="`share` must be between 0 and 1"):
         check_parameters({"share": "1.5"}, declared)
+
+
+def test_bad_shared_parameters_name_workshop_yaml(sample_workshop, tmp_path):
+    import shutil
+
+    folder = tmp_path / "ws"
+    shutil.copytree(sample_workshop, folder)
+    config = folder / "workshop.yaml"
+    config.write_text(config.read_text().replace("  threshold_s: 20\n", "  threshold_s: twenty\n", 1))
+    with pytest.raises(ParameterError, match=r"workshop.yaml, block `parameters:`: bad notebook parameters:\n"
+                                             r"- `threshold_s` must be int"):
+        render(folder, out=tmp_path / "pack", progress=False)

@@ -20,8 +20,8 @@ from kpilib.report import SUMMARY_MIME, collapsible, day_summary, format_value, 
     (True, "yes"),
     (["resolution", "speed"], "resolution, speed"),
     ({"resolution_days": 3, "callback_hours": 24}, "resolution_days: 3; callback_hours: 24"),
-    ([{"team": "a", "target": 0.8}, {"team": "b", "definition": {"norm_days": 20}}],
-     "team=a, target=0.80 | team=b, definition=(norm_days=20)"),
+    ([{"team": "a", "definition": {}}, {"team": "b", "definition": {"norm_days": 20}}],
+     "team=a, definition=(default) | team=b, definition=(norm_days=20)"),
 ])
 def test_format_value(value, text):
     assert format_value(value) == text

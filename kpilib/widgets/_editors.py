@@ -20,9 +20,11 @@ __all__ = ["YamlInput", "ranking", "yaml_input"]
 def ranking(options: Sequence[str], *, value: Sequence[str] | None = None) -> widgets.TagsInput:
     """Tags the group puts in order (drag to reorder, type to add one of ``options``).
 
-    ``value`` is the starting order (default ``options``); the widget's ``value`` is the list.
+    ``value`` is the starting order (default ``options``; names outside ``options`` stay allowed);
+    the widget's ``value`` is the list.
     """
-    return widgets.TagsInput(value=list(value if value is not None else options), allowed_tags=list(options),
+    start = list(value if value is not None else options)
+    return widgets.TagsInput(value=start, allowed_tags=list(dict.fromkeys([*options, *start])),
                              allow_duplicates=False)
 
 
