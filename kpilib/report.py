@@ -110,6 +110,18 @@ def _is_number(series: pd.Series) -> bool:
     return pd.api.types.is_numeric_dtype(series) and not pd.api.types.is_bool_dtype(series)
 
 
+def stable_style(frame: pd.DataFrame, *salt: Any) -> "pd.io.formats.style.Styler":
+    """``frame.style`` with an id derived from the content, not a random one.
+
+    pandas gives every Styler a random id that its CSS selectors repeat, so the same table would
+    give different HTML on every run; rendered pages must be the same for the same input.
+    ``salt`` (a caption, say) tells apart tables with the same cells.
+    """
+    digest = hashlib.sha1(pd.util.hash_pandas_object(frame, index=True).values.tobytes()
+                          + repr((list(map(str, frame.columns)), salt)).encode()).hexdigest()[:10]
+    return frame.style.set_uuid(f"kpi{digest}")
+
+
 def show_table(frame: pd.DataFrame, *, formats: Mapping[str, str | Callable] | None = None,
                caption: str | None = None) -> "pd.io.formats.style.Styler":
     """A table for a page: escaped text, no index, readable numbers and column labels.
@@ -141,10 +153,7 @@ def show_table(frame: pd.DataFrame, *, formats: Mapping[str, str | Callable] | N
 
         raise ParameterError(f"`formats` names columns the table does not have: {', '.join(unknown)}; "
                              f"it has: {', '.join(map(str, frame.columns))}")
-    digest = hashlib.sha1(pd.util.hash_pandas_object(frame, index=False).values.tobytes()
-                          + repr((list(frame.columns), caption)).encode()).hexdigest()[:10]
-    styler = frame.style.hide(axis="index")
-    styler.set_uuid(f"kpi{digest}")
+    styler = stable_style(frame, caption).hide(axis="index")
     styler.format(na_rep="–", escape="html")
     for column in frame.columns:
         spec = formats.get(column, _default_format(frame[column]))

@@ -7,6 +7,8 @@ import html
 import pandas as pd
 from pandas.io.formats.style import Styler
 
+from kpilib.report import stable_style
+
 #: Cell colours of the verdicts.
 COLOURS = {"green": "background-color: #c8e6c9; color: #1b5e20; font-weight: bold",
            "red": "background-color: #ffcdd2; color: #b71c1c; font-weight: bold",
@@ -67,7 +69,7 @@ def style_chain_view(view: pd.DataFrame, *, chain: str | None = None, caption: s
         shown = shown.drop(columns="chain_name")
         caption = caption if caption is not None else str(part["chain_name"].iloc[0])
     shown = shown.rename(columns=_HEADERS).reset_index(drop=True)
-    styler = shown.style.hide(axis="index").format(escape="html")
+    styler = stable_style(shown, caption).hide(axis="index").format(escape="html")
     styler = styler.map(lambda v: COLOURS.get(v, ""), subset=["verdict"])
     styler = styler.set_table_styles([{"selector": "th", "props": "text-align: left"},
                                       {"selector": "td", "props": "padding: 2px 10px; text-align: left"}])
@@ -102,7 +104,7 @@ def style_verdict_matrix(view: pd.DataFrame, *, side: str = "customer", caption:
     verdicts = part.pivot(index="chain_name", columns="_label", values="verdict").reindex(index=rows, columns=columns)
     text = text.fillna("–")
     text.index.name, text.columns.name = None, None
-    styler = text.style.format(escape="html").format_index(escape="html", axis=0).format_index(escape="html", axis=1)
+    styler = stable_style(text, caption).format(escape="html").format_index(escape="html", axis=0).format_index(escape="html", axis=1)
     styler = styler.apply(lambda _: verdicts.map(lambda v: COLOURS.get(v, "")).to_numpy(), axis=None)
     if caption:
         styler = styler.set_caption(html.escape(caption))
