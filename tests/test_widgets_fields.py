@@ -66,3 +66,17 @@ def test_chain_selector_gives_the_ticked_chains_and_their_owners():
     record_decision(Store(), "chains", box).record()
     record_decision(Store(), "chain_owners", lambda: box.owners).record()
     assert Store.recorded == [("chains", ["fault", "order"]), ("chain_owners", {"fault": "Anna", "order": "Piet"})]
+
+
+def test_a_table_other_than_a_kpi_frame_is_shown_with_its_own_formats():
+    def compute(values):
+        # the customer's norm against the organisation's own, not a tidy KPI frame
+        return pd.DataFrame({"norm": ["first contact"], "customer_days": [values["first_contact"]],
+                             "customer_value": [0.106]})
+
+    box = norm_inputs({"first_contact": 5}, compute=compute, formats={"customer_value": "{:.0%}"},
+                      caption="Customer norms")
+    assert "11%" in box.output.value  # 0.106 shown as a whole percentage
+    assert "Customer norms" in box.output.value
+    box.fields["first_contact"].value = 3
+    assert box.frame["customer_days"].tolist() == [3]

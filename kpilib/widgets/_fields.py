@@ -62,8 +62,13 @@ def _plain(number: float) -> int | float:
     return int(number) if float(number).is_integer() else float(number)
 
 
+#: How :func:`norm_inputs` formats the tidy KPI frame it shows by default.
+KPI_FORMATS = {"value": "{:.1%}", "numerator": "{:,.0f}", "denominator": "{:,.0f}"}
+
+
 def norm_inputs(norms: Mapping[str, float], *, compute: Callable[[dict], pd.DataFrame] | None = None,
-                labels: Mapping[str, str] | None = None) -> NumberInputs:
+                labels: Mapping[str, str] | None = None, formats: Mapping[str, Any] | None = None,
+                caption: str = "The KPIs under these norms") -> NumberInputs:
     """Number fields for the norm of each KPI, with the KPIs under those norms shown live.
 
     Parameters
@@ -75,14 +80,19 @@ def norm_inputs(norms: Mapping[str, float], *, compute: Callable[[dict], pd.Data
         ``lambda n: kpilib.norms.kpis_under_norms(ws.store, n, calendar=ws.calendar)``.
     labels : mapping, optional
         KPI id → the field's label.
+    formats : mapping, optional
+        Column → format of the table ``compute`` returns (as :func:`kpilib.show_table` takes
+        them); default :data:`KPI_FORMATS`, for a tidy KPI frame.
+    caption : str
+        The table's caption.
 
     Returns
     -------
     NumberInputs
         ``value`` is ``{kpi: norm}``, ready for ``record_decision(ws, "norms", ...)``.
     """
-    return NumberInputs(norms, compute=compute, step=1, labels=labels or {}, caption="The KPIs under these norms",
-                        formats={"value": "{:.1%}", "numerator": "{:,.0f}", "denominator": "{:,.0f}"})
+    return NumberInputs(norms, compute=compute, step=1, labels=labels or {}, caption=caption,
+                        formats=KPI_FORMATS if formats is None else formats)
 
 
 def target_inputs(targets: Mapping[str, float], *, compute: Callable[[dict], pd.DataFrame] | None = None,
