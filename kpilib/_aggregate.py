@@ -8,7 +8,8 @@ population rows but no denominator rows keeps its place with denominator 0 and v
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 
 import ibis
 import ibis.expr.datatypes as dt
@@ -86,6 +87,16 @@ def indicator(condition: BooleanValue) -> NumericValue:
 Measure = BooleanValue | tuple[NumericValue, BooleanValue]
 
 
+def counted_rows(table: Table, by: list[str], condition: BooleanValue) -> Table:
+    """``table`` narrowed to the rows meeting ``condition`` when nothing is grouped.
+
+    For a KPI whose every measure counts only rows meeting ``condition``. Ungrouped, the other
+    rows add nothing, and leaving them out in a filter lets the engine skip them while reading;
+    grouped, they stay, so that a group without counted rows keeps its row (denominator 0).
+    """
+    return table if by else table.filter(condition)
+
+
 def _measure(table: Table, measure: Measure):
     if isinstance(measure, tuple):
         value, condition = measure
@@ -113,17 +124,47 @@ def tidy(
     (the periods are derived from ``anchor``). A measure is a condition (rows counted) or a
     ``(value, condition)`` pair (value summed over those rows).
     """
+    kpi = KpiMeasures(numerator, denominator, integer_numerator)
+    return tidy_many(table, by=by, anchor=anchor, kpis={"kpi": kpi}, con=con, time_zone=time_zone)["kpi"]
+
+
+@dataclass(frozen=True)
+class KpiMeasures:
+    """One KPI's numerator and denominator over a population (see :func:`tidy`)."""
+
+    numerator: Measure
+    denominator: Measure
+    integer_numerator: bool = True
+
+
+def tidy_many(
+    table: Table,
+    *,
+    by: list[str],
+    anchor: TimestampValue | None,
+    kpis: Mapping[str, KpiMeasures],
+    con: ibis.BaseBackend | None,
+    time_zone: str,
+) -> dict[str, pd.DataFrame]:
+    """:func:`tidy` for several KPIs over one population, in one query: name -> tidy frame."""
     if any(b in PERIODS for b in by) and anchor is None:
         raise ParameterError("this KPI has no timestamp to derive `day`, `week` or `month` from")
     periods = period_columns(anchor, by) if by else {}
-    aggregates = dict(numerator=_measure(table, numerator), denominator=_measure(table, denominator))
+    aggregates = {}
+    for i, kpi in enumerate(kpis.values()):
+        aggregates[f"_n{i}"] = _measure(table, kpi.numerator)
+        aggregates[f"_d{i}"] = _measure(table, kpi.denominator)
     if by:
         groups = [(periods[name] if name in periods else table[name]).name(name) for name in by]
         expr = table.group_by(groups).aggregate(**aggregates)
     else:
         expr = table.aggregate(**aggregates)
     result = backend.execute(expr, con=con, time_zone=time_zone)
-    return finish(result, by, integer_numerator=integer_numerator)
+    frames = {}
+    for i, (name, kpi) in enumerate(kpis.items()):
+        own = result[[*by, f"_n{i}", f"_d{i}"]].rename(columns={f"_n{i}": "numerator", f"_d{i}": "denominator"})
+        frames[name] = finish(own, by, integer_numerator=kpi.integer_numerator)
+    return frames
 
 
 def ratio(numerator: np.ndarray, denominator: np.ndarray) -> np.ndarray:

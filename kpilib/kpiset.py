@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 
 import pandas as pd
 
 from kpilib.kpis.cases import contacts_per_case, escalation_rate, handoffs_per_case
-from kpilib.kpis.queue import abandonment_rate, average_handle_time, average_speed_of_answer, service_level
-from kpilib.kpis.resolution import first_contact_resolution, repeat_contact_rate, transfer_rate
+from kpilib.kpis.queue import average_handle_time, queue_kpis
+from kpilib.kpis.resolution import follow_up_kpis, transfer_rate
 from kpilib.kpis.satisfaction import ces, complaints_resolved_to_satisfaction, csat, nps
 from kpilib.kpis.timeliness import callback_timeliness, time_to_first_contact, time_to_resolution
 
@@ -44,13 +45,17 @@ def kpi_set(tables, *, first_line: str | Sequence[str] | None = None, threshold_
     o, cb, e = have.get("orders"), have.get("callbacks"), have.get("events")
     plan = []
     if c is not None:
+        # KPIs of one population come out of one query (queue_kpis, follow_up_kpis): the same
+        # numbers as their own functions, with the population read once.
+        queue = functools.cache(lambda: queue_kpis(c, threshold_s=threshold_s, by=by))
+        follow_up = functools.cache(lambda: follow_up_kpis(c, window_days=window_days, by=by))
         plan += [
-            ("service_level", lambda: service_level(c, threshold_s=threshold_s, by=by)),
-            ("abandonment_rate", lambda: abandonment_rate(c, by=by)),
-            ("average_speed_of_answer", lambda: average_speed_of_answer(c, by=by)),
+            ("service_level", lambda: queue()["service_level"]),
+            ("abandonment_rate", lambda: queue()["abandonment_rate"]),
+            ("average_speed_of_answer", lambda: queue()["average_speed_of_answer"]),
             ("average_handle_time", lambda: average_handle_time(c, by=by)),
-            ("repeat_contact_rate", lambda: repeat_contact_rate(c, window_days=window_days, by=by)),
-            ("first_contact_resolution", lambda: first_contact_resolution(c, window_days=window_days, by=by)),
+            ("repeat_contact_rate", lambda: follow_up()["repeat_contact_rate"]),
+            ("first_contact_resolution", lambda: follow_up()["first_contact_resolution"]),
             ("transfer_rate", lambda: transfer_rate(c, by=by)),
             ("contacts_per_case", lambda: contacts_per_case(c, by=by)),
         ]

@@ -26,6 +26,8 @@ from kpilib import (
     transfer_rate,
 )
 from kpilib.exceptions import ParameterError
+from kpilib.kpis.queue import queue_kpis
+from kpilib.kpis.resolution import follow_up_kpis
 
 NAN = float("nan")
 T = "2026-03-02 "  # a Monday without a DST change
@@ -403,6 +405,54 @@ def test_first_contact_resolution_repeat_window_by_team():
         ("early", 1, 3, 1 / 3),  # r01 repeated, r02 transferred, r03 counts
         ("late", 3, 6, 0.5),  # r04, r08, r13 of r04, r05, r06, r08, r12, r13
     ], by=["team"])
+
+
+# --- KPIs of one population in one query (what kpi_set uses) --------------------------
+
+
+def test_queue_kpis_in_one_query(calls):
+    # Offered phone contacts as above (c01–c06): service level A_within / (A + Ab) = 3 / 6;
+    # abandonment Ab / (A + Ab) = 2 / 6; ASA over c01–c04 = (5 + 15 + 20 + 40) / 4 = 20 s.
+    got = queue_kpis(calls)
+    assert_kpi(got["service_level"], [(3, 6, 0.5)])
+    assert_kpi(got["abandonment_rate"], [(2, 6, 2 / 6)])
+    assert_kpi(got["average_speed_of_answer"], [(80, 4, 20.0)])
+
+
+def test_queue_kpis_by_team_keep_empty_groups(calls):
+    # first: c01, c02 answered within, c05 abandoned (c07 short, c10 chat) → SL 2 / 3, Ab 1 / 3,
+    #   ASA (5 + 15) / 2; second: c03 within, c04 over, c06 abandoned → SL 1 / 3, Ab 1 / 3,
+    #   ASA (20 + 40) / 2; third: c08 never queued → 0 / 0 in each.
+    got = queue_kpis(calls, by="team")
+    assert_kpi(got["service_level"], [("first", 2, 3, 2 / 3), ("second", 1, 3, 1 / 3), ("third", 0, 0, NAN)],
+               by=["team"])
+    assert_kpi(got["abandonment_rate"], [("first", 1, 3, 1 / 3), ("second", 1, 3, 1 / 3), ("third", 0, 0, NAN)],
+               by=["team"])
+    assert_kpi(got["average_speed_of_answer"], [("first", 20, 2, 10.0), ("second", 60, 2, 30.0),
+                                                ("third", 0, 0, NAN)], by=["team"])
+
+
+def test_follow_up_kpis_in_one_query():
+    # the base of 9 above; repeats within 7 days: r01, r12 → 2 / 9; FCR: r03, r04, r08, r13 → 4 / 9
+    got = follow_up_kpis(contacts(repeat_rows()))
+    assert_kpi(got["repeat_contact_rate"], [(2, 9, 2 / 9)])
+    assert_kpi(got["first_contact_resolution"], [(4, 9, 4 / 9)])
+    # window of 8 days: r02 repeats as well (r03 7 d + 1 s later) → 3 / 9, and FCR keeps 4 / 9
+    # (r02 was out already for its outcome)
+    got = follow_up_kpis(contacts(repeat_rows()), window_days=8)
+    assert_kpi(got["repeat_contact_rate"], [(3, 9, 3 / 9)])
+    assert_kpi(got["first_contact_resolution"], [(4, 9, 4 / 9)])
+
+
+@pytest.mark.parametrize("by", [None, "team", ["team", "month"], "channel"])
+def test_one_query_kpis_equal_the_single_functions(by):
+    frame = contacts(service_rows() + repeat_rows())
+    queue, follow_up = queue_kpis(frame, by=by), follow_up_kpis(frame, by=by)
+    assert_same(queue["service_level"], service_level(frame, by=by))
+    assert_same(queue["abandonment_rate"], abandonment_rate(frame, by=by))
+    assert_same(queue["average_speed_of_answer"], average_speed_of_answer(frame, by=by))
+    assert_same(follow_up["repeat_contact_rate"], repeat_contact_rate(frame, by=by))
+    assert_same(follow_up["first_contact_resolution"], first_contact_resolution(frame, by=by))
 
 
 # --- parameters -----------------------------------------------------------------------

@@ -14,7 +14,7 @@ import ibis
 import pandas as pd
 from ibis.expr.types import Table
 
-from kpilib._aggregate import PERIODS, check_by, indicator, normalise_by, tidy
+from kpilib._aggregate import PERIODS, check_by, counted_rows, indicator, normalise_by, tidy
 from kpilib._docstrings import fill
 from kpilib._inputs import Input, canonical
 from kpilib.exceptions import ParameterError
@@ -41,13 +41,20 @@ def _rows(data, *, required: tuple[str, ...]) -> _Rows:
     )
 
 
-def _per_case(rows: _Rows, names: list[str], **aggregates) -> Table:
-    """One row per case: the first row's ``by`` columns and anchor, plus ``aggregates``."""
+def _per_case(rows: _Rows, names: list[str], counted=None, **aggregates) -> Table:
+    """One row per case: the first row's ``by`` columns and anchor, plus ``aggregates``.
+
+    ``counted`` (a function of the table, optional): the rows the aggregates count, when a case
+    without such rows counts in no measure; ungrouped, the other rows are then left out first.
+    """
     t = rows.input.table.filter(lambda t: t.case_id.notnull())
     check_by(names, t.columns)
-    sums = t.group_by(_case=t.case_id).aggregate(**{k: f(t) for k, f in aggregates.items()})
     if not names:  # nothing to group by: the first row of each case is not needed
+        if counted is not None:
+            t = counted_rows(t, names, counted(t))
+        sums = t.group_by(_case=t.case_id).aggregate(**{k: f(t) for k, f in aggregates.items()})
         return sums.mutate(_anchor=ibis.null().cast(t[rows.at].type()))
+    sums = t.group_by(_case=t.case_id).aggregate(**{k: f(t) for k, f in aggregates.items()})
     window = ibis.window(group_by=t.case_id, order_by=[t[rows.at], t[rows.order]])
     keep = [n for n in names if n not in PERIODS and n != "case_id"]
     first = (
@@ -81,7 +88,8 @@ def contacts_per_case(contacts, *, by: str | Sequence[str] | None = None) -> pd.
     """
     names = normalise_by(by)
     rows = _rows(contacts, required=("direction",))
-    per_case = _per_case(rows, names, _inbound=lambda t: indicator(t.direction == "inbound").sum())
+    per_case = _per_case(rows, names, counted=lambda t: t.direction == "inbound",
+                         _inbound=lambda t: indicator(t.direction == "inbound").sum())
     has_inbound = per_case._inbound >= 1
     return _finish(rows, per_case, names, (per_case._inbound, has_inbound), has_inbound)
 
@@ -107,6 +115,7 @@ def handoffs_per_case(contacts_or_events, *, by: str | Sequence[str] | None = No
     names = normalise_by(by)
     rows = _rows(contacts_or_events, required=("team",))
     t = rows.input.table
+    t = t.filter(t.case_id.notnull())  # rows of no case are in no case's sequence
     window = ibis.window(group_by=t.case_id, order_by=[t[rows.at], t[rows.order]])
     previous = t.team.lag().over(window)
     marked = t.mutate(_handoff=indicator(previous.notnull() & (previous != t.team)))

@@ -16,7 +16,8 @@ from collections.abc import Sequence
 import pandas as pd
 from ibis.expr.types import Table
 
-from kpilib._aggregate import check_by, normalise_by, seconds_between, tidy
+from kpilib._aggregate import (KpiMeasures, check_by, counted_rows, normalise_by, seconds_between, tidy,
+                               tidy_many)
 from kpilib._checks import check_argument, check_number
 from kpilib._docstrings import fill
 from kpilib._inputs import canonical
@@ -34,18 +35,25 @@ def offered_population(contacts: Table, *, channel: str | None) -> Table:
     return contacts.filter(population)
 
 
-def wait_seconds(c: Table, clock: str):
-    """Seconds from the clock's start to the answer (or, for an abandon, to ``ended_at``)."""
+def wait_seconds(c: Table, clock: str, *, answered_only: bool = False):
+    """Seconds from the clock's start to the answer (or, for an abandon, to ``ended_at``).
+
+    ``answered_only=True``: to the answer, null for an abandon (so ``ended_at`` is not read).
+    """
     start = c.queued_at if clock == "queue" else c.arrived_at
-    return seconds_between(start, c.answered_at.coalesce(c.ended_at))
+    return seconds_between(start, c.answered_at if answered_only else c.answered_at.coalesce(c.ended_at))
 
 
-def _queue(contacts: Table, *, clock: str, short_abandon_s: float, channel: str | None) -> Table:
+def _queue(contacts: Table, *, clock: str, short_abandon_s: float, channel: str | None,
+           by: Sequence[str] = ()) -> Table:
     """The population (inbound contacts of ``channel``) with ``_wait``, ``_answered`` and ``_abandoned``.
 
-    Short abandons are neither answered nor abandoned, so they drop out of every count.
+    Short abandons are neither answered nor abandoned, so they drop out of every count, as do
+    contacts that never queued (left out of the population when nothing is grouped, see
+    :func:`~kpilib._aggregate.counted_rows`).
     """
     c = offered_population(contacts, channel=channel)
+    c = counted_rows(c, list(by), c.queued_at.notnull())
     c = c.mutate(_wait=wait_seconds(c, clock))
     abandoned = c.queued_at.notnull() & c.answered_at.isnull()
     short = abandoned & (c._wait <= short_abandon_s).fill_null(False)
@@ -108,7 +116,12 @@ def service_level(contacts, *, threshold_s: float = 20, clock: str = "queue", ab
                           short_abandon_s=short_abandon_s)
     check_number("threshold_s", threshold_s, minimum=0)
     check_argument("abandoned", abandoned, ABANDON_RULES)
-    q = _queue(inp.table, clock=clock, short_abandon_s=short_abandon_s, channel=channel)
+    q = _queue(inp.table, clock=clock, short_abandon_s=short_abandon_s, channel=channel, by=names)
+    return tidy_many(q, by=names, anchor=q.arrived_at, kpis={"kpi": _service_level(q, threshold_s, abandoned)},
+                     con=inp.con, time_zone=inp.time_zone)["kpi"]
+
+
+def _service_level(q: Table, threshold_s: float, abandoned: str) -> KpiMeasures:
     within = (q._wait <= threshold_s).fill_null(False)
     numerator = q._answered & within
     if abandoned == "exclude":
@@ -120,8 +133,32 @@ def service_level(contacts, *, threshold_s: float = 20, clock: str = "queue", ab
     else:
         numerator = numerator | (q._abandoned & within)
         denominator = q._answered | q._abandoned
-    return tidy(q, by=names, anchor=q.arrived_at, numerator=numerator, denominator=denominator,
-                con=inp.con, time_zone=inp.time_zone)
+    return KpiMeasures(numerator, denominator)
+
+
+def _abandonment(q: Table) -> KpiMeasures:
+    return KpiMeasures(q._abandoned, q._answered | q._abandoned)
+
+
+def _speed_of_answer(q: Table, clock: str) -> KpiMeasures:
+    return KpiMeasures((wait_seconds(q, clock, answered_only=True), q._answered), q._answered,
+                       integer_numerator=False)
+
+
+def queue_kpis(contacts, *, threshold_s: float = 20, by: str | Sequence[str] | None = None) -> dict[str, pd.DataFrame]:
+    """Service level, abandonment rate and ASA with their default definitions, in one query.
+
+    The same numbers as :func:`service_level` (``threshold_s``), :func:`abandonment_rate` and
+    :func:`average_speed_of_answer` with their other parameters at their defaults (queue clock,
+    abandons fail, no short abandons, phone), which share one population. Returns KPI name -> frame.
+    """
+    inp = canonical(contacts, "contacts", required=QUEUE_COLUMNS)
+    names = check_common(by, inp.table.columns)
+    check_number("threshold_s", threshold_s, minimum=0)
+    q = _queue(inp.table, clock="queue", short_abandon_s=0, channel="phone", by=names)
+    kpis = {"service_level": _service_level(q, threshold_s, "fail"), "abandonment_rate": _abandonment(q),
+            "average_speed_of_answer": _speed_of_answer(q, "queue")}
+    return tidy_many(q, by=names, anchor=q.arrived_at, kpis=kpis, con=inp.con, time_zone=inp.time_zone)
 
 
 @fill
@@ -142,9 +179,9 @@ def abandonment_rate(contacts, *, short_abandon_s: float = 0, channel: str | Non
     """
     inp = canonical(contacts, "contacts", required=QUEUE_COLUMNS)
     names = check_common(by, inp.table.columns, channel=channel, short_abandon_s=short_abandon_s)
-    q = _queue(inp.table, clock="queue", short_abandon_s=short_abandon_s, channel=channel)
-    return tidy(q, by=names, anchor=q.arrived_at, numerator=q._abandoned,
-                denominator=q._answered | q._abandoned, con=inp.con, time_zone=inp.time_zone)
+    q = _queue(inp.table, clock="queue", short_abandon_s=short_abandon_s, channel=channel, by=names)
+    return tidy_many(q, by=names, anchor=q.arrived_at, kpis={"kpi": _abandonment(q)},
+                     con=inp.con, time_zone=inp.time_zone)["kpi"]
 
 
 @fill
@@ -167,9 +204,10 @@ def average_speed_of_answer(contacts, *, clock: str = "queue", channel: str | No
     """
     inp = canonical(contacts, "contacts", required=QUEUE_COLUMNS)
     names = check_common(by, inp.table.columns, clock=clock, channel=channel)
-    q = _queue(inp.table, clock=clock, short_abandon_s=0, channel=channel)
-    return tidy(q, by=names, anchor=q.arrived_at, numerator=(q._wait, q._answered), denominator=q._answered,
-                con=inp.con, time_zone=inp.time_zone, integer_numerator=False)
+    q = _queue(inp.table, clock=clock, short_abandon_s=0, channel=channel, by=names)
+    q = counted_rows(q, names, q.answered_at.notnull())
+    return tidy_many(q, by=names, anchor=q.arrived_at, kpis={"kpi": _speed_of_answer(q, clock)},
+                     con=inp.con, time_zone=inp.time_zone)["kpi"]
 
 
 @fill
@@ -193,6 +231,7 @@ def average_handle_time(contacts, *, channel: str | None = None,
     inp = canonical(contacts, "contacts", required=("channel", "arrived_at", "answered_at", "ended_at"))
     names = check_common(by, inp.table.columns, channel=channel)
     c = inp.table if channel is None else inp.table.filter(inp.table.channel == channel)
+    c = counted_rows(c, names, c.answered_at.notnull() & c.ended_at.notnull())
     handled = c.answered_at.notnull() & c.ended_at.notnull()
     return tidy(c, by=names, anchor=c.arrived_at, numerator=(seconds_between(c.answered_at, c.ended_at), handled),
                 denominator=handled, con=inp.con, time_zone=inp.time_zone, integer_numerator=False)

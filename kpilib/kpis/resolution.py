@@ -8,7 +8,8 @@ import ibis
 import pandas as pd
 from ibis.expr.types import BooleanValue, NumericValue, Table
 
-from kpilib._aggregate import check_by, normalise_by, seconds_between, tidy
+from kpilib._aggregate import (KpiMeasures, check_by, counted_rows, normalise_by, seconds_between, tidy,
+                               tidy_many)
 from kpilib._checks import check_argument, check_number
 from kpilib._docstrings import fill
 from kpilib._inputs import canonical, same_backend
@@ -24,28 +25,41 @@ NOT_RESOLVED_OUTCOMES = ("transferred", "escalated", "callback_promised")
 _REQUIRED = ("direction", "arrived_at", "answered_at")
 
 
-def follow_up_gaps(contacts: Table, *, match: str) -> tuple[Table, BooleanValue, NumericValue]:
+def follow_up_gaps(contacts: Table, *, match: str,
+                   base_only: bool = False) -> tuple[Table, BooleanValue, NumericValue]:
     """The inbound contacts, the base condition, and each base contact's seconds to its follow-up.
 
     Base: answered inbound contacts with a non-null key (customer_id or case_id). The follow-up is
     the next base contact of the same key whose ``arrived_at`` is strictly later; the gap is
     measured between instants and is null when there is none.
+
+    The returned table holds every inbound contact, so that a group of ``by`` without base
+    contacts keeps its row (with denominator 0); ``base_only=True`` keeps only the base contacts,
+    which is all an ungrouped KPI needs and spares the join the other rows.
     """
     key = "customer_id" if match == "customer" else "case_id"
     c = contacts.filter(contacts.direction == "inbound")
     base = (c.direction == "inbound") & c.answered_at.notnull() & c[key].notnull()
-    # The next *distinct* arrival time per key: ties at the same moment are not "later".
-    arrivals = c.filter(base).select(_key=c[key], _at=c.arrived_at).distinct()
+    if base_only:
+        c = c.filter(base).select(key, "arrived_at", "outcome")
+        base = True  # every row is a base contact; tidy counts rows
+    # Both sides of the join read ``c`` through a self-reference, which compiles to one common
+    # table expression: the contacts are scanned once. The next *distinct* arrival time per
+    # key: ties at the same moment are not "later".
+    a = c.view()
+    own = True if base_only else (a.answered_at.notnull() & a[key].notnull())
+    arrivals = a.filter(own).select(_key=a[key], _at=a.arrived_at).distinct()
     window = ibis.window(group_by=arrivals._key, order_by=arrivals._at)
     following = arrivals.mutate(_next_at=arrivals._at.lead().over(window))
     joined = c.left_join(following, [c[key] == following._key, c.arrived_at == following._at])
     joined = joined.drop("_key", "_at")
-    base = (joined.direction == "inbound") & joined.answered_at.notnull() & joined[key].notnull()
+    if not base_only:
+        base = (joined.direction == "inbound") & joined.answered_at.notnull() & joined[key].notnull()
     return joined, base, seconds_between(joined.arrived_at, joined._next_at)
 
 
-def _with_follow_up(contacts: Table, *, window_days: float, match: str,
-                    window_unit: str = "24h") -> tuple[Table, BooleanValue, BooleanValue]:
+def _with_follow_up(contacts: Table, *, window_days: float, match: str, window_unit: str = "24h",
+                    base_only: bool = False) -> tuple[Table, BooleanValue, BooleanValue]:
     """Mark each base contact followed by another base contact of the same key within the window.
 
     A follow-up (:func:`follow_up_gaps`) makes a repeat when it is at most ``window_days`` × 24 h
@@ -53,7 +67,7 @@ def _with_follow_up(contacts: Table, *, window_days: float, match: str,
     the contact's local date (``"calendar_day"``). Returns the table with a ``_next_at`` column,
     the base condition and the repeat condition.
     """
-    joined, base, gap = follow_up_gaps(contacts, match=match)
+    joined, base, gap = follow_up_gaps(contacts, match=match, base_only=base_only)
     if window_unit == "24h":
         within = gap <= window_days * 86400
     else:
@@ -98,7 +112,7 @@ def repeat_contact_rate(contacts, *, window_days: float = 7, match: str = "custo
     _check_window(window_days, window_unit)
     check_argument("match", match, MATCHES)
     table, base, repeat = _with_follow_up(inp.table, window_days=window_days, match=match,
-                                          window_unit=window_unit)
+                                          window_unit=window_unit, base_only=not names)
     return tidy(table, by=names, anchor=table.arrived_at, numerator=repeat, denominator=base,
                 con=inp.con, time_zone=inp.time_zone)
 
@@ -154,10 +168,34 @@ def first_contact_resolution(contacts=None, *, method: str = "repeat_window", wi
     inp = canonical(contacts, "contacts", required=_REQUIRED)
     check_by(names, inp.table.columns)
     _check_window(window_days)
-    table, base, repeat = _with_follow_up(inp.table, window_days=window_days, match="customer")
+    table, base, repeat = _with_follow_up(inp.table, window_days=window_days, match="customer",
+                                          base_only=not names)
+    return tidy_many(table, by=names, anchor=table.arrived_at, kpis={"kpi": _fcr_window(table, base, repeat)},
+                     con=inp.con, time_zone=inp.time_zone)["kpi"]
+
+
+def _fcr_window(table: Table, base, repeat) -> KpiMeasures:
     resolved_outcome = table.outcome.isnull() | ~table.outcome.isin(NOT_RESOLVED_OUTCOMES)
-    return tidy(table, by=names, anchor=table.arrived_at, numerator=base & ~repeat & resolved_outcome,
-                denominator=base, con=inp.con, time_zone=inp.time_zone)
+    return KpiMeasures(base & ~repeat & resolved_outcome, base)
+
+
+def follow_up_kpis(contacts, *, window_days: float = 7,
+                   by: str | Sequence[str] | None = None) -> dict[str, pd.DataFrame]:
+    """Repeat-contact rate and first-contact resolution over one follow-up window, in one query.
+
+    The same numbers as :func:`repeat_contact_rate` and :func:`first_contact_resolution` with
+    ``window_days`` and their other parameters at their defaults (customer match, days of 24 h,
+    ``method="repeat_window"``), which share the follow-up join. Returns KPI name -> frame.
+    """
+    inp = canonical(contacts, "contacts", required=_REQUIRED)
+    names = normalise_by(by)
+    check_by(names, inp.table.columns)
+    _check_window(window_days)
+    table, base, repeat = _with_follow_up(inp.table, window_days=window_days, match="customer",
+                                          base_only=not names)
+    kpis = {"repeat_contact_rate": KpiMeasures(repeat, base),
+            "first_contact_resolution": _fcr_window(table, base, repeat)}
+    return tidy_many(table, by=names, anchor=table.arrived_at, kpis=kpis, con=inp.con, time_zone=inp.time_zone)
 
 
 def _fcr_case(contacts, cases, names: list[str]) -> pd.DataFrame:
@@ -195,7 +233,7 @@ def transfer_rate(contacts, *, by: str | Sequence[str] | None = None) -> pd.Data
     inp = canonical(contacts, "contacts", required=("arrived_at", "answered_at"))
     names = normalise_by(by)
     check_by(names, inp.table.columns)
-    c = inp.table
+    c = counted_rows(inp.table, names, inp.table.answered_at.notnull())
     answered = c.answered_at.notnull()
     return tidy(c, by=names, anchor=c.arrived_at, numerator=answered & (c.outcome == "transferred"),
                 denominator=answered, con=inp.con, time_zone=inp.time_zone)
