@@ -273,6 +273,8 @@ def main() -> None:
                         help="from this size on, DuckDB gets --memory-limit and spills to disk")
     parser.add_argument("--memory-limit", default="6GB", help="DuckDB memory_limit for spilling runs and imports")
     parser.add_argument("--keep-data", action="store_true", help="keep generated files above 10 M contacts")
+    parser.add_argument("--scripts", default="slider,render",
+                        help="the bench/<name>.py scripts to run as well (empty: none)")
     parser.add_argument("--out", default=str(HERE / "RESULTS.md"))
     args = parser.parse_args()
     sizes = [parse_size(s) for s in args.sizes.split(",") if s.strip()]
@@ -286,7 +288,8 @@ def main() -> None:
             results += bench_import_parquet(rows, args)
     if import_rows:
         results += bench_import_csv(import_rows, args)
-    results += bench_script("slider") + bench_script("render")
+    for name in filter(None, (n.strip() for n in args.scripts.split(","))):
+        results += bench_script(name)
     write_results(RESULTS, Path(args.out), results, started, args.repeat)
     if not args.keep_data:
         for path in DATA.glob("*"):

@@ -170,3 +170,41 @@ def test_chain_analysis_is_the_same_on_spark(stores):
     found = chains.default_chains(duck.cases)[:2]
     pd.testing.assert_frame_equal(chains.end_to_end_days(spark, found), chains.end_to_end_days(duck, found),
                                   check_exact=False, rtol=1e-9)
+
+
+def test_chain_discovery_is_the_same_on_spark(stores):
+    # Every view of chains.discover: handoffs with their working and calendar hours, start and
+    # end teams, first-line share, ping-pong, backward handoffs, variants and time lost.
+    from kpilib import chains
+
+    spark, duck = stores
+    lines = chains.default_lines(duck.events)
+    on_spark, on_duck = chains.discover(spark.events, lines=lines), chains.discover(duck.events, lines=lines)
+    assert on_spark.cases == on_duck.cases > 0
+    for view in ("handoffs", "start_end", "first_line", "ping_pong", "ping_pong_cases", "backward",
+                 "backward_cases", "variants", "time_lost"):
+        left, right = getattr(on_spark, view), getattr(on_duck, view)
+        assert (left is None) == (right is None), view
+        if left is not None:
+            pd.testing.assert_frame_equal(left, right, check_exact=False, rtol=1e-9, obj=view)
+
+
+def test_chain_view_is_the_same_on_spark(stores):
+    # Per chain, the teams' own KPIs against their targets next to the customer's outcomes, and
+    # each chain's discovery after selecting its cases on the backend.
+    from kpilib import chains
+
+    spark, duck = stores
+    lines = chains.default_lines(duck.events)
+    found = chains.default_chains(duck.cases)[:2]
+    current = chains.sample_current_kpis()
+    pd.testing.assert_frame_equal(chains.chain_view(spark, found, current_kpis=current, lines=lines),
+                                  chains.chain_view(duck, found, current_kpis=current, lines=lines),
+                                  check_exact=False, rtol=1e-9)
+    on_spark = chains.discover_chains(spark, found, lines=lines)
+    on_duck = chains.discover_chains(duck, found, lines=lines)
+    assert list(on_spark) == list(on_duck) == [c.id for c in found]
+    for chain_id in on_duck:
+        pd.testing.assert_frame_equal(on_spark[chain_id].variants, on_duck[chain_id].variants)
+        pd.testing.assert_frame_equal(on_spark[chain_id].handoffs, on_duck[chain_id].handoffs,
+                                      check_exact=False, rtol=1e-9)

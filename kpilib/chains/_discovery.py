@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 import ibis
 import pandas as pd
+from ibis.common.exceptions import UnsupportedOperationError
 from ibis.expr.types import Table
 
 from kpilib import backend
@@ -265,14 +266,30 @@ def variants(events, *, top: int = 10, lines: Lines | None = None) -> pd.DataFra
     check_number("top", top, minimum=1, integer=True)
     s = _stays(events, lines, None, working_time=False)
     t = s.table
-    paths = t.group_by("case_id").aggregate(path=t.team.group_concat(" > ", order_by=t.stay), stays=t.count())
-    counted = paths.group_by(["path", "stays"]).aggregate(cases=paths.count())
-    out = s.run(counted.order_by([ibis.desc("cases"), "path"]).limit(int(top)))
+    try:
+        out = s.run(_top_paths(t, int(top), ordered_aggregation=True))
+    except UnsupportedOperationError:  # e.g. PySpark: no ordered string aggregation
+        out = s.run(_top_paths(t, int(top), ordered_aggregation=False))
     total = _case_count(s)
     out.insert(0, "rank", range(1, len(out) + 1))
     out["share"] = out["cases"] / total if total else float("nan")
     out["cumulative_share"] = out["share"].cumsum()
     return _ints(out, "stays", "cases")[["rank", "path", "stays", "cases", "share", "cumulative_share"]]
+
+
+def _top_paths(t: Table, top: int, *, ordered_aggregation: bool) -> Table:
+    """The ``top`` most frequent paths: the teams of each case's stays joined in stay order.
+
+    With ``ordered_aggregation``, an ordered string aggregation; without, for backends that lack
+    one, the (stay, team) pairs collected, sorted by stay and joined: the same paths.
+    """
+    if ordered_aggregation:
+        path = t.team.group_concat(" > ", order_by=t.stay)
+    else:
+        path = ibis.struct({"stay": t.stay, "team": t.team}).collect().sort().map(lambda s: s.team).join(" > ")
+    paths = t.group_by("case_id").aggregate(path=path, stays=t.count())
+    counted = paths.group_by(["path", "stays"]).aggregate(cases=paths.count())
+    return counted.order_by([ibis.desc("cases"), "path"]).limit(top)
 
 
 def time_lost(events, *, lines: Lines | None = None, calendar=None) -> pd.DataFrame:
