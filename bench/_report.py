@@ -30,6 +30,24 @@ OTHER_SCRIPTS = {
 _VERSIONS = ("duckdb", "ibis-framework", "pandas", "pyarrow", "pyspark")
 
 
+def own_peak_mb() -> float:
+    """This process's peak resident memory in MB since it started its program.
+
+    ``VmHWM`` of /proc/self/status belongs to the program's own address space. ``ru_maxrss`` is
+    not enough on Linux: it starts from the parent's resident size at the fork, so a child of a
+    large benchmark process would report at least the parent's size.
+    """
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    import resource
+
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
 def machine() -> dict:
     """Cores, memory, CPU, versions and the load when the run started (the machine is shared)."""
     meminfo = Path("/proc/meminfo").read_text().splitlines() if Path("/proc/meminfo").exists() else []

@@ -19,12 +19,14 @@ from __future__ import annotations
 import argparse
 import json
 import platform
-import resource
 import statistics
 import subprocess
 import sys
 import time
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _report import own_peak_mb  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
 DATA = HERE / "data"
@@ -222,7 +224,7 @@ def engine(name: str, data: Path) -> dict:
     started = time.perf_counter()
     result = (run_kpilib if name == "kpilib" else run_sql)(con)
     seconds = time.perf_counter() - started
-    peak_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    peak_mib = own_peak_mb()
     return {"engine": name, "seconds": seconds, "peak_mib": peak_mib, "result": result}
 
 

@@ -16,6 +16,8 @@ import json
 import resource
 import time
 
+from _report import own_peak_mb
+
 TIME_ZONE = "Europe/Amsterdam"
 THRESHOLD_S = 20
 WINDOW_S = 7 * 86400
@@ -179,7 +181,7 @@ def main() -> None:
     seconds = time.perf_counter() - start
     usage = resource.getrusage(resource.RUSAGE_SELF)
     cpu = usage.ru_utime + usage.ru_stime - cpu_before
-    print(json.dumps({"engine": args.engine, "seconds": seconds, "cpu_s": cpu, "peak_mb": usage.ru_maxrss / 1024,
+    print(json.dumps({"engine": args.engine, "seconds": seconds, "cpu_s": cpu, "peak_mb": own_peak_mb(),
                       "values": values}))
 
 
