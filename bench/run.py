@@ -12,8 +12,9 @@ denominator, otherwise the run fails. pandas runs only up to ``--pandas-max`` co
 ``memory_limit`` = ``--memory-limit`` and spill to bench/data/spill.
 
 Import: ``kpi-workshop import`` of a Dutch-style CSV (the sample's telephony export format, with the
-sample's mapping) against DuckDB's own ``read_csv`` of the same file into a DuckDB file. When 100 M
-is among the sizes, the 100 M contacts are also imported, from Parquet, under the memory limit.
+sample's mapping) against DuckDB's own ``read_csv`` of the same file into a DuckDB file. With
+``--big-import``, sizes from 50 M on are also imported, from Parquet, under the memory limit
+(this needs scratch disk of many times the file: see bench/NOTES.md).
 
 Results are kept per measurement in bench/results.json (a run replaces the rows it measured) and
 written as tables to bench/RESULTS.md. Generated data lives in bench/data/ (git-ignored);
@@ -284,8 +285,9 @@ def main() -> None:
     parser.add_argument("--spill-from", type=parse_size, default=50_000_000,
                         help="from this size on, DuckDB gets --memory-limit and spills to disk")
     parser.add_argument("--memory-limit", default="6GB", help="DuckDB memory_limit for spilling runs and imports")
-    parser.add_argument("--big-import", action=argparse.BooleanOptionalAction, default=True,
-                        help="from 50 M contacts on, also import the Parquet file (needs scratch disk)")
+    parser.add_argument("--big-import", action=argparse.BooleanOptionalAction, default=False,
+                        help="from 50 M contacts on, also import the Parquet file; at 100 M its working "
+                             "tables spilled more than 60 GB to the scratch folder (bench/NOTES.md)")
     parser.add_argument("--keep-data", action="store_true", help="keep generated files above 10 M contacts")
     parser.add_argument("--scripts", default="slider,render",
                         help="the bench/<name>.py scripts to run as well (empty: none)")
