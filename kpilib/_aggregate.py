@@ -124,8 +124,8 @@ def tidy(
     (the periods are derived from ``anchor``). A measure is a condition (rows counted) or a
     ``(value, condition)`` pair (value summed over those rows).
     """
-    kpi = KpiMeasures(numerator, denominator, integer_numerator)
-    return tidy_many(table, by=by, anchor=anchor, kpis={"kpi": kpi}, con=con, time_zone=time_zone)["kpi"]
+    return tidy_kpi(table, KpiMeasures(numerator, denominator, integer_numerator), by=by, anchor=anchor,
+                    con=con, time_zone=time_zone)
 
 
 @dataclass(frozen=True)
@@ -135,6 +135,12 @@ class KpiMeasures:
     numerator: Measure
     denominator: Measure
     integer_numerator: bool = True
+
+
+def tidy_kpi(table: Table, kpi: KpiMeasures, *, by: list[str], anchor: TimestampValue | None,
+             con: ibis.BaseBackend | None, time_zone: str) -> pd.DataFrame:
+    """:func:`tidy` of one KPI's :class:`KpiMeasures`."""
+    return tidy_many(table, by=by, anchor=anchor, kpis={"kpi": kpi}, con=con, time_zone=time_zone)["kpi"]
 
 
 def tidy_many(

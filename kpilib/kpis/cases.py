@@ -49,12 +49,10 @@ def _per_case(rows: _Rows, names: list[str], counted=None, **aggregates) -> Tabl
     """
     t = rows.input.table.filter(lambda t: t.case_id.notnull())
     check_by(names, t.columns)
+    summed = t if counted is None else counted_rows(t, names, counted(t))
+    sums = summed.group_by(_case=summed.case_id).aggregate(**{k: f(summed) for k, f in aggregates.items()})
     if not names:  # nothing to group by: the first row of each case is not needed
-        if counted is not None:
-            t = counted_rows(t, names, counted(t))
-        sums = t.group_by(_case=t.case_id).aggregate(**{k: f(t) for k, f in aggregates.items()})
         return sums.mutate(_anchor=ibis.null().cast(t[rows.at].type()))
-    sums = t.group_by(_case=t.case_id).aggregate(**{k: f(t) for k, f in aggregates.items()})
     window = ibis.window(group_by=t.case_id, order_by=[t[rows.at], t[rows.order]])
     keep = [n for n in names if n not in PERIODS and n != "case_id"]
     first = (
@@ -115,7 +113,6 @@ def handoffs_per_case(contacts_or_events, *, by: str | Sequence[str] | None = No
     names = normalise_by(by)
     rows = _rows(contacts_or_events, required=("team",))
     t = rows.input.table
-    t = t.filter(t.case_id.notnull())  # rows of no case are in no case's sequence
     window = ibis.window(group_by=t.case_id, order_by=[t[rows.at], t[rows.order]])
     previous = t.team.lag().over(window)
     marked = t.mutate(_handoff=indicator(previous.notnull() & (previous != t.team)))

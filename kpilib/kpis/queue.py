@@ -17,7 +17,7 @@ import pandas as pd
 from ibis.expr.types import Table
 
 from kpilib._aggregate import (KpiMeasures, check_by, counted_rows, normalise_by, seconds_between, tidy,
-                               tidy_many)
+                               tidy_kpi, tidy_many)
 from kpilib._checks import check_argument, check_number
 from kpilib._docstrings import fill
 from kpilib._inputs import canonical
@@ -117,8 +117,8 @@ def service_level(contacts, *, threshold_s: float = 20, clock: str = "queue", ab
     check_number("threshold_s", threshold_s, minimum=0)
     check_argument("abandoned", abandoned, ABANDON_RULES)
     q = _queue(inp.table, clock=clock, short_abandon_s=short_abandon_s, channel=channel, by=names)
-    return tidy_many(q, by=names, anchor=q.arrived_at, kpis={"kpi": _service_level(q, threshold_s, abandoned)},
-                     con=inp.con, time_zone=inp.time_zone)["kpi"]
+    return tidy_kpi(q, _service_level(q, threshold_s, abandoned), by=names, anchor=q.arrived_at,
+                    con=inp.con, time_zone=inp.time_zone)
 
 
 def _service_level(q: Table, threshold_s: float, abandoned: str) -> KpiMeasures:
@@ -180,8 +180,8 @@ def abandonment_rate(contacts, *, short_abandon_s: float = 0, channel: str | Non
     inp = canonical(contacts, "contacts", required=QUEUE_COLUMNS)
     names = check_common(by, inp.table.columns, channel=channel, short_abandon_s=short_abandon_s)
     q = _queue(inp.table, clock="queue", short_abandon_s=short_abandon_s, channel=channel, by=names)
-    return tidy_many(q, by=names, anchor=q.arrived_at, kpis={"kpi": _abandonment(q)},
-                     con=inp.con, time_zone=inp.time_zone)["kpi"]
+    return tidy_kpi(q, _abandonment(q), by=names, anchor=q.arrived_at,
+                    con=inp.con, time_zone=inp.time_zone)
 
 
 @fill
@@ -206,8 +206,8 @@ def average_speed_of_answer(contacts, *, clock: str = "queue", channel: str | No
     names = check_common(by, inp.table.columns, clock=clock, channel=channel)
     q = _queue(inp.table, clock=clock, short_abandon_s=0, channel=channel, by=names)
     q = counted_rows(q, names, q.answered_at.notnull())
-    return tidy_many(q, by=names, anchor=q.arrived_at, kpis={"kpi": _speed_of_answer(q, clock)},
-                     con=inp.con, time_zone=inp.time_zone)["kpi"]
+    return tidy_kpi(q, _speed_of_answer(q, clock), by=names, anchor=q.arrived_at,
+                    con=inp.con, time_zone=inp.time_zone)
 
 
 @fill

@@ -9,7 +9,7 @@ import pandas as pd
 from ibis.expr.types import BooleanValue, NumericValue, Table
 
 from kpilib._aggregate import (KpiMeasures, check_by, counted_rows, normalise_by, seconds_between, tidy,
-                               tidy_many)
+                               tidy_kpi, tidy_many)
 from kpilib._checks import check_argument, check_number
 from kpilib._docstrings import fill
 from kpilib._inputs import canonical, same_backend
@@ -38,23 +38,23 @@ def follow_up_gaps(contacts: Table, *, match: str,
     which is all an ungrouped KPI needs and spares the join the other rows.
     """
     key = "customer_id" if match == "customer" else "case_id"
+
+    def is_base(t: Table) -> BooleanValue:  # of the inbound contacts
+        return t.answered_at.notnull() & t[key].notnull()
+
     c = contacts.filter(contacts.direction == "inbound")
-    base = (c.direction == "inbound") & c.answered_at.notnull() & c[key].notnull()
     if base_only:
-        c = c.filter(base).select(key, "arrived_at", "outcome")
-        base = True  # every row is a base contact; tidy counts rows
+        c = c.filter(is_base(c)).select(key, "arrived_at", "outcome")
     # Both sides of the join read ``c`` through a self-reference, which compiles to one common
     # table expression: the contacts are scanned once. The next *distinct* arrival time per
     # key: ties at the same moment are not "later".
     a = c.view()
-    own = True if base_only else (a.answered_at.notnull() & a[key].notnull())
-    arrivals = a.filter(own).select(_key=a[key], _at=a.arrived_at).distinct()
+    arrivals = (a if base_only else a.filter(is_base(a))).select(_key=a[key], _at=a.arrived_at).distinct()
     window = ibis.window(group_by=arrivals._key, order_by=arrivals._at)
     following = arrivals.mutate(_next_at=arrivals._at.lead().over(window))
     joined = c.left_join(following, [c[key] == following._key, c.arrived_at == following._at])
     joined = joined.drop("_key", "_at")
-    if not base_only:
-        base = (joined.direction == "inbound") & joined.answered_at.notnull() & joined[key].notnull()
+    base = True if base_only else is_base(joined)  # True: every row is a base contact; tidy counts rows
     return joined, base, seconds_between(joined.arrived_at, joined._next_at)
 
 
@@ -170,8 +170,8 @@ def first_contact_resolution(contacts=None, *, method: str = "repeat_window", wi
     _check_window(window_days)
     table, base, repeat = _with_follow_up(inp.table, window_days=window_days, match="customer",
                                           base_only=not names)
-    return tidy_many(table, by=names, anchor=table.arrived_at, kpis={"kpi": _fcr_window(table, base, repeat)},
-                     con=inp.con, time_zone=inp.time_zone)["kpi"]
+    return tidy_kpi(table, _fcr_window(table, base, repeat), by=names, anchor=table.arrived_at,
+                    con=inp.con, time_zone=inp.time_zone)
 
 
 def _fcr_window(table: Table, base, repeat) -> KpiMeasures:
