@@ -370,3 +370,34 @@ def test_a_wrong_memory_limit_is_a_clear_error(telephony: Path) -> None:
     with pytest.raises(ParameterError, match=r"`memory_limit` must be a size such as '4GB'; got 'lots'"):
         import_workshop(telephony, memory_limit="lots")
     assert not (telephony / "store.duckdb").exists()
+
+
+@pytest.mark.parametrize("kind", ["parquet", "csv"])
+def test_the_store_keeps_the_source_order_of_an_export_read_in_parallel(tmp_path: Path, kind: str) -> None:
+    # 100 000 rows in 20 Parquet row groups (or one CSV), read by several threads: the store is
+    # copied without sorting when one source fills a table, so its rows must still come in file order.
+    # The ids are a permutation (i * 7919 mod 100 000), so neither id order nor any accidental order
+    # of the threads passes.
+    n = 100_000
+    folder = workshop(tmp_path / "ws", f"""
+pseudonymise: false
+sources:
+  contacts:
+    file: contacts.{kind}
+    columns: {{contact_id: id, case_id: zaak, channel: {{value: phone}}, direction: {{value: inbound}},
+               team: team, arrived_at: start}}
+""", {})
+    con = duckdb.connect()
+    con.execute(f"""COPY (SELECT lpad(CAST(i * 7919 % {n} AS VARCHAR), 6, '0') AS id,
+                                 CASE WHEN i % 3 > 0 THEN 'Z' || (i % 5000) END AS zaak, 'Noord' AS team,
+                                 strftime(TIMESTAMP '2026-01-05 08:00:00' + to_seconds(i), '%d-%m-%Y %H:%M:%S') AS start
+                          FROM range({n}) r(i) ORDER BY i)
+                    TO '{folder / f"contacts.{kind}"}' ({"FORMAT parquet, ROW_GROUP_SIZE 5000" if kind == "parquet" else "HEADER"})""")
+    con.close()
+    import_workshop(folder)
+    expected = [f"{i * 7919 % n:06d}" for i in range(n)]
+    assert [r[0] for r in query(folder, "SELECT contact_id FROM contacts")] == expected
+    # derived events: every contact with a case (i % 3 > 0), numbered 1, 2, 3, ... in that order
+    events = query(folder, "SELECT case_id, seq FROM events")
+    assert [case for case, _ in events] == [f"Z{i % 5000}" for i in range(n) if i % 3 > 0]
+    assert [seq for _, seq in events] == list(range(1, len(events) + 1))

@@ -290,7 +290,8 @@ def _read_parquet(con: duckdb.DuckDBPyConnection, loaded: Loaded, scratch: Path)
         return
     loaded.columns = [r[0] for r in described]
     texts = ", ".join(f"{_parquet_text(ident(c), t, source.decimal)} AS {ident(c)}" for c, t, *_ in described)
-    con.execute(f"CREATE TABLE {name} AS SELECT file_row_number + 1 AS _row, {texts} "
+    # a view: the file is read again where the mapping reads it, never copied as text
+    con.execute(f"CREATE VIEW {name} AS SELECT file_row_number + 1 AS _row, {texts} "
                 f"FROM read_parquet({path}, file_row_number = true)")
     loaded.relation = name
 

@@ -65,7 +65,7 @@ def final_relation(con: duckdb.DuckDBPyConnection, table: str, sources: list[Map
             columns.append(f"CAST({value} AS {SQL_TYPES[c.kind]}) AS {ident(c.name)}")
         where = f" WHERE _row NOT IN (SELECT _row FROM {rejected[m.index]})" if m.index in rejected else ""
         selects.append(f"SELECT {m.index} AS _src, _row, {', '.join(columns)} FROM {m.table}{where}")
-    derive_seq = table == "events" and not any("seq" in m.values for m in sources)
+    derive_seq = _derives_seq(table, sources)
     outer = []
     for c in schema.names:
         if c == "seq" and derive_seq:
@@ -80,6 +80,19 @@ def final_relation(con: duckdb.DuckDBPyConnection, table: str, sources: list[Map
     return name
 
 
+def in_source_order(table: str, sources: list[Mapped], rejected: dict[int, str]) -> bool:
+    """Whether ``final_<table>`` reads one mapped table row by row, so that it is in source order.
+
+    It is with one source, no rejected rows (their anti-join may reorder) and no derived ``seq``
+    (a window).  DuckDB keeps the insertion order of such a scan (``preserve_insertion_order``).
+    """
+    return len(sources) == 1 and sources[0].index not in rejected and not _derives_seq(table, sources)
+
+
+def _derives_seq(table: str, sources: list[Mapped]) -> bool:
+    return table == "events" and not any("seq" in m.values for m in sources)
+
+
 def derived_events(con: duckdb.DuckDBPyConnection) -> str:
     """Create ``final_events`` from ``final_contacts``: one event per contact with a case id."""
     con.execute("""
@@ -90,15 +103,21 @@ def derived_events(con: duckdb.DuckDBPyConnection) -> str:
     return "final_events"
 
 
-def write_store(con: duckdb.DuckDBPyConnection, target: Path, tables: list[str], meta: dict[str, str]) -> None:
-    """Write the final relations and ``_meta`` to ``target`` (a new file)."""
+def write_store(con: duckdb.DuckDBPyConnection, target: Path, tables: list[str], meta: dict[str, str],
+                in_order: set[str] = frozenset()) -> None:
+    """Write the final relations and ``_meta`` to ``target`` (a new file), rows in source order.
+
+    The tables in ``in_order`` are read straight from one mapped table in its order (one source,
+    no rows left out), which DuckDB keeps when it copies them; the others are sorted.
+    """
     for leftover in (target, target.with_name(target.name + ".wal")):
         leftover.unlink(missing_ok=True)
     con.execute(f"ATTACH {lit(str(target))} AS store")
     try:
         for table in tables:
             columns = ", ".join(ident(c) for c in TABLES[table].names)
-            con.execute(f"CREATE TABLE store.{table} AS SELECT {columns} FROM final_{table} ORDER BY _src, _row")
+            order = "" if table in in_order else " ORDER BY _src, _row"
+            con.execute(f"CREATE TABLE store.{table} AS SELECT {columns} FROM final_{table}{order}")
         con.execute("CREATE TABLE store._meta (key VARCHAR, value VARCHAR)")
         con.executemany("INSERT INTO store._meta VALUES (?, ?)", [[k, v] for k, v in meta.items()])
     finally:

@@ -1,8 +1,8 @@
 """Check a workshop's exports, or import them into the workshop's store.
 
-Both read every source into an in-memory DuckDB database (which spills to a
-scratch folder when the data outgrow memory), map it onto its canonical table
-in SQL and run every check before anything is written.
+Both read every source into a scratch DuckDB database in the workshop folder
+(held in memory up to the memory limit, stored compressed beyond it), map it
+onto its canonical table in SQL and run every check before anything is written.
 """
 
 from __future__ import annotations
@@ -131,12 +131,14 @@ class _Session:
         if memory_limit is not None:
             settings["memory_limit"] = str(memory_limit)
         try:
-            self.con = duckdb.connect(":memory:", config=settings)
+            # a database file, not memory: its tables are stored compressed when they outgrow memory
+            self.con = duckdb.connect(str(self.scratch / "import.duckdb"), config=settings)
         except duckdb.Error as exc:
             shutil.rmtree(self.scratch, ignore_errors=True)
             raise ParameterError(f"`memory_limit` must be a size such as '4GB'; got {memory_limit!r} "
                                  f"({str(exc).splitlines()[0]})") from None
-        self.con.execute("SET TimeZone = 'UTC'; SET enable_progress_bar = false")
+        self.con.execute("SET TimeZone = 'UTC'; SET enable_progress_bar = false; "
+                         "SET preserve_insertion_order = true")  # the store keeps the source order
         self.loaded: list[Loaded] = []
         self.mapped: list[Mapped] = []
         self.problems: dict[int, list[DataProblem]] = {}
@@ -225,7 +227,8 @@ class _Session:
             report.tables[table] = self.con.execute(f"SELECT count(*) FROM final_{table}").fetchone()[0]
         tmp = config.store_path.with_name(config.store_path.name + ".tmp")
         try:
-            _store.write_store(self.con, tmp, self.tables, self.meta(report))
+            in_order = {t for t in config.tables if _store.in_source_order(t, self.sources_of(t), rejected)}
+            _store.write_store(self.con, tmp, self.tables, self.meta(report), in_order)
             os.replace(tmp, config.store_path)
         finally:
             tmp.unlink(missing_ok=True)
