@@ -103,8 +103,12 @@ def check_command(workshop: Path) -> None:
               help="Notebooks run in parallel processes.")
 @click.option("--notebooks", type=click.Path(exists=True, file_okay=False, path_type=Path), default=None,
               help="The folder of the dayNN_<theme>.ipynb notebooks. Default: the project's notebooks/.")
+@click.option("--kernel", type=click.Choice(["shared", "per-day"]), default="shared", show_default=True,
+              help="shared: each job runs its days in one kernel, reset before every notebook; "
+                   "per-day: a new kernel for every notebook (slower).")
 def render_command(workshop: Path, days: str | None, parameter: tuple[tuple[str, str], ...],
-                   parameters_file: Path | None, out: Path, jobs: int, notebooks: Path | None) -> None:
+                   parameters_file: Path | None, out: Path, jobs: int, notebooks: Path | None,
+                   kernel: str) -> None:
     """Run the day notebooks on WORKSHOP and write the report pack to --out.
 
     Every parameter is checked against the notebooks' parameters cells before any
@@ -118,7 +122,7 @@ def render_command(workshop: Path, days: str | None, parameter: tuple[tuple[str,
     values = _parameters_file(parameters_file) if parameters_file else {}
     values.update(dict(parameter))
     result = render(workshop, days=days, parameters=values, out=out, jobs=jobs,
-                    notebooks=notebooks or NOTEBOOKS)
+                    notebooks=notebooks or NOTEBOOKS, kernel=kernel)
     for page in result.failed:
         click.echo(f"Error: day {page.day} ({page.notebook.name}) failed at {page.error}", err=True)
     click.echo(f"Report: {result.index}")

@@ -10,12 +10,17 @@ shows the client, the schedule, one card per day (its key results and decisions,
 summary that :func:`kpilib.day_summary` attached) and links to every page. A day that fails is still
 written, with its error visible; the other days still render. Pages are deterministic: the same
 input gives the same HTML, apart from the time of rendering on the index.
+
+By default each parallel job keeps one kernel for all the days it runs, emptied and reset before
+every notebook (:mod:`kpilib._kernel`), so that the imports and the kernel start are paid once per
+job rather than once per day; ``kernel="per-day"`` starts a new kernel for every notebook.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import multiprocessing
+import multiprocessing.util
 import os
 import re
 import time
@@ -25,15 +30,19 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from kpilib._checks import check_argument
+from kpilib._kernel import RESET_SOURCE, SharedKernel
 from kpilib._pages import Card, IndexData, day_page, index_page, notebook_body, read_summary
 from kpilib._parameters import check_parameters, notebook_parameters
 from kpilib.exceptions import ParameterError, WorkshopError
 
-__all__ = ["NOTEBOOKS", "DayPage", "RenderResult", "day_notebooks", "parse_days", "render"]
+__all__ = ["KERNELS", "NOTEBOOKS", "DayPage", "RenderResult", "day_notebooks", "parse_days", "render"]
 
 #: The day notebooks shipped with the project.
 NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"
 
+#: How the days get their kernels: one kept per parallel job, or a new one for every day.
+KERNELS = ("shared", "per-day")
 _DAY_FILE = re.compile(r"^day(\d{2})_\w+\.ipynb$")
 _SETUP_TAG = "kpi-render-setup"
 #: Run before the notebook's own cells: figures as PNG without the metadata that varies by machine.
@@ -101,7 +110,7 @@ def parse_days(text: str) -> list[int]:
 
 def render(workshop: str | Path, *, days: str | Iterable[int] | None = None,
            parameters: Mapping[str, Any] | None = None, out: str | Path = "report", jobs: int = 1,
-           notebooks: str | Path = NOTEBOOKS, progress: bool = True) -> RenderResult:
+           notebooks: str | Path = NOTEBOOKS, progress: bool = True, kernel: str = "shared") -> RenderResult:
     """Run the day notebooks on a workshop and write the report pack into ``out``.
 
     Parameters
@@ -121,6 +130,11 @@ def render(workshop: str | Path, *, days: str | Iterable[int] | None = None,
         The folder holding the ``dayNN_<theme>.ipynb`` notebooks.
     progress
         Show a progress bar per notebook, counting its cells.
+    kernel
+        ``"shared"``: each job runs its days in one kernel, emptied and reset before every notebook
+        (the namespace, figures, matplotlib settings, pandas options and shown warnings), and
+        replaced after a day that failed. ``"per-day"``: a new kernel for every notebook, as
+        papermill does on its own; slower, for notebooks that change other process-wide state.
 
     Returns
     -------
@@ -135,6 +149,7 @@ def render(workshop: str | Path, *, days: str | Iterable[int] | None = None,
     """
     from kpilib.workshop import open_workshop
 
+    check_argument("kernel", kernel, KERNELS)
     ws = open_workshop(workshop)
     store = ws.store  # fails here, before any notebook runs, when the workshop was not imported
     available = day_notebooks(notebooks)
@@ -158,7 +173,7 @@ def render(workshop: str | Path, *, days: str | Iterable[int] | None = None,
                     if name in declared and day in declared[name].days}
         tasks.append(_Task(day, notebook, out, injected, _card(ws, day), ws.client,
                            slot % max(1, jobs) if progress else None))
-    pages = _run_all(tasks, jobs)
+    pages = _run_all(tasks, jobs, shared=kernel == "shared")
     cards = [_page_card(task, page) for task, page in zip(tasks, pages)]
     index = out / "index.html"
     _write(index, index_page(data, cards, rendered_at=dt.datetime.now().astimezone()))
@@ -203,22 +218,47 @@ class _Task:
     position: int | None
 
 
-def _run_all(tasks: list[_Task], jobs: int) -> list[DayPage]:
+def _run_all(tasks: list[_Task], jobs: int, shared: bool) -> list[DayPage]:
+    if not tasks:
+        return []
+    cwd = tasks[0].notebook.parent
     if jobs <= 1 or len(tasks) <= 1:
-        return [_run_day(task) for task in tasks]
+        if not shared:
+            return [_run_day(task, None) for task in tasks]
+        with SharedKernel(cwd) as kernel:
+            return [_run_day(task, kernel) for task in tasks]
     # spawn, not fork: the parent holds DuckDB threads, which a forked child must not inherit
     context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
-        return list(pool.map(_run_day, tasks))
+    with ProcessPoolExecutor(max_workers=min(jobs, len(tasks)), mp_context=context,
+                             initializer=_start_worker, initargs=(cwd if shared else None,)) as pool:
+        return list(pool.map(_run_day_in_worker, tasks))
 
 
-def _run_day(task: _Task) -> DayPage:
-    """Execute one notebook and write its executed copy and its page (only files of this day)."""
+#: The kernel a worker process keeps for the days it runs (``None``: a new kernel per day).
+_worker_kernel: list[SharedKernel | None] = [None]
+
+
+def _start_worker(cwd: Path | None) -> None:
+    if cwd is not None:
+        kernel = SharedKernel(cwd)
+        _worker_kernel[0] = kernel
+        multiprocessing.util.Finalize(kernel, kernel.shutdown, exitpriority=10)  # when the worker exits
+
+
+def _run_day_in_worker(task: _Task) -> DayPage:
+    return _run_day(task, _worker_kernel[0])
+
+
+def _run_day(task: _Task, kernel: SharedKernel | None) -> DayPage:
+    """Execute one notebook and write its executed copy and its page (only files of this day).
+
+    With a ``kernel``, the notebook runs in it, after the reset; without, in a new kernel.
+    """
     import nbformat
     import papermill
 
     source = nbformat.read(task.notebook, as_version=4)
-    prepared = _with_setup_cell(source)
+    prepared = _with_setup_cell(source, reset=kernel is not None)
     executed = task.out / task.notebook.name
     page = task.out / f"{task.notebook.stem}.html"
     partial = task.out / f".{task.notebook.stem}.running.ipynb"
@@ -226,12 +266,17 @@ def _run_day(task: _Task) -> DayPage:
                                               "leave": True}
     start, error = time.perf_counter(), None
     try:
+        kept = {} if kernel is None else {"km": kernel.manager()}
         papermill.execute_notebook(prepared, str(partial), parameters=task.parameters, kernel_name="python3",
-                                   cwd=str(task.notebook.parent), progress_bar=bar or False, log_output=False)
+                                   cwd=str(task.notebook.parent), progress_bar=bar or False, log_output=False,
+                                   **kept)
     except papermill.PapermillExecutionError as exc:
         error = f"{_cell_label(source, exc.source)}: {exc.ename}: {_first_line(exc.evalue)}"
     except Exception as exc:  # a dead kernel or an unreadable notebook: this day fails, the others go on
         error = f"the start of the notebook: {type(exc).__name__}: {_first_line(str(exc))}"
+    finally:
+        if kernel is not None:
+            kernel.done(ok=error is None)
     seconds = time.perf_counter() - start
     if partial.exists():
         result = nbformat.read(partial, as_version=4)
@@ -245,13 +290,14 @@ def _run_day(task: _Task) -> DayPage:
     return DayPage(task.day, task.notebook, page, executed, error, summary, seconds)
 
 
-def _with_setup_cell(nb):
+def _with_setup_cell(nb, reset: bool):
     import copy
 
     import nbformat
 
     nb = copy.deepcopy(nb)
-    cell = nbformat.v4.new_code_cell(_SETUP_SOURCE, metadata={"tags": [_SETUP_TAG]})
+    cell = nbformat.v4.new_code_cell((RESET_SOURCE if reset else "") + _SETUP_SOURCE,
+                                     metadata={"tags": [_SETUP_TAG]})
     cell["id"] = _SETUP_TAG
     nb.cells.insert(0, cell)
     return nb

@@ -136,13 +136,56 @@ def test_no_raw_customer_or_agent_id_on_any_page(sample_pack):
 
 @pytest.mark.slow
 @pytest.mark.xdist_group("notebooks")
-def test_same_input_gives_the_same_pages(sample_workshop, sample_pack, tmp_path):
-    again = render(sample_workshop, out=tmp_path / "again", jobs=2, progress=False)
+def test_same_input_gives_the_same_pages_and_a_shared_kernel_the_pages_of_new_kernels(
+        sample_workshop, sample_pack, tmp_path):
+    # The sample pack ran its days in two shared kernels; this render gives every day a new kernel.
+    # Same pages: nothing a day leaves in its kernel (day 8's theme, for one, since day 9 sets none)
+    # shows on a later day's page, and rendering is deterministic.
+    again = render(sample_workshop, out=tmp_path / "again", jobs=2, progress=False, kernel="per-day")
     first, second = pages(sample_pack), pages(again)
     assert first.keys() == second.keys()
     for name in first:
         a, b = (re.sub(r'<time class="kpi-rendered">[^<]*</time>', "", t) for t in (first[name], second[name]))
         assert a == b, f"{name} differs between two renders"
+
+
+@pytest.mark.slow
+@pytest.mark.xdist_group("notebooks")
+def test_each_day_starts_as_in_a_new_kernel_when_the_kernel_is_shared(sample_workshop, tmp_path):
+    folder = tmp_path / "notebooks"
+    folder.mkdir()
+    (folder / "helper.py").write_text("import warnings\n\n"
+                                      "def caveat():\n    warnings.warn('the survey covers 3 of 10 teams')\n")
+    changes = ("import helper, matplotlib, pandas as pd, seaborn as sns\n"
+               "x = 1\n"
+               "sns.set_theme(style='darkgrid')\n"
+               "matplotlib.rcParams['lines.linewidth'] = 9\n"
+               "pd.set_option('display.max_rows', 3)\n"
+               "helper.caveat()")
+    checks = ("import helper, matplotlib, pandas as pd\n"
+              "assert 'x' not in globals(), 'x from an earlier day'\n"
+              "assert matplotlib.rcParams['lines.linewidth'] == 1.5\n"
+              "assert matplotlib.rcParams['axes.facecolor'] == 'white'\n"
+              "assert pd.get_option('display.max_rows') == 60\n"
+              "helper.caveat()")
+    _notebook(folder / "day01_changes.ipynb", changes)
+    _notebook(folder / "day02_checks.ipynb", checks)
+    _notebook(folder / "day03_dies.ipynb", "import os\nos._exit(1)")
+    _notebook(folder / "day04_after.ipynb", checks)
+    result = render(sample_workshop, notebooks=folder, out=tmp_path / "pack", jobs=1, progress=False)
+    errors = {page.day: page.error for page in result.pages}
+    assert errors[1] is None and errors[2] is None and errors[4] is None, errors
+    assert errors[3] and "DeadKernelError" in errors[3]           # the kernel it killed is replaced
+    for day in (1, 2, 4):                                          # the caveat shows on every day
+        executed = nbformat.read(result.pages[day - 1].executed, as_version=4)
+        stderr = "".join(o.get("text", "") for c in executed.cells for o in c.get("outputs", [])
+                         if o.get("name") == "stderr")
+        assert "the survey covers 3 of 10 teams" in stderr, f"day {day} does not show the caveat"
+
+
+def test_a_wrong_kernel_choice_is_rejected(sample_workshop, tmp_path):
+    with pytest.raises(ParameterError, match=r"`kernel` must be one of 'shared', 'per-day'; got 'warm'"):
+        render(sample_workshop, out=tmp_path / "pack", kernel="warm", progress=False)
 
 
 # -- a day that fails --------------------------------------------------------------------------
