@@ -48,13 +48,13 @@ def fresh_state() -> None:
 
     if "rc" not in _FIRST:
         _FIRST["rc"] = {k: v for k, v in matplotlib.rcParams.items() if k not in _KERNEL_SETUP}
-    else:
-        plt.close("all")
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")  # matplotlib warns about its deprecated parameters
-            matplotlib.rcParams.update(_FIRST["rc"])
-    if "pandas" in sys.modules:
-        sys.modules["pandas"].reset_option("all")
+        return
+    plt.close("all")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # both warn about the deprecated settings they put back
+        matplotlib.rcParams.update(_FIRST["rc"])
+        if "pandas" in sys.modules:
+            sys.modules["pandas"].reset_option("all")
     # A change of the filters makes Python forget which warnings it has shown; a catch-all
     # "default" at the end of the list does what Python does for a warning no filter matches.
     warnings.simplefilter("default", append=True)
