@@ -366,6 +366,20 @@ def test_an_import_under_a_memory_limit_gives_the_same_store(telephony: Path) ->
     assert report.tables == {"contacts": 3, "events": 2}
 
 
+@pytest.mark.parametrize("file_from", [0.0, 1e9], ids=["in a scratch file", "in memory"])
+def test_the_working_tables_give_the_same_store_in_memory_or_in_a_file(telephony, monkeypatch, file_from):
+    # Exports above a quarter of the memory limit get their working tables in a file; forcing
+    # either place gives the same store, and the scratch folder is gone afterwards.
+    import kpilib.importing.api as api
+
+    monkeypatch.setattr(api, "_FILE_FROM", file_from)
+    report = import_workshop(telephony, memory_limit="200MB")
+    assert report.tables == {"contacts": 3, "events": 2}
+    assert query(telephony, "SELECT contact_id, team, outcome FROM contacts") == [
+        ("G1", "Zuid Café", "resolved"), ("G2", "Noord", None), ("G3", "€ Verkoop", "transferred")]
+    assert not list(telephony.glob(".kpi-import-*"))
+
+
 def test_a_wrong_memory_limit_is_a_clear_error(telephony: Path) -> None:
     with pytest.raises(ParameterError, match=r"`memory_limit` must be a size such as '4GB'; got 'lots'"):
         import_workshop(telephony, memory_limit="lots")

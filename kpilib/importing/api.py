@@ -1,14 +1,16 @@
 """Check a workshop's exports, or import them into the workshop's store.
 
-Both read every source into a scratch DuckDB database in the workshop folder
-(held in memory up to the memory limit, stored compressed beyond it), map it
-onto its canonical table in SQL and run every check before anything is written.
+Both read every source into a scratch DuckDB database (compressed, in memory, or
+for exports large against the memory limit in a file in the workshop folder;
+either spills to a scratch folder beside it), map it onto its canonical table in
+SQL and run every check before anything is written.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 import shutil
 import tempfile
 from importlib import metadata
@@ -22,6 +24,7 @@ from kpilib.importing import _store
 from kpilib.importing._mapping import Mapped, map_source
 from kpilib.importing._readers import Loaded, read_source
 from kpilib.importing._report import CheckReport, ImportReport, SourceSummary, profile_table
+from kpilib.importing._sql import lit
 from kpilib.importing._validate import Duplicates, check_source, find_duplicates, rejected_rows
 
 __all__ = ["check_workshop", "import_workshop"]
@@ -120,6 +123,28 @@ def _importable(config: WorkshopConfig) -> WorkshopConfig:
     return config
 
 
+#: Exports larger than this share of the memory limit get their working tables in a file.
+_FILE_FROM = 0.25
+_SIZE = re.compile(r"([\d.]+)\s*([KMGT]?)i?B", re.IGNORECASE)
+
+
+def _attach_scratch(con: duckdb.DuckDBPyConnection, config: WorkshopConfig, scratch: Path) -> str:
+    """SQL attaching the database ``scratch`` of the working tables: compressed in memory, or a file.
+
+    Both keep the tables compressed. In memory is faster; a file in the scratch folder lets
+    DuckDB write the tables out where they no longer fit, which at 100 M contacts needs a third of
+    the scratch disk that spilling the in-memory tables needs (bench/NOTES.md).
+    """
+    limit = con.execute("SELECT current_setting('memory_limit')").fetchone()[0]
+    match = _SIZE.fullmatch(limit.strip())
+    exports = sum(s.path.stat().st_size for s in config.sources if s.path.is_file())
+    if match:
+        limit_bytes = float(match[1]) * 1024 ** " KMGT".index(match[2].upper() or " ")
+        if exports > _FILE_FROM * limit_bytes:
+            return f"ATTACH {lit(str(scratch / 'import.duckdb'))} AS scratch"
+    return "ATTACH ':memory:' AS scratch (COMPRESS)"
+
+
 class _Session:
     """One pass over a workshop's sources in a scratch DuckDB database."""
 
@@ -131,12 +156,12 @@ class _Session:
         if memory_limit is not None:
             settings["memory_limit"] = str(memory_limit)
         try:
-            # a database file, not memory: its tables are stored compressed when they outgrow memory
-            self.con = duckdb.connect(str(self.scratch / "import.duckdb"), config=settings)
+            self.con = duckdb.connect(":memory:", config=settings)
         except duckdb.Error as exc:
             shutil.rmtree(self.scratch, ignore_errors=True)
             raise ParameterError(f"`memory_limit` must be a size such as '4GB'; got {memory_limit!r} "
                                  f"({str(exc).splitlines()[0]})") from None
+        self.con.execute(f"{_attach_scratch(self.con, config, self.scratch)}; USE scratch")
         self.con.execute("SET TimeZone = 'UTC'; SET enable_progress_bar = false; "
                          "SET preserve_insertion_order = true")  # the store keeps the source order
         self.loaded: list[Loaded] = []
