@@ -273,7 +273,9 @@ def _run_day(task: _Task, kernel: SharedKernel | None) -> DayPage:
     except papermill.PapermillExecutionError as exc:
         error = f"{_cell_label(source, exc.source)}: {exc.ename}: {_first_line(exc.evalue)}"
     except Exception as exc:  # a dead kernel or an unreadable notebook: this day fails, the others go on
-        error = f"the start of the notebook: {type(exc).__name__}: {_first_line(str(exc))}"
+        died_in = _last_started_cell(partial) if type(exc).__name__ == "DeadKernelError" else None
+        where = "the start of the notebook" if died_in is None else _cell_label(source, died_in)
+        error = f"{where}: {type(exc).__name__}: {_first_line(str(exc))}"
     finally:
         if kernel is not None:
             kernel.done(ok=error is None)
@@ -301,6 +303,17 @@ def _with_setup_cell(nb, reset: bool):
     cell["id"] = _SETUP_TAG
     nb.cells.insert(0, cell)
     return nb
+
+
+def _last_started_cell(partial: Path) -> str | None:
+    """The source of the last cell papermill started (when the kernel died, the one it died in)."""
+    import nbformat
+
+    if not partial.exists():
+        return None
+    started = [cell.source for cell in nbformat.read(partial, as_version=4).cells
+               if cell.get("metadata", {}).get("papermill", {}).get("start_time")]
+    return started[-1] if started else None
 
 
 def _cell_label(source_nb, failed_source: str) -> str:
