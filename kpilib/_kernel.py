@@ -71,7 +71,6 @@ class SharedKernel:
     def __init__(self, cwd: str | Path) -> None:
         self.cwd = str(cwd)
         self._km = None
-        self.started = 0  # kernels started so far
 
     def manager(self):
         """The kernel manager of a live kernel: the kept one, or a new one when it died."""
@@ -80,7 +79,6 @@ class SharedKernel:
         if self._km is None:
             self._km = _TrackedKernelManager(kernel_name="python3")
             run_sync(self._km.start_kernel)(cwd=self.cwd)
-            self.started += 1
         return self._km
 
     def done(self, ok: bool) -> None:

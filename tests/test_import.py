@@ -386,12 +386,17 @@ def test_a_wrong_memory_limit_is_a_clear_error(telephony: Path) -> None:
     assert not (telephony / "store.duckdb").exists()
 
 
+@pytest.mark.parametrize("file_from", [0.0, 1e9], ids=["in a scratch file", "in memory"])
 @pytest.mark.parametrize("kind", ["parquet", "csv"])
-def test_the_store_keeps_the_source_order_of_an_export_read_in_parallel(tmp_path: Path, kind: str) -> None:
+def test_the_store_keeps_the_source_order_of_an_export_read_in_parallel(tmp_path: Path, monkeypatch,
+                                                                         kind: str, file_from: float) -> None:
     # 100 000 rows in 20 Parquet row groups (or one CSV), read by several threads: the store is
-    # copied without sorting when one source fills a table, so its rows must still come in file order.
-    # The ids are a permutation (i * 7919 mod 100 000), so neither id order nor any accidental order
-    # of the threads passes.
+    # copied without sorting when one source fills a table, so its rows must still come in file order,
+    # with the working tables in memory or in a file. The ids are a permutation (i * 7919 mod
+    # 100 000), so neither id order nor any accidental order of the threads passes.
+    import kpilib.importing.api as api
+
+    monkeypatch.setattr(api, "_FILE_FROM", file_from)
     n = 100_000
     folder = workshop(tmp_path / "ws", f"""
 pseudonymise: false
