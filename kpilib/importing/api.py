@@ -132,8 +132,9 @@ def _attach_scratch(con: duckdb.DuckDBPyConnection, config: WorkshopConfig, scra
     """SQL attaching the database ``scratch`` of the working tables: compressed in memory, or a file.
 
     Both keep the tables compressed. In memory is faster; a file in the scratch folder lets
-    DuckDB write the tables out where they no longer fit, which at 100 M contacts needs a third of
-    the scratch disk that spilling the in-memory tables needs (bench/NOTES.md).
+    DuckDB write the tables out where they no longer fit, which needs less than half the scratch
+    disk that spilling the in-memory tables needs (10 M contacts under a 600 MB limit: 2.1 GB
+    against 4.8 GB; bench/NOTES.md).
     """
     limit = con.execute("SELECT current_setting('memory_limit')").fetchone()[0]
     match = _SIZE.fullmatch(limit.strip())
