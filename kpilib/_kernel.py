@@ -40,14 +40,18 @@ def fresh_state() -> None:
     """Put back the settings of the kernel as they were before its first notebook.
 
     Closes every figure, restores matplotlib's ``rcParams`` (a day's ``sns.set_theme`` would
-    otherwise style the next day), resets pandas' options, and makes Python show again the
-    warnings it shows once per place (a caveat a day raises would otherwise be silent on a later day).
+    otherwise style the next day) and its unit converters, resets pandas' options, restores the
+    warning filters and makes Python show again the warnings it shows once per place (a caveat a
+    day raises would otherwise be silent on a later day).
     """
     import matplotlib
     import matplotlib.pyplot as plt  # the inline backend sets its parameters when pyplot is imported
+    import matplotlib.units
 
     if "rc" not in _FIRST:
         _FIRST["rc"] = {k: v for k, v in matplotlib.rcParams.items() if k not in _KERNEL_SETUP}
+        _FIRST["units"] = dict(matplotlib.units.registry)
+        _FIRST["filters"] = list(warnings.filters)
         return
     plt.close("all")
     with warnings.catch_warnings():
@@ -55,8 +59,13 @@ def fresh_state() -> None:
         matplotlib.rcParams.update(_FIRST["rc"])
         if "pandas" in sys.modules:
             sys.modules["pandas"].reset_option("all")
-    # A change of the filters makes Python forget which warnings it has shown; a catch-all
-    # "default" at the end of the list does what Python does for a warning no filter matches.
+    # pandas' reset registers its date converters with matplotlib for good; a new kernel has none
+    matplotlib.units.registry.clear()
+    matplotlib.units.registry.update(_FIRST["units"])
+    # The kernel's own warning filters (a day's "ignore" would silence the next days); changing the
+    # filters also makes Python forget which warnings it has shown, and the catch-all "default"
+    # at the end does what Python does for a warning no filter matches.
+    warnings.filters[:] = _FIRST["filters"]
     warnings.simplefilter("default", append=True)
 
 
@@ -82,11 +91,18 @@ class SharedKernel:
         return self._km
 
     def done(self, ok: bool) -> None:
-        """Close the notebook's connections to the kernel; after a failure, drop the kernel as well."""
-        if self._km is not None:
+        """Close the notebook's connections to the kernel; after a failure, drop the kernel as well.
+
+        A kernel that cannot be cleaned up is dropped: the next notebook gets a new one.
+        """
+        if self._km is None:
+            return
+        try:
             self._km.stop_clients()
             if not ok:
                 self.shutdown()
+        except Exception:  # noqa: BLE001 - a broken kernel must not stop the days after it
+            self._km = None
 
     def shutdown(self) -> None:
         """Stop the kernel (if any) and release its files."""

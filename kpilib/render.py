@@ -132,8 +132,8 @@ def render(workshop: str | Path, *, days: str | Iterable[int] | None = None,
         Show a progress bar per notebook, counting its cells.
     kernel
         ``"shared"``: each job runs its days in one kernel, emptied and reset before every notebook
-        (the namespace, figures, matplotlib settings, pandas options and shown warnings), and
-        replaced after a day that failed. ``"per-day"``: a new kernel for every notebook, as
+        (the namespace, figures, matplotlib settings and unit converters, pandas options, warning
+        filters and shown warnings), and replaced after a day that failed. ``"per-day"``: a new kernel for every notebook, as
         papermill does on its own; slower, for notebooks that change other process-wide state.
 
     Returns
@@ -282,6 +282,9 @@ def _run_day(task: _Task, kernel: SharedKernel | None) -> DayPage:
     seconds = time.perf_counter() - start
     if partial.exists():
         result = nbformat.read(partial, as_version=4)
+        if kernel is not None:  # %reset keeps the kernel's count: number the cells as a new kernel does
+            _number_from_one(result)
+            nbformat.write(result, partial)
         os.replace(partial, executed)
     else:  # papermill stopped before it wrote anything: keep the prepared notebook as the record
         result = prepared
@@ -303,6 +306,16 @@ def _with_setup_cell(nb, reset: bool):
     cell["id"] = _SETUP_TAG
     nb.cells.insert(0, cell)
     return nb
+
+
+def _number_from_one(nb) -> None:
+    """Renumber the executed code cells (and their results) 1, 2, 3, ... in order."""
+    executed = [c for c in nb.cells if c.cell_type == "code" and c.get("execution_count") is not None]
+    for number, cell in enumerate(executed, start=1):
+        cell.execution_count = number
+        for output in cell.get("outputs", []):
+            if output.get("execution_count") is not None:
+                output["execution_count"] = number
 
 
 def _last_started_cell(partial: Path) -> str | None:

@@ -390,14 +390,15 @@ def test_a_wrong_memory_limit_is_a_clear_error(telephony: Path) -> None:
 @pytest.mark.parametrize("kind", ["parquet", "csv"])
 def test_the_store_keeps_the_source_order_of_an_export_read_in_parallel(tmp_path: Path, monkeypatch,
                                                                          kind: str, file_from: float) -> None:
-    # 100 000 rows in 20 Parquet row groups (or one CSV), read by several threads: the store is
+    # 600 000 rows in 30 Parquet row groups (or one 27 MB CSV), read by several threads: the store is
     # copied without sorting when one source fills a table, so its rows must still come in file order,
     # with the working tables in memory or in a file. The ids are a permutation (i * 7919 mod
-    # 100 000), so neither id order nor any accidental order of the threads passes.
+    # 600 000), so neither id order nor any accidental order of the threads passes. Each variant
+    # fails with DuckDB's `preserve_insertion_order` off.
     import kpilib.importing.api as api
 
     monkeypatch.setattr(api, "_FILE_FROM", file_from)
-    n = 100_000
+    n = 600_000
     folder = workshop(tmp_path / "ws", f"""
 pseudonymise: false
 sources:
@@ -411,7 +412,7 @@ sources:
                                  CASE WHEN i % 3 > 0 THEN 'Z' || (i % 5000) END AS zaak, 'Noord' AS team,
                                  strftime(TIMESTAMP '2026-01-05 08:00:00' + to_seconds(i), '%d-%m-%Y %H:%M:%S') AS start
                           FROM range({n}) r(i) ORDER BY i)
-                    TO '{folder / f"contacts.{kind}"}' ({"FORMAT parquet, ROW_GROUP_SIZE 5000" if kind == "parquet" else "HEADER"})""")
+                    TO '{folder / f"contacts.{kind}"}' ({"FORMAT parquet, ROW_GROUP_SIZE 20000" if kind == "parquet" else "HEADER"})""")
     con.close()
     import_workshop(folder)
     expected = [f"{i * 7919 % n:06d}" for i in range(n)]

@@ -147,6 +147,10 @@ def test_same_input_gives_the_same_pages_and_a_shared_kernel_the_pages_of_new_ke
     for name in first:
         a, b = (re.sub(r'<time class="kpi-rendered">[^<]*</time>', "", t) for t in (first[name], second[name]))
         assert a == b, f"{name} differs between two renders"
+    for page in sample_pack.pages:  # the executed notebooks number their cells as a new kernel does
+        counts = [[c.get("execution_count") for c in nbformat.read(path, as_version=4).cells]
+                  for path in (page.executed, again.out / page.executed.name)]
+        assert counts[0] == counts[1], f"{page.executed.name}: cells numbered differently"
 
 
 @pytest.mark.slow
@@ -161,12 +165,17 @@ def test_each_day_starts_as_in_a_new_kernel_when_the_kernel_is_shared(sample_wor
                "sns.set_theme(style='darkgrid')\n"
                "matplotlib.rcParams['lines.linewidth'] = 9\n"
                "pd.set_option('display.max_rows', 3)\n"
-               "helper.caveat()")
+               "pd.plotting.register_matplotlib_converters()\n"
+               "helper.caveat()\n"
+               "import warnings\n"
+               "warnings.simplefilter('ignore')")
     checks = ("import helper, matplotlib, pandas as pd\n"
               "assert 'x' not in globals(), 'x from an earlier day'\n"
               "assert matplotlib.rcParams['lines.linewidth'] == 1.5\n"
               "assert matplotlib.rcParams['axes.facecolor'] == 'white'\n"
               "assert pd.get_option('display.max_rows') == 60\n"
+              "import matplotlib.units\n"
+              "assert pd.Timestamp not in matplotlib.units.registry, 'pandas converters from an earlier day'\n"
               "helper.caveat()")
     _notebook(folder / "day01_changes.ipynb", changes)
     _notebook(folder / "day02_checks.ipynb", checks)

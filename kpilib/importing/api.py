@@ -162,7 +162,14 @@ class _Session:
             shutil.rmtree(self.scratch, ignore_errors=True)
             raise ParameterError(f"`memory_limit` must be a size such as '4GB'; got {memory_limit!r} "
                                  f"({str(exc).splitlines()[0]})") from None
-        self.con.execute(f"{_attach_scratch(self.con, config, self.scratch)}; USE scratch")
+        try:
+            self.con.execute(f"{_attach_scratch(self.con, config, self.scratch)}; USE scratch")
+        except duckdb.Error as exc:  # no room or no right to write the scratch database
+            self.con.close()
+            shutil.rmtree(self.scratch, ignore_errors=True)
+            raise WorkshopError(f"{self.scratch}: cannot create the import's scratch database "
+                                f"({str(exc).splitlines()[0]}). Free disk space there, or give "
+                                "a larger `memory_limit`.") from None
         self.con.execute("SET TimeZone = 'UTC'; SET enable_progress_bar = false; "
                          "SET preserve_insertion_order = true")  # the store keeps the source order
         self.loaded: list[Loaded] = []
