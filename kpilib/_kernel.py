@@ -3,9 +3,9 @@
 Papermill starts a new kernel for every notebook, and every day notebook then imports pandas,
 seaborn, Ibis and kpilib again: 2-3 seconds a day before its first result. :func:`kpilib.render`
 runs its days one after the other in a :class:`SharedKernel` instead (one per parallel job). So
-that a day cannot see what an earlier day left behind, each notebook starts with
-:data:`RESET_SOURCE`: the namespace is emptied (``%reset -f``) and :func:`fresh_state` puts back
-the process-wide settings a notebook may change. A kernel that died, or whose notebook failed, is
+that a day cannot see what an earlier day left behind, the kernel runs :data:`RESET_SOURCE`
+before each notebook, outside it: the namespace is emptied (``%reset -f``), :func:`fresh_state`
+puts back the process-wide settings a notebook may change, and the cells are numbered from 1 again. A kernel that died, or whose notebook failed, is
 replaced by a new one before the next notebook.
 """
 
@@ -21,12 +21,13 @@ from jupyter_core.utils import run_sync
 
 __all__ = ["RESET_SOURCE", "SharedKernel", "fresh_state"]
 
-#: Run first in every notebook of a shared kernel.
+#: Run in a shared kernel before every notebook, silently and outside the notebook's history.
 RESET_SOURCE = """\
 %reset -f
 from kpilib._kernel import fresh_state
 fresh_state()
 del fresh_state
+get_ipython().execution_count = 1
 """
 
 #: matplotlib settings that the kernel made when it set up the inline backend, and keeps: a
@@ -73,7 +74,7 @@ class SharedKernel:
     """A ``python3`` kernel started on first use, for one notebook after another.
 
     Pass :meth:`manager` to papermill as ``km``: papermill then neither starts nor stops the
-    kernel. Call :meth:`done` after each notebook, with whether it ran through; :meth:`shutdown`
+    kernel, which :meth:`manager` has just reset. Call :meth:`done` after each notebook, with whether it ran through; :meth:`shutdown`
     at the end (or use the object as a context manager).
     """
 
@@ -82,12 +83,20 @@ class SharedKernel:
         self._km = None
 
     def manager(self):
-        """The kernel manager of a live kernel: the kept one, or a new one when it died."""
+        """The kernel manager of a live kernel, reset: the kept one, or a new one when it died."""
         if self._km is not None and not run_sync(self._km.is_alive)():
             self.shutdown()
         if self._km is None:
             self._km = _TrackedKernelManager(kernel_name="python3")
             run_sync(self._km.start_kernel)(cwd=self.cwd)
+        client = self._km.client()  # closed by done(), with the notebook's own client
+        client.start_channels()
+        run_sync(client.wait_for_ready)(timeout=60)
+        reply = run_sync(client.execute_interactive)(RESET_SOURCE, silent=True, store_history=False,
+                                                     timeout=60)
+        if reply["content"]["status"] != "ok":
+            content = reply["content"]
+            raise RuntimeError(f"the kernel could not be reset: {content.get('ename')}: {content.get('evalue')}")
         return self._km
 
     def done(self, ok: bool) -> None:

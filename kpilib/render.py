@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from kpilib._checks import check_argument
-from kpilib._kernel import RESET_SOURCE, SharedKernel
+from kpilib._kernel import SharedKernel
 from kpilib._pages import Card, IndexData, day_page, index_page, notebook_body, read_summary
 from kpilib._parameters import check_parameters, notebook_parameters
 from kpilib.exceptions import ParameterError, WorkshopError
@@ -258,7 +258,7 @@ def _run_day(task: _Task, kernel: SharedKernel | None) -> DayPage:
     import papermill
 
     source = nbformat.read(task.notebook, as_version=4)
-    prepared = _with_setup_cell(source, reset=kernel is not None)
+    prepared = _with_setup_cell(source)
     executed = task.out / task.notebook.name
     page = task.out / f"{task.notebook.stem}.html"
     partial = task.out / f".{task.notebook.stem}.running.ipynb"
@@ -282,9 +282,6 @@ def _run_day(task: _Task, kernel: SharedKernel | None) -> DayPage:
     seconds = time.perf_counter() - start
     if partial.exists():
         result = nbformat.read(partial, as_version=4)
-        if kernel is not None:  # %reset keeps the kernel's count: number the cells as a new kernel does
-            _number_from_one(result)
-            nbformat.write(result, partial)
         os.replace(partial, executed)
     else:  # papermill stopped before it wrote anything: keep the prepared notebook as the record
         result = prepared
@@ -295,27 +292,16 @@ def _run_day(task: _Task, kernel: SharedKernel | None) -> DayPage:
     return DayPage(task.day, task.notebook, page, executed, error, summary, seconds)
 
 
-def _with_setup_cell(nb, reset: bool):
+def _with_setup_cell(nb):
     import copy
 
     import nbformat
 
     nb = copy.deepcopy(nb)
-    cell = nbformat.v4.new_code_cell((RESET_SOURCE if reset else "") + _SETUP_SOURCE,
-                                     metadata={"tags": [_SETUP_TAG]})
+    cell = nbformat.v4.new_code_cell(_SETUP_SOURCE, metadata={"tags": [_SETUP_TAG]})
     cell["id"] = _SETUP_TAG
     nb.cells.insert(0, cell)
     return nb
-
-
-def _number_from_one(nb) -> None:
-    """Renumber the executed code cells (and their results) 1, 2, 3, ... in order."""
-    executed = [c for c in nb.cells if c.cell_type == "code" and c.get("execution_count") is not None]
-    for number, cell in enumerate(executed, start=1):
-        cell.execution_count = number
-        for output in cell.get("outputs", []):
-            if output.get("execution_count") is not None:
-                output["execution_count"] = number
 
 
 def _last_started_cell(partial: Path) -> str | None:
