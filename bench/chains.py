@@ -109,7 +109,7 @@ def events_file(rows: int, seed: int = 11, chunk_cases: int = 250_000) -> Path:
 # -- the two engines ------------------------------------------------------------------------------
 
 def _calendar():
-    from kpilib.calendar import WorkingCalendar
+    from kpilib.data.calendar import WorkingCalendar
 
     return WorkingCalendar(opening_hours=OPENING_HOURS, time_zone=TIME_ZONE)
 

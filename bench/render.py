@@ -3,7 +3,7 @@
     python bench/render.py              # --jobs 2, one round
     python bench/render.py --jobs 1 --repeat 3
 
-pack  = `kpilib.render` of every day notebook on an imported copy of the sample workshop (papermill,
+pack  = `kpilib.report.render` of every day notebook on an imported copy of the sample workshop (papermill,
         nbconvert, index), as `make report` runs it;
 floor = the same number of empty notebooks (a parameters cell only) through papermill, with the same
         number of parallel processes: the cost of starting kernels that no rendering can avoid.
@@ -67,7 +67,7 @@ def floor_seconds(notebooks: list[Path], out: Path, workshop: Path, jobs: int) -
 
 
 def pack_seconds(workshop: Path, out: Path, jobs: int) -> tuple[float, int]:
-    from kpilib.render import render
+    from kpilib.report.render import render
 
     start = time.perf_counter()
     result = render(workshop, out=out, jobs=jobs, progress=False)
@@ -84,7 +84,7 @@ def main() -> None:
     args = parser.parse_args()
 
     import kpilib
-    from kpilib.render import day_notebooks
+    from kpilib.report.render import day_notebooks
 
     n = len(day_notebooks())
     with tempfile.TemporaryDirectory(prefix="kpi-bench-render-") as tmp:
@@ -111,7 +111,7 @@ def main() -> None:
         "| what | notebooks | jobs | seconds (median) |",
         "|---|---|---|---|",
         f"| floor: empty notebooks through papermill | {n} | {args.jobs} | {floor:.1f} |",
-        f"| the report pack (`kpilib.render`) | {n} | {args.jobs} | {pack:.1f} |",
+        f"| the report pack (`kpilib.report.render`) | {n} | {args.jobs} | {pack:.1f} |",
         "",
         f"Ratio pack / floor: **{ratio:.2f}** ({verdict} the target of {TARGET}).",
         "",

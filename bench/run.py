@@ -284,7 +284,7 @@ def bench_import_csv(rows: int, args) -> list[dict]:
 def bench_import_parquet(rows: int, args) -> list[dict]:
     """Import canonical contacts from Parquet through the whole validated path, under the memory limit."""
     parquet = contacts_file(rows)
-    from kpilib.schema import TABLES
+    from kpilib.data.schema import TABLES
 
     columns = {c: c for c in TABLES["contacts"].names}
     folder = import_workshop_folder(f"import_{rows}_parquet", {"file": str(parquet), "columns": columns})

@@ -32,7 +32,7 @@ sys.path.insert(0, str(HERE))
 from run import contacts_file  # noqa: E402
 
 import kpilib  # noqa: E402
-from kpilib.explore import RepeatExplorer, ServiceLevelExplorer  # noqa: E402
+from kpilib.kpis.explore import RepeatExplorer, ServiceLevelExplorer  # noqa: E402
 from kpilib.widgets import threshold_slider, window_slider  # noqa: E402
 
 

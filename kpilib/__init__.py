@@ -1,16 +1,17 @@
 """kpilib: customer-service KPIs measured along the customer chain."""
 
-from kpilib.backend import Store, connect, open_store
-from kpilib.calendar import WorkingCalendar
-from kpilib.cards import (KpiCard, build_card, build_cards, cards_html, cards_overview, plot_dashboard,
+from kpilib.data.backend import Store, connect
+from kpilib.data.store import open_store
+from kpilib.data.calendar import WorkingCalendar
+from kpilib.days.cards import (KpiCard, build_card, build_cards, cards_html, cards_overview, plot_dashboard,
                           review_schedule, write_workbook)
-from kpilib.caveats import data_caveats, data_end
-from kpilib.catalogue import Catalogue, KpiEntry, compute_kpi, load_catalogue
+from kpilib.kpis.caveats import data_caveats, data_end
+from kpilib.kpis.catalogue import Catalogue, KpiEntry, compute_kpi, load_catalogue
 from kpilib.chains import stays_within_norm
-from kpilib.decisions import DECISION_KEYS, Decision, DecisionStore
-from kpilib.current_kpis import internal_norms, team_kpis
-from kpilib.drivers import driver_gaps, norms_compared, satisfaction_drivers, survey_comments
-from kpilib.erlang import ErlangAResult, ErlangCResult, agents_for_service_level, erlang_a, erlang_c
+from kpilib.workshop.decisions import DECISION_KEYS, Decision, DecisionStore
+from kpilib.days.current import internal_norms, team_kpis
+from kpilib.days.values import driver_gaps, norms_compared, satisfaction_drivers, survey_comments
+from kpilib.kpis.erlang import ErlangAResult, ErlangCResult, agents_for_service_level, erlang_a, erlang_c
 from kpilib.importing import CheckReport, ImportReport, check_workshop, import_workshop
 from kpilib.exceptions import DataError, KpiError, KpiWarning, ParameterError, WorkshopError
 from kpilib.kpis.cases import contacts_per_case, escalation_rate, handoffs_per_case
@@ -18,18 +19,18 @@ from kpilib.kpis.queue import abandonment_rate, average_handle_time, average_spe
 from kpilib.kpis.resolution import (agent_resolved_rate, first_contact_resolution, repeat_contact_rate,
                                     transfer_rate)
 from kpilib.kpis.satisfaction import ces, complaints_resolved_to_satisfaction, csat, nps
-from kpilib.plots import (plot_calendar, plot_definitions, plot_satisfaction_drivers, plot_spread,
+from kpilib.report.plots import (plot_calendar, plot_definitions, plot_satisfaction_drivers, plot_spread,
                           plot_target_history, plot_team_kpis, plot_variants, plot_working_days,
                           service_level_by_definition)
-from kpilib.report import collapsible, day_summary, narrate, show_table
-from kpilib.kpiset import kpi_set, start_team
+from kpilib.report.narration import collapsible, day_summary, narrate, show_table
+from kpilib.kpis.kpiset import kpi_set, start_team
 from kpilib.kpis.timeliness import callback_timeliness, time_to_first_contact, time_to_resolution
-from kpilib.schedule import ScheduleDay
-from kpilib.scoring import (balance_check, kpi_set_value, score_candidates, select_set,
+from kpilib.workshop.schedule import ScheduleDay
+from kpilib.days.scoring import (balance_check, kpi_set_value, score_candidates, select_set,
                             workshop_candidates)
-from kpilib.staffing import estimate_patience, plot_staffing, staffing_by_hour
-from kpilib.whatif import callback_options, callback_replay, escalation_options, escalation_replay
-from kpilib.workshop import Workshop, new_workshop, open_workshop
+from kpilib.days.staffing import estimate_patience, plot_staffing, staffing_by_hour
+from kpilib.days.levers import callback_options, callback_replay, escalation_options, escalation_replay
+from kpilib.workshop.folder import Workshop, new_workshop, open_workshop
 
 __all__ = [
     "Catalogue",

@@ -12,7 +12,7 @@ SHARED = {
         The ``by`` columns, then ``numerator``, ``denominator`` and ``value`` = numerator /
         denominator (NaN where the denominator is 0); one row when ``by`` is None.""",
     "contacts": """contacts : pandas.DataFrame or ibis Table
-        Canonical contacts (``kpilib.schema``); optional columns may be left out. Naive timestamps
+        Canonical contacts (``kpilib.data.schema``); optional columns may be left out. Naive timestamps
         are local time in Europe/Amsterdam.""",
     "channel": """channel : str or None
         Only inbound contacts of this channel; None for every channel.""",

@@ -117,7 +117,7 @@ def render_command(workshop: Path, days: str | None, parameter: tuple[tuple[str,
     A day that fails is still written, with its error visible; the command then
     exits with 1 and names the day and the cell.
     """
-    from kpilib.render import NOTEBOOKS, render
+    from kpilib.report.render import NOTEBOOKS, render
 
     values = _parameters_file(parameters_file) if parameters_file else {}
     values.update(dict(parameter))
@@ -147,7 +147,7 @@ def new_command(workshop: Path, client: str, start: str, language: str, country:
     a workshop: nothing is overwritten. Then put the exports in WORKSHOP/exports, map
     them under `sources:` in workshop.yaml and run `kpi-workshop check WORKSHOP`.
     """
-    from kpilib.workshop import new_workshop
+    from kpilib.workshop.folder import new_workshop
 
     ws = new_workshop(workshop, client=client, start=start, language=language, country=country,
                       time_zone=time_zone)
@@ -160,13 +160,13 @@ def new_command(workshop: Path, client: str, start: str, language: str, country:
 def schedule_command(workshop: Path) -> None:
     """Show the workshop days: the first working days from `start:` in workshop.yaml,
     weekends, public holidays and the days under `schedule: skip:` left out."""
-    from kpilib.workshop import open_workshop
+    from kpilib.workshop.folder import open_workshop
 
     _echo_schedule(open_workshop(workshop))
 
 
 def _echo_schedule(ws) -> None:
-    from kpilib.schedule import schedule_frame
+    from kpilib.workshop.schedule import schedule_frame
 
     click.echo(f"{ws.client or ws.path.name}: {len(ws.schedule)} days")
     frame = schedule_frame(ws.schedule)
@@ -196,7 +196,7 @@ def decisions_command(workshop: Path, export_to: Path | None, history: bool) -> 
     recorded in the workshop, taken from workshop.yaml, or the default."""
     import json
 
-    from kpilib.workshop import open_workshop
+    from kpilib.workshop.folder import open_workshop
 
     ws = open_workshop(workshop)
     if export_to is not None:
@@ -236,7 +236,7 @@ def lab_command(workshop: Path, notebooks: Path | None, port: int | None, no_bro
     """
     import subprocess
 
-    from kpilib.lab import lab_command as command
+    from kpilib.workshop.lab import lab_command as command
 
     argv, env = command(workshop, notebooks=notebooks, port=port, browser=not no_browser)
     argv += list(jupyter_args)

@@ -3,7 +3,7 @@
 Rows are written by hand as dicts of canonical column names; timestamps are
 given as local wall-clock text (Europe/Amsterdam) or as ``pd.Timestamp``.
 The builders turn them into frames in the canonical shape of
-``kpilib.schema.TABLES``, so every expected value in the tests can be computed
+``kpilib.data.schema.TABLES``, so every expected value in the tests can be computed
 from the rows as written.
 """
 
@@ -16,7 +16,7 @@ from typing import Any
 import pandas as pd
 import pytest
 
-from kpilib.schema import TABLES
+from kpilib.data.schema import TABLES
 
 TZ = "Europe/Amsterdam"
 

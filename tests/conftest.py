@@ -25,6 +25,6 @@ def sample_workshop(tmp_path_factory) -> Path:
 @pytest.fixture(scope="session")
 def sample_pack(sample_workshop, tmp_path_factory):
     """The sample workshop's full report pack, rendered once per test session (as `make report` does)."""
-    from kpilib.render import render
+    from kpilib.report.render import render
 
     return render(sample_workshop, out=tmp_path_factory.mktemp("pack") / "report", jobs=2, progress=False)

@@ -7,7 +7,7 @@ import pytest
 from _fixtures import frame
 
 import kpilib
-from kpilib import backend
+from kpilib.data import backend
 
 
 def _contacts():

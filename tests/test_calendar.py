@@ -1,4 +1,4 @@
-"""Working days, working seconds and the workshop schedule (kpilib.calendar).
+"""Working days, working seconds and the workshop schedule (kpilib.data.calendar).
 
 Calendar of the dates used below (2026 unless said otherwise):
   Fri 3 Apr Good Friday · Mon 6 Apr Easter Monday · Mon 27 Apr King's Day · Thu 14 May Ascension
@@ -17,7 +17,7 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kpilib.calendar import WorkingCalendar
+from kpilib.data.calendar import WorkingCalendar
 from kpilib.exceptions import ParameterError, WorkshopError
 
 AMS = "Europe/Amsterdam"

@@ -8,9 +8,9 @@ import pytest
 from openpyxl import load_workbook
 
 import kpilib
-from kpilib.cards import (KpiCard, build_card, build_cards, card_kpis, cards_html, cards_overview, review_schedule, status_of,
+from kpilib.days.cards import (KpiCard, build_card, build_cards, card_kpis, cards_html, cards_overview, review_schedule, status_of,
                           thresholds, write_workbook)
-from kpilib.caveats import data_end
+from kpilib.kpis.caveats import data_end
 from kpilib.exceptions import ParameterError
 
 

@@ -11,7 +11,7 @@ import yaml
 
 import kpilib
 from kpilib import synth
-from kpilib.catalogue import CATALOGUE_FILE, NOT_DEFINITION, UNITS, compute_kpi, load_catalogue
+from kpilib.kpis.catalogue import CATALOGUE_FILE, NOT_DEFINITION, UNITS, compute_kpi, load_catalogue
 from kpilib.exceptions import ParameterError, WorkshopError
 
 from _fixtures import frame

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from _fixtures import contact, contacts, frame
-from kpilib.caveats import data_caveats, survey_response_rate
+from kpilib.kpis.caveats import data_caveats, survey_response_rate
 
 
 def tables():

@@ -8,7 +8,7 @@ import pytest
 
 from _fixtures import frame
 from kpilib import chains
-from kpilib.config import load_config
+from kpilib.data.config import load_config
 from kpilib.exceptions import WorkshopError
 
 SAMPLE = Path(__file__).resolve().parents[1] / "data" / "sample"

@@ -12,7 +12,7 @@ import pytest
 
 from _fixtures import assert_kpi, frame
 from kpilib import chains
-from kpilib.calendar import WorkingCalendar
+from kpilib.data.calendar import WorkingCalendar
 from kpilib.chains import Lines
 
 LINES = Lines(order=("first_line", "second_line", "field"), outside=("billing",))

@@ -11,7 +11,7 @@ import pytest
 
 from _fixtures import assert_kpi, contact, contacts, frame
 from kpilib import agent_resolved_rate, stays_within_norm
-from kpilib.calendar import WorkingCalendar
+from kpilib.data.calendar import WorkingCalendar
 from kpilib.exceptions import ParameterError
 
 

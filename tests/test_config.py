@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from kpilib.config import Condition, load_config
+from kpilib.data.config import Condition, load_config
 from kpilib.exceptions import WorkshopError
 
 DOCS_EXAMPLE = """
@@ -209,7 +209,7 @@ def test_a_missing_folder_or_file(tmp_path: Path) -> None:
 
 
 def test_the_calendar_block_builds_the_working_calendar(tmp_path: Path) -> None:
-    calendar = pytest.importorskip("kpilib.calendar")
+    calendar = pytest.importorskip("kpilib.data.calendar")
     config = load_config(write(tmp_path, DOCS_EXAMPLE))
     cal = config.working_calendar()
     assert isinstance(cal, calendar.WorkingCalendar)

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from kpilib.decisions import DECISION_KEYS, DecisionStore, validate_decision, write_export
+from kpilib.workshop.decisions import DECISION_KEYS, DecisionStore, validate_decision, write_export
 from kpilib.exceptions import ParameterError, WorkshopError
 
 
@@ -157,7 +157,7 @@ def test_a_file_that_is_not_a_store_gives_a_clear_error(tmp_path):
 _WRITER = textwrap.dedent("""
     import sys, time
     from pathlib import Path
-    from kpilib.decisions import DecisionStore
+    from kpilib.workshop.decisions import DecisionStore
 
     store, name, go, n = DecisionStore(sys.argv[1]), sys.argv[2], Path(sys.argv[3]), int(sys.argv[4])
     print("ready", flush=True)

@@ -7,7 +7,7 @@ import pytest
 
 from _fixtures import assert_kpi, contact, contacts, frame
 from kpilib import repeat_contact_rate
-from kpilib.definitions import (compare_definitions, definition_spread, fcr_variants,
+from kpilib.days.definitions import (compare_definitions, definition_spread, fcr_variants,
                                 repeat_window_variants, service_level_variants)
 from kpilib.exceptions import ParameterError
 
@@ -102,7 +102,7 @@ def test_compare_definitions_side_by_side():
 
 
 def test_internal_definition_is_the_teams_own():
-    from kpilib.definitions import internal_definition
+    from kpilib.days.definitions import internal_definition
 
     current = [{"team": "first_line", "kpi": "average_handle_time", "definition": {"channel": "phone"}},
                {"team": "first_line", "kpi": "service_level", "definition": {"clock": "queue"}, "target": 0.8}]
@@ -111,7 +111,7 @@ def test_internal_definition_is_the_teams_own():
 
 
 def test_definitions_table_describes_each_kpi():
-    from kpilib.definitions import definitions_table
+    from kpilib.days.definitions import definitions_table
 
     got = definitions_table({"service_level": {"clock": "arrival", "abandoned": "fail"}, "csat": {}})
     assert got.to_dict("list") == {"kpi": ["service_level", "csat"],

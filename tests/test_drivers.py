@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from kpilib.drivers import driver_gaps, norms_compared, satisfaction_drivers
+from kpilib.days.values import driver_gaps, norms_compared, satisfaction_drivers
 from kpilib.exceptions import ParameterError
 
 TZ = "Europe/Amsterdam"

@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kpilib.erlang import ErlangAResult, ErlangCResult, agents_for_service_level, erlang_a, erlang_c
+from kpilib.kpis.erlang import ErlangAResult, ErlangCResult, agents_for_service_level, erlang_a, erlang_c
 from kpilib.exceptions import ParameterError
 
 REFERENCE = dict(calls=100, interval_s=1800, aht_s=180, threshold_s=20)

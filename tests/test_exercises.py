@@ -106,7 +106,7 @@ def test_the_handoff_variants_count_what_their_mistake_counts():
 
 
 def test_the_working_day_variants_count_what_their_mistake_counts():
-    from kpilib.calendar import WorkingCalendar
+    from kpilib.data.calendar import WorkingCalendar
     from kpilib.exercises._chain import _calendar_days, _elapsed_days, _utc_dates, _weekdays_only, _working_days_mean
 
     # Order 1: Fri 24-04 10:00 -> Tue 28-04 09:00 over King's Day (Mon 27-04): 1 working day (Fri 24),
@@ -321,7 +321,7 @@ def test_an_unclosed_solution_block_names_the_notebook_and_cell(tmp_path):
 
 
 def test_the_report_and_the_notebook_suite_leave_the_exercises_out():
-    from kpilib.render import NOTEBOOKS, day_notebooks
+    from kpilib.report.render import NOTEBOOKS, day_notebooks
 
     assert EXERCISES_DIR.parent == NOTEBOOKS
     top_level = [p.name for p in NOTEBOOKS.glob("*.ipynb")] + [p.name for p in day_notebooks().values()]

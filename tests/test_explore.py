@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from _fixtures import assert_kpi, contact, contacts, local
 from kpilib import repeat_contact_rate, service_level
 from kpilib.exceptions import ParameterError
-from kpilib.explore import RepeatExplorer, ServiceLevelExplorer
+from kpilib.kpis.explore import RepeatExplorer, ServiceLevelExplorer
 from kpilib.kpis.queue import ABANDON_RULES, CLOCKS
 
 NAN = float("nan")

@@ -25,7 +25,7 @@ from kpilib import (
     time_to_first_contact,
     time_to_resolution,
 )
-from kpilib.calendar import WorkingCalendar
+from kpilib.data.calendar import WorkingCalendar
 from kpilib.exceptions import ParameterError
 
 NAN = float("nan")

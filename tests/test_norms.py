@@ -8,7 +8,7 @@ import pytest
 from _fixtures import assert_kpi, frame, local
 from kpilib import WorkingCalendar
 from kpilib.exceptions import ParameterError
-from kpilib.norms import (calendar_months, norm_comparison, target_attainment, target_candidates,
+from kpilib.days.norms import (calendar_months, norm_comparison, target_attainment, target_candidates,
                           working_days_to)
 
 NAN = float("nan")
@@ -88,7 +88,7 @@ def test_target_attainment_counts_the_periods_that_met_it():
 
 
 def test_kpis_under_norms_sets_each_kpis_norm_parameter():
-    from kpilib.norms import kpis_under_norms
+    from kpilib.days.norms import kpis_under_norms
 
     got = kpis_under_norms({"orders": orders()}, {"time_to_first_contact": 5})
     # as_of = the latest timestamp, 28 Apr 09:00; O3 (24 Apr) open 1 working day: not counted yet.
@@ -100,7 +100,7 @@ def test_kpis_under_norms_sets_each_kpis_norm_parameter():
 
 
 def test_target_overview_uses_the_catalogue_polarity():
-    from kpilib.norms import target_overview
+    from kpilib.days.norms import target_overview
 
     got = target_overview({"service_level": _history([0.6, 0.9, 0.7, 0.8]),
                            "repeat_contact_rate": _history([0.3, 0.2, 0.1, 0.4])},
@@ -116,7 +116,7 @@ def test_target_overview_uses_the_catalogue_polarity():
 
 
 def test_kpi_histories_per_period_with_the_norm_set():
-    from kpilib.norms import kpi_histories
+    from kpilib.days.norms import kpi_histories
 
     got = kpi_histories({"orders": orders()}, ["time_to_first_contact"], period="month",
                         norms={"time_to_first_contact": 20})
@@ -136,7 +136,7 @@ def test_small_periods_can_be_left_out_of_the_targets():
 
 
 def test_suggested_targets_keep_decided_ones_and_fill_in_the_best_quartile():
-    from kpilib.norms import suggested_targets
+    from kpilib.days.norms import suggested_targets
 
     histories = {"service_level": _history([0.6, 0.9, 0.7, 0.8]), "time_to_resolution": _history([0.5, 0.7])}
     # service level decided: kept. time_to_resolution (higher is better): 75th percentile of 0.5, 0.7
@@ -146,7 +146,7 @@ def test_suggested_targets_keep_decided_ones_and_fill_in_the_best_quartile():
 
 
 def test_kpi_histories_leave_out_periods_only_partly_in_the_data():
-    from kpilib.norms import kpi_histories
+    from kpilib.days.norms import kpi_histories
 
     # the data covers Wed 22 Apr to Tue 28 Apr: the weeks of 20 and 27 April are both partial
     got = kpi_histories({"orders": orders()}, ["time_to_first_contact"], period="week",

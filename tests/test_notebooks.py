@@ -8,8 +8,8 @@ import json
 import papermill
 import pytest
 
-from kpilib.render import NOTEBOOKS, day_notebooks
-from kpilib.report import SUMMARY_MIME
+from kpilib.report.render import NOTEBOOKS, day_notebooks
+from kpilib.report.narration import SUMMARY_MIME
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("notebooks")]
 

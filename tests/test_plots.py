@@ -11,7 +11,7 @@ import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
 
 from kpilib import WorkingCalendar  # noqa: E402
-from kpilib.plots import (plot_calendar, plot_spread, plot_target_history, plot_variants,  # noqa: E402
+from kpilib.report.plots import (plot_calendar, plot_spread, plot_target_history, plot_variants,  # noqa: E402
                           plot_working_days)
 
 

@@ -12,10 +12,10 @@ import pandas as pd
 import pytest
 from click.testing import CliRunner
 
-from kpilib._parameters import NotebookParameter, check_parameters
+from kpilib.report._parameters import NotebookParameter, check_parameters
 from kpilib.cli import cli
 from kpilib.exceptions import ParameterError
-from kpilib.render import day_notebooks, parse_days, render
+from kpilib.report.render import day_notebooks, parse_days, render
 
 SAMPLE = Path(__file__).resolve().parents[1] / "data" / "sample"
 

@@ -9,7 +9,7 @@ import pytest
 
 import kpilib
 from kpilib.exceptions import ParameterError
-from kpilib.report import SUMMARY_MIME, collapsible, day_summary, format_value, narrate, show_table
+from kpilib.report.narration import SUMMARY_MIME, collapsible, day_summary, format_value, narrate, show_table
 
 
 @pytest.mark.parametrize("value, text", [

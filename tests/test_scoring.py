@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 from kpilib.exceptions import ParameterError
-from kpilib.scoring import (CRITERIA, DEFAULT_WEIGHTS, balance_check, check_scores, check_weights,
+from kpilib.days.scoring import (CRITERIA, DEFAULT_WEIGHTS, balance_check, check_scores, check_weights,
                             score_candidates, select_set, set_rows, weights_table)
 
 #        customer_value_link covers_the_chain controllable_by_owner measurable_from_data hard_to_game cost
@@ -136,14 +136,14 @@ def test_scoring_grid_recomputes_on_a_change():
 
 
 def test_criteria_are_the_decisions_criteria():
-    from kpilib.decisions import CRITERIA as DECIDED
+    from kpilib.workshop.decisions import CRITERIA as DECIDED
 
     assert tuple(CRITERIA) == DECIDED
 
 
 def test_candidates_start_from_reasoned_scores():
-    from kpilib.catalogue import load_catalogue
-    from kpilib.scoring import candidates, chains_covered
+    from kpilib.kpis.catalogue import load_catalogue
+    from kpilib.days.scoring import candidates, chains_covered
 
     frame = candidates(load_catalogue(), customer_values=["resolution", "speed", "effort"],
                        customer_outcomes=["time_to_resolution"],

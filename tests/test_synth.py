@@ -16,7 +16,7 @@ import pytest
 
 from kpilib import synth
 from kpilib.exceptions import ParameterError
-from kpilib.schema import DIRECTIONS, OUTCOMES, TABLES
+from kpilib.data.schema import DIRECTIONS, OUTCOMES, TABLES
 from kpilib.synth.__main__ import main
 
 SAMPLE = Path(__file__).resolve().parents[1] / "data" / "sample"
@@ -322,7 +322,7 @@ def test_command_line(tmp_path, capsys):
 
 @pytest.mark.parametrize("start", ["2026-03-02", "2026-10-01"])  # summer time starts / ends
 def test_exports_import_into_the_generated_tables(tmp_path, start):
-    from kpilib.backend import open_store
+    from kpilib.data.store import open_store
     from kpilib.importing import import_workshop
 
     kw = {"seed": 4, "start": start, "months": 1, "customers": 2_500}

@@ -13,10 +13,10 @@ import pytest
 
 from _fixtures import contact, contacts, frame, local
 from kpilib import agents_for_service_level
-from kpilib.calendar import WorkingCalendar
+from kpilib.data.calendar import WorkingCalendar
 from kpilib.exceptions import ParameterError
-from kpilib.staffing import estimate_patience, staffing_by_hour
-from kpilib.whatif import callback_options, callback_replay, escalation_options, escalation_replay
+from kpilib.days.staffing import estimate_patience, staffing_by_hour
+from kpilib.days.levers import callback_options, callback_replay, escalation_options, escalation_replay
 
 FIRST = "first_line"
 
@@ -250,7 +250,7 @@ def test_options_side_by_side():
 
 
 def test_tactics_are_the_decision_values():
-    from kpilib._decision_values import TACTICS as ALLOWED
-    from kpilib.whatif import tactics_table
+    from kpilib.workshop._decision_values import TACTICS as ALLOWED
+    from kpilib.days.levers import tactics_table
 
     assert tactics_table()["tactic"].tolist() == list(ALLOWED)

@@ -7,7 +7,7 @@ import pytest
 
 from _fixtures import contact, contacts
 from kpilib import service_level
-from kpilib.explore import RepeatExplorer, ServiceLevelExplorer
+from kpilib.kpis.explore import RepeatExplorer, ServiceLevelExplorer
 from kpilib.kpis.queue import ABANDON_RULES
 from kpilib.widgets import definition_chooser, record_decision, threshold_slider, window_slider
 

@@ -6,7 +6,7 @@ import pandas as pd
 
 from _fixtures import frame
 from kpilib.exceptions import ParameterError
-from kpilib.norms import kpis_under_norms, target_overview
+from kpilib.days.norms import kpis_under_norms, target_overview
 from kpilib.widgets import chain_selector, norm_inputs, record_decision, target_inputs
 
 

@@ -10,10 +10,10 @@ import pytest
 import yaml
 
 import kpilib
-from kpilib.decisions import DECISION_KEYS
+from kpilib.workshop.decisions import DECISION_KEYS
 from kpilib.exceptions import ParameterError, WorkshopError
-from kpilib.schedule import build_schedule
-from kpilib.workshop import DEFAULT_NORMS
+from kpilib.workshop.schedule import build_schedule
+from kpilib.workshop.folder import DEFAULT_NORMS
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "data" / "sample"

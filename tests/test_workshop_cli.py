@@ -12,7 +12,7 @@ from click.testing import CliRunner
 
 import kpilib
 from kpilib.cli import cli
-from kpilib.lab import lab_command
+from kpilib.workshop.lab import lab_command
 
 SAMPLE = Path(__file__).resolve().parents[1] / "data" / "sample"
 

@@ -3,26 +3,28 @@
 Chains are declared in ``workshop.yaml`` (:mod:`kpilib.chains._config`), discovered from the
 case event log (:mod:`kpilib.chains._discovery`, on the stays of :mod:`kpilib.chains._stays`),
 set against each team's own KPIs in the chain view (:mod:`kpilib.chains._view`) and drawn
-(:mod:`kpilib.chains._plots`).
+(:mod:`kpilib.chains._plots`). Days 2, 4 and 5 of the workshop are built on this package.
+May import :mod:`kpilib.kpis` and everything below it.
 
 Examples
 --------
 >>> import kpilib
 >>> from kpilib import chains
 >>> store = kpilib.open_store("data/sample")                        # doctest: +SKIP
->>> config = kpilib.config.load_config("data/sample")               # doctest: +SKIP
+>>> config = kpilib.data.config.load_config("data/sample")               # doctest: +SKIP
 >>> lines, fault = chains.load_lines(config), chains.load_chains(config)[0]   # doctest: +SKIP
 >>> events = chains.chain_events(store.events, fault, cases=store.cases)     # doctest: +SKIP
 >>> found = chains.discover(events, lines=lines, calendar=config.working_calendar())  # doctest: +SKIP
 >>> found.variants                                                  # doctest: +SKIP
 """
 
-from kpilib.chains._config import (DEFAULT_NORM_DAYS, Chain, Lines, default_chains, find_chain, load_chains,
+from kpilib.chains._config import (DEFAULT_NORM_DAYS, Chain, default_chains, find_chain, load_chains,
                                    load_lines)
 from kpilib.chains._discover import Discovery, discover
 from kpilib.chains._discovery import (backward_handoffs, default_lines, first_line_share, handoff_matrix, handoffs,
                                       ping_pong, ping_pong_cases, start_end_teams, stays, time_lost, variants)
 from kpilib.chains._kpis import stays_within_norm
+from kpilib.chains._lines import Lines
 from kpilib.chains._membership import chain_case_ids, chain_events
 from kpilib.chains._outcomes import (DEFAULT_TARGETS, OUTCOMES, chain_tables, customer_outcomes, end_to_end_days,
                                      verdict)

@@ -36,6 +36,8 @@ from dataclasses import dataclass
 from numbers import Real
 from typing import Any
 
+from kpilib.chains._discovery import default_lines
+from kpilib.chains._lines import Lines
 from kpilib.exceptions import WorkshopError
 
 __all__ = ["Chain", "Lines", "DEFAULT_NORM_DAYS", "find_chain", "load_chains", "load_lines"]
@@ -47,44 +49,6 @@ STARTS = {"case_opened": ("resolved", "closed"), "order_placed": ("first_contact
 MEMBERSHIP = ("category", "reason", "first_team")
 _CHAIN_KEYS = ("name", "cases", "start", "fulfilled", "norm_days")
 _LINE_KEYS = ("order", "outside", "waiting", "done")
-
-
-@dataclass(frozen=True)
-class Lines:
-    """The intended order of the support lines and the meaning of the statuses.
-
-    Attributes
-    ----------
-    order : tuple of str
-        The support lines from first to last (``first_line < second_line < field``).
-    outside : tuple of str
-        Teams that take part in chains but stand outside the line order (billing).
-    waiting : tuple of str or None
-        Statuses (``events.activity``) in which a case waits for a team to pick it up.
-        None: the first status of every stay reached by a handoff is the wait.
-    done : tuple of str or None
-        Statuses after which the need is fulfilled; time after the first of them does not
-        count. None: the case's last status change ends it.
-    """
-
-    order: tuple[str, ...] = ()
-    outside: tuple[str, ...] = ()
-    waiting: tuple[str, ...] | None = None
-    done: tuple[str, ...] | None = None
-
-    @property
-    def first_line(self) -> str | None:
-        """The first support line, or None when no order is known."""
-        return self.order[0] if self.order else None
-
-    def rank(self, team: str) -> int | None:
-        """Position of ``team`` in the line order (0 = first line), None outside it."""
-        return self.order.index(team) if team in self.order else None
-
-    @property
-    def teams(self) -> tuple[str, ...]:
-        """The teams in the order to show them: the lines, then the teams outside."""
-        return self.order + tuple(t for t in self.outside if t not in self.order)
 
 
 @dataclass(frozen=True)
@@ -120,7 +84,7 @@ def load_lines(config, *, events=None) -> Lines:
 
     Parameters
     ----------
-    config : kpilib.config.WorkshopConfig
+    config : kpilib.data.config.WorkshopConfig
         The workshop's configuration (``ws.config``).
     events : pandas.DataFrame or ibis Table, optional
         Events (or contacts) to derive the default order from (:func:`default_lines`).
@@ -134,8 +98,6 @@ def load_lines(config, *, events=None) -> Lines:
     if block is None:
         if events is None:
             return Lines()
-        from kpilib.chains._discovery import default_lines
-
         return default_lines(events)
     problems: list[str] = []
     if not isinstance(block, Mapping):
@@ -159,7 +121,7 @@ def load_chains(config, *, cases=None, norm_days: float = DEFAULT_NORM_DAYS) -> 
 
     Parameters
     ----------
-    config : kpilib.config.WorkshopConfig
+    config : kpilib.data.config.WorkshopConfig
         The workshop's configuration.
     cases : pandas.DataFrame or ibis Table, optional
         The canonical cases; without a ``chains:`` block every category found in them becomes a
@@ -208,8 +170,8 @@ def find_chain(chains: Sequence[Chain], chain_id: str) -> Chain:
 
 def default_chains(cases, *, norm_days: float = DEFAULT_NORM_DAYS) -> list[Chain]:
     """One chain per case category, the most frequent first: ``resolved within norm_days``."""
-    from kpilib import backend
-    from kpilib._inputs import canonical
+    from kpilib.data import backend
+    from kpilib.data._inputs import canonical
 
     inp = canonical(cases, "cases", required=("case_id", "category"))
     t = inp.table.filter(inp.table.category.notnull())

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import pandas as pd
 from ibis.expr.types import Table
 
-from kpilib.chains._config import Lines
+from kpilib.chains._lines import Lines
 from kpilib.chains._discovery import (_case_count, _stays, _Stays, backward_handoffs, default_lines,
                                       first_line_share, handoff_matrix, handoffs, ping_pong, ping_pong_cases,
                                       start_end_teams, time_lost, variants)

@@ -15,10 +15,10 @@ import pandas as pd
 from ibis.common.exceptions import UnsupportedOperationError
 from ibis.expr.types import Table
 
-from kpilib import backend
-from kpilib._aggregate import seconds_between
+from kpilib.data import backend
+from kpilib.data._aggregate import seconds_between
 from kpilib._checks import check_number
-from kpilib.chains._config import Lines
+from kpilib.chains._lines import Lines
 from kpilib.chains._stays import calendar_or_default, event_input, line_rank, stay_table
 
 _HOUR = 3600.0
@@ -364,6 +364,6 @@ def _ints(frame: pd.DataFrame, *names: str) -> pd.DataFrame:
 
 
 def _tidy(frame: pd.DataFrame, by: list[str]) -> pd.DataFrame:
-    from kpilib._aggregate import finish
+    from kpilib.data._aggregate import finish
 
     return finish(frame, by)

@@ -6,13 +6,14 @@ from collections.abc import Sequence
 
 import pandas as pd
 
-from kpilib._aggregate import PERIODS, normalise_by, tidy
+from kpilib.data._aggregate import PERIODS, normalise_by, tidy
 from kpilib._checks import check_number
 from kpilib._docstrings import fill
-from kpilib.chains._config import Lines
+from kpilib.chains._lines import Lines
 from kpilib.chains._stays import calendar_or_default, event_input, stay_table
 from kpilib.exceptions import ParameterError
 from kpilib.kpis.timeliness import working_days_columns
+from kpilib.kpis._registry import kpi_function
 
 
 def _names(name: str, value) -> list[str] | None:
@@ -24,6 +25,7 @@ def _names(name: str, value) -> list[str] | None:
     return items
 
 
+@kpi_function
 @fill
 def stays_within_norm(events, *, norm_days: float, team: str | Sequence[str] | None = None,
                       calendar=None, by: str | Sequence[str] | None = None,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import ibis
 from ibis.expr.types import Table
 
-from kpilib._inputs import canonical
+from kpilib.data._inputs import canonical
 from kpilib.chains._config import Chain
 from kpilib.exceptions import ParameterError
 

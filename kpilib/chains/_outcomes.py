@@ -15,7 +15,7 @@ import ibis
 import numpy as np
 import pandas as pd
 
-from kpilib import backend
+from kpilib.data import backend
 from kpilib.chains._config import Chain
 from kpilib.chains._membership import chain_case_ids, in_chain
 from kpilib.exceptions import ParameterError
@@ -41,14 +41,14 @@ RESULT_COLUMNS = ["kpi", "label", "definition", "numerator", "denominator", "val
 
 def tables_of(tables) -> dict[str, Any]:
     """A Store, or a mapping of table name to frame / Ibis table, as a plain dict."""
-    from kpilib.kpiset import _tables
+    from kpilib.kpis.kpiset import _tables
 
     return _tables(tables)
 
 
 def chain_tables(tables, chain: Chain) -> dict[str, Any]:
     """The canonical tables restricted to the cases of ``chain`` (orders: all of them)."""
-    from kpilib._inputs import canonical
+    from kpilib.data._inputs import canonical
 
     have = tables_of(tables)
     ids = chain_case_ids(chain, cases=have.get("cases"), contacts=have.get("contacts"), events=have.get("events"))
@@ -84,7 +84,7 @@ def describe(definition: Mapping[str, Any]) -> str:
 def judged(kpi: str, result: pd.DataFrame, definition: Mapping[str, Any], target: float | None,
            *, label: str | None = None) -> dict[str, Any]:
     """One row of a judged KPI: the tidy result's single row with its target and verdict."""
-    from kpilib.catalogue import load_catalogue
+    from kpilib.kpis.catalogue import load_catalogue
 
     entry = load_catalogue().entry(kpi)
     row = result.iloc[0] if len(result) else pd.Series({"numerator": 0, "denominator": 0, "value": np.nan})
@@ -140,7 +140,7 @@ def customer_outcomes(tables, chains: Chain | Sequence[Chain], *, targets: Mappi
         ``value``, ``target``, ``polarity``, ``verdict`` (one of :data:`VERDICTS`). Outcomes
         that do not apply to a chain (no complaints in it, no call-backs) are left out.
     """
-    from kpilib.catalogue import compute_kpi
+    from kpilib.kpis.catalogue import compute_kpi
 
     chains = [chains] if isinstance(chains, Chain) else list(chains)
     for name in outcomes:
@@ -190,7 +190,7 @@ def end_to_end_days(tables, chains: Chain | Sequence[Chain], *, calendar=None, a
         kpi, inputs, _ = end_to_end(chain_tables(tables, chain), chain)
         name, start, end = (("orders", "ordered_at", "first_contact_at") if kpi == "time_to_first_contact"
                             else ("cases", "opened_at", "resolved_at"))
-        from kpilib._inputs import canonical
+        from kpilib.data._inputs import canonical
 
         inp = canonical(inputs[name], name, required=(start,))
         t, _ = working_days_columns(inp.table, start, end, as_of=as_of, calendar=calendar, con=inp.con,
@@ -212,13 +212,13 @@ def end_to_end_days(tables, chains: Chain | Sequence[Chain], *, calendar=None, a
 
 
 def _table(data, name: str):
-    from kpilib._inputs import canonical
+    from kpilib.data._inputs import canonical
 
     return canonical(data, name).table
 
 
 def _has_inputs(kpi: str, tables: Mapping[str, Any]) -> bool:
-    from kpilib.catalogue import load_catalogue
+    from kpilib.kpis.catalogue import load_catalogue
 
     entry = load_catalogue().entry(kpi)
     return all(any(t in tables for t in options) for options in entry.inputs.values())

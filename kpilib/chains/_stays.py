@@ -23,10 +23,10 @@ import ibis
 import pandas as pd
 from ibis.expr.types import Table
 
-from kpilib import backend
-from kpilib._aggregate import seconds_between
-from kpilib._inputs import Input, canonical
-from kpilib.chains._config import Lines
+from kpilib.data import backend
+from kpilib.data._aggregate import seconds_between
+from kpilib.data._inputs import Input, canonical
+from kpilib.chains._lines import Lines
 from kpilib.exceptions import ParameterError
 
 #: Columns of the stays table (see :func:`stay_table`).

@@ -8,8 +8,9 @@ from typing import Any
 
 import pandas as pd
 
-from kpilib import backend
-from kpilib.chains._config import Chain, Lines
+from kpilib.data import backend
+from kpilib.chains._config import Chain
+from kpilib.chains._lines import Lines
 from kpilib.chains._discover import Discovery, discover
 from kpilib.chains._membership import chain_events
 from kpilib.chains._outcomes import chain_tables, tables_of
@@ -100,7 +101,7 @@ def handover_candidates(found: Discovery, *, top: int = 3) -> list[str]:
 
 
 def _count(table) -> int:
-    from kpilib._inputs import canonical
+    from kpilib.data._inputs import canonical
 
     inp = canonical(table, "cases")
     return int(backend.execute(inp.table.aggregate(n=inp.table.count()), con=inp.con,

@@ -7,7 +7,7 @@ import html
 import pandas as pd
 from pandas.io.formats.style import Styler
 
-from kpilib.report import stable_style
+from kpilib._style import stable_style
 
 #: Cell colours of the verdicts.
 COLOURS = {"green": "background-color: #c8e6c9; color: #1b5e20; font-weight: bold",
@@ -19,7 +19,7 @@ _HEADERS = {"chain_name": "chain", "team": "who", "label": "KPI", "definition": 
 
 def format_value(value: float, kpi: str) -> str:
     """A KPI value in its unit: a share as ``84%``, seconds as ``305 s``, per case as ``2.02``."""
-    from kpilib.catalogue import load_catalogue
+    from kpilib.kpis.catalogue import load_catalogue
 
     if value is None or pd.isna(value):
         return "–"

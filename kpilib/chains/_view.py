@@ -15,9 +15,10 @@ from typing import Any
 
 import pandas as pd
 
-from kpilib import backend
+from kpilib.data import backend
 from kpilib._checks import check_argument
-from kpilib.chains._config import Chain, Lines
+from kpilib.chains._config import Chain
+from kpilib.chains._lines import Lines
 from kpilib.chains._outcomes import (RESULT_COLUMNS, chain_tables, customer_outcomes, judged, tables_of)
 from kpilib.exceptions import ParameterError
 
@@ -51,7 +52,7 @@ def team_kpis(tables, current_kpis: Sequence[Mapping[str, Any]], *, lines: Lines
         ``target``, ``polarity``, ``verdict``. A KPI whose table has a ``team`` column is computed
         on the team's rows; one without (orders) on the whole table.
     """
-    from kpilib.catalogue import compute_kpi, load_catalogue
+    from kpilib.kpis.catalogue import compute_kpi, load_catalogue
 
     have = tables_of(tables)
     catalogue = load_catalogue()
@@ -196,7 +197,7 @@ def _has_team(entry, have: Mapping[str, Any]) -> bool:
 
 
 def _has_team_id(kpi: str, have: Mapping[str, Any]) -> bool:
-    from kpilib.catalogue import load_catalogue
+    from kpilib.kpis.catalogue import load_catalogue
 
     entry = load_catalogue().entry(kpi)
     return kpi == "stays_within_norm" or _has_team(entry, have)

@@ -8,6 +8,7 @@ The exercises are the notebooks in ``notebooks/exercises/``, generated from the 
 notebooks in ``notebooks/exercises/solutions/`` by ``python -m kpilib.exercises generate``
 (``make exercises``). ``progress()`` (or ``python -m kpilib.exercises progress``) lists which
 exercises are done.
+May import the public API (:mod:`kpilib`) and everything below it.
 """
 
 from kpilib.exercises._exercise import Exercise, load

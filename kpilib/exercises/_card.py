@@ -11,7 +11,7 @@ from __future__ import annotations
 import inspect
 from collections.abc import Mapping
 
-from kpilib.catalogue import compute_kpi, load_catalogue
+from kpilib.kpis.catalogue import compute_kpi, load_catalogue
 from kpilib.exceptions import KpiError
 from kpilib.exercises._feedback import PERCENTAGE, as_number
 from kpilib.exercises._spec import Data, Part, Spec, kpi_value

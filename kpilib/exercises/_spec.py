@@ -27,7 +27,7 @@ class Data:
     """
 
     def __init__(self, workshop: str | Path) -> None:
-        from kpilib.backend import open_store
+        from kpilib.data.store import open_store
 
         self.workshop = Path(workshop)
         self.store = open_store(self.workshop)
@@ -43,7 +43,7 @@ class Data:
     def frame(self, name: str) -> pd.DataFrame:
         """The canonical table ``name`` as pandas, timestamps in the workshop's time zone."""
         if name not in self._frames:
-            from kpilib import backend
+            from kpilib.data import backend
 
             self._frames[name] = backend.execute(self.store.table(name), con=self.store.con,
                                                  time_zone=self.store.time_zone)
@@ -75,7 +75,7 @@ class Data:
 
         Read from the configuration alone: the exercises need the calendar, not the decisions.
         """
-        from kpilib.config import load_config
+        from kpilib.data.config import load_config
 
         return load_config(self.workshop, require_sources=False).working_calendar()
 

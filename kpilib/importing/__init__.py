@@ -3,6 +3,7 @@
 :func:`check_workshop` validates and profiles the exports named in a workshop's
 ``workshop.yaml``; :func:`import_workshop` validates them and writes the
 canonical tables to ``store.duckdb`` in the workshop folder.
+May import :mod:`kpilib.data` and the foundation.
 """
 
 from kpilib.importing._report import CheckReport, ImportReport

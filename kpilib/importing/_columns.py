@@ -16,12 +16,12 @@ from dataclasses import dataclass
 
 import duckdb
 
-from kpilib.config import UNITS, ColumnSpec
+from kpilib.data.config import UNITS, ColumnSpec
 from kpilib.exceptions import DataProblem
 from kpilib.importing import _sql as q
 from kpilib.importing._readers import Loaded
 from kpilib.importing._zones import local_to_instant
-from kpilib.schema import Column
+from kpilib.data.schema import Column
 
 #: Canonical category columns whose values are lower-cased before they are checked.
 LOWERED = ("channel", "direction", "outcome")

@@ -13,12 +13,12 @@ from dataclasses import dataclass, field
 
 import duckdb
 
-from kpilib.config import ColumnSpec, close_matches
+from kpilib.data.config import ColumnSpec, close_matches
 from kpilib.exceptions import DataProblem
 from kpilib.importing import _sql as q
 from kpilib.importing._columns import Check, ColumnBuilder
 from kpilib.importing._readers import Loaded
-from kpilib.schema import TABLES
+from kpilib.data.schema import TABLES
 
 #: Pairs (earlier, later) of timestamps whose order a row must respect.
 ORDER_RULES = {

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import duckdb
 
-from kpilib.config import SourceConfig
+from kpilib.data.config import SourceConfig
 from kpilib.exceptions import DataProblem
 from kpilib.importing._sql import ISO_FORMAT, ident, lit
 

@@ -9,7 +9,7 @@ import duckdb
 
 from kpilib.exceptions import DataProblem
 from kpilib.importing._sql import ident, local_text
-from kpilib.schema import TABLES
+from kpilib.data.schema import TABLES
 
 __all__ = ["CheckReport", "ColumnProfile", "ImportReport", "SourceSummary", "TableProfile"]
 

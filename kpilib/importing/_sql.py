@@ -12,7 +12,7 @@ import re
 
 import duckdb
 
-from kpilib.config import Condition
+from kpilib.data.config import Condition
 
 #: Formats tried, in this order, for a timestamp column without a format (docs/mapping.md).
 #: The last five are extensions: fractional seconds, and ISO times with a UTC offset.

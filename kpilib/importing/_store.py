@@ -20,7 +20,7 @@ from kpilib.exceptions import WorkshopError
 from kpilib.importing._columns import SQL_TYPES
 from kpilib.importing._mapping import Mapped
 from kpilib.importing._sql import ident, lit
-from kpilib.schema import PSEUDONYMISED, TABLES
+from kpilib.data.schema import PSEUDONYMISED, TABLES
 
 KEY_FILE = ".kpi-key"
 QUARANTINE_DIR = "quarantine"

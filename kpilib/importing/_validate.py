@@ -16,7 +16,7 @@ import duckdb
 from kpilib.exceptions import MAX_ROWS_SHOWN, DataProblem
 from kpilib.importing import _sql as q
 from kpilib.importing._mapping import Mapped
-from kpilib.schema import TABLES
+from kpilib.data.schema import TABLES
 
 _MAX_FOUND = 60
 

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import duckdb
 
-from kpilib.config import WorkshopConfig, load_config
+from kpilib.data.config import WorkshopConfig, load_config
 from kpilib.exceptions import DataError, DataProblem, ParameterError, WorkshopError
 from kpilib.importing import _store
 from kpilib.importing._mapping import Mapped, map_source

@@ -14,10 +14,11 @@ import ibis
 import pandas as pd
 from ibis.expr.types import Table
 
-from kpilib._aggregate import PERIODS, check_by, counted_rows, indicator, normalise_by, tidy
+from kpilib.data._aggregate import PERIODS, check_by, counted_rows, indicator, normalise_by, tidy
 from kpilib._docstrings import fill
-from kpilib._inputs import Input, canonical
+from kpilib.data._inputs import Input, canonical
 from kpilib.exceptions import ParameterError
+from kpilib.kpis._registry import kpi_function
 
 
 @dataclass(frozen=True)
@@ -68,6 +69,7 @@ def _finish(rows: _Rows, per_case: Table, names: list[str], numerator, denominat
                 con=rows.input.con, time_zone=rows.input.time_zone, **kw)
 
 
+@kpi_function
 @fill
 def contacts_per_case(contacts, *, by: str | Sequence[str] | None = None) -> pd.DataFrame:
     """Mean number of inbound contacts per case, over cases with at least one inbound contact.
@@ -92,6 +94,7 @@ def contacts_per_case(contacts, *, by: str | Sequence[str] | None = None) -> pd.
     return _finish(rows, per_case, names, (per_case._inbound, has_inbound), has_inbound)
 
 
+@kpi_function
 @fill
 def handoffs_per_case(contacts_or_events, *, by: str | Sequence[str] | None = None) -> pd.DataFrame:
     """Mean number of handoffs per case: consecutive rows of a case whose team differs.
@@ -121,6 +124,7 @@ def handoffs_per_case(contacts_or_events, *, by: str | Sequence[str] | None = No
     return _finish(rows, per_case, names, (per_case._handoffs, ibis.literal(True)), True)
 
 
+@kpi_function
 @fill
 def escalation_rate(contacts_or_events, *, first_line: str | Sequence[str],
                     by: str | Sequence[str] | None = None) -> pd.DataFrame:

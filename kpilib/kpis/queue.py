@@ -16,12 +16,13 @@ from collections.abc import Sequence
 import pandas as pd
 from ibis.expr.types import Table
 
-from kpilib._aggregate import (KpiMeasures, check_by, counted_rows, normalise_by, seconds_between, tidy,
+from kpilib.data._aggregate import (KpiMeasures, check_by, counted_rows, normalise_by, seconds_between, tidy,
                                tidy_kpi, tidy_many)
 from kpilib._checks import check_argument, check_number
 from kpilib._docstrings import fill
-from kpilib._inputs import canonical
+from kpilib.data._inputs import canonical
 from kpilib.exceptions import ParameterError
+from kpilib.kpis._registry import kpi_function
 
 CLOCKS = ("queue", "arrival")
 ABANDON_RULES = ("exclude", "fail", "fail_after_threshold", "pass_within_threshold")
@@ -50,7 +51,7 @@ def _queue(contacts: Table, *, clock: str, short_abandon_s: float, channel: str 
 
     Short abandons are neither answered nor abandoned, so they drop out of every count, as do
     contacts that never queued (left out of the population when nothing is grouped, see
-    :func:`~kpilib._aggregate.counted_rows`).
+    :func:`~kpilib.data._aggregate.counted_rows`).
     """
     c = offered_population(contacts, channel=channel)
     c = counted_rows(c, list(by), c.queued_at.notnull())
@@ -76,6 +77,7 @@ def check_common(by, columns, *, clock=None, channel=None, short_abandon_s=None)
 QUEUE_COLUMNS = ("direction", "channel", "arrived_at", "queued_at", "answered_at")
 
 
+@kpi_function
 @fill
 def service_level(contacts, *, threshold_s: float = 20, clock: str = "queue", abandoned: str = "fail",
                   short_abandon_s: float = 0, channel: str | None = "phone",
@@ -161,6 +163,7 @@ def queue_kpis(contacts, *, threshold_s: float = 20, by: str | Sequence[str] | N
     return tidy_many(q, by=names, anchor=q.arrived_at, kpis=kpis, con=inp.con, time_zone=inp.time_zone)
 
 
+@kpi_function
 @fill
 def abandonment_rate(contacts, *, short_abandon_s: float = 0, channel: str | None = "phone",
                      by: str | Sequence[str] | None = None) -> pd.DataFrame:
@@ -184,6 +187,7 @@ def abandonment_rate(contacts, *, short_abandon_s: float = 0, channel: str | Non
                     con=inp.con, time_zone=inp.time_zone)
 
 
+@kpi_function
 @fill
 def average_speed_of_answer(contacts, *, clock: str = "queue", channel: str | None = "phone",
                             by: str | Sequence[str] | None = None) -> pd.DataFrame:
@@ -210,6 +214,7 @@ def average_speed_of_answer(contacts, *, clock: str = "queue", channel: str | No
                     con=inp.con, time_zone=inp.time_zone)
 
 
+@kpi_function
 @fill
 def average_handle_time(contacts, *, channel: str | None = None,
                         by: str | Sequence[str] | None = None) -> pd.DataFrame:

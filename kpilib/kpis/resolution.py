@@ -8,12 +8,13 @@ import ibis
 import pandas as pd
 from ibis.expr.types import BooleanValue, NumericValue, Table
 
-from kpilib._aggregate import (KpiMeasures, check_by, counted_rows, normalise_by, seconds_between, tidy,
+from kpilib.data._aggregate import (KpiMeasures, check_by, counted_rows, normalise_by, seconds_between, tidy,
                                tidy_kpi, tidy_many)
 from kpilib._checks import check_argument, check_number
 from kpilib._docstrings import fill
-from kpilib._inputs import canonical, same_backend
+from kpilib.data._inputs import canonical, same_backend
 from kpilib.exceptions import ParameterError
+from kpilib.kpis._registry import kpi_function
 
 MATCHES = ("customer", "case")
 DIRECTIONS = ("inbound", "outbound", "any")
@@ -80,6 +81,7 @@ def _check_window(window_days: float, window_unit: str = "24h") -> None:
     check_argument("window_unit", window_unit, WINDOW_UNITS)
 
 
+@kpi_function
 @fill
 def repeat_contact_rate(contacts, *, window_days: float = 7, match: str = "customer",
                         window_unit: str = "24h", by: str | Sequence[str] | None = None) -> pd.DataFrame:
@@ -117,6 +119,7 @@ def repeat_contact_rate(contacts, *, window_days: float = 7, match: str = "custo
                 con=inp.con, time_zone=inp.time_zone)
 
 
+@kpi_function
 @fill
 def first_contact_resolution(contacts=None, *, method: str = "repeat_window", window_days: float = 7,
                              cases=None, surveys=None,
@@ -217,6 +220,7 @@ def _fcr_case(contacts, cases, names: list[str]) -> pd.DataFrame:
                 con=con, time_zone=time_zone)
 
 
+@kpi_function
 @fill
 def transfer_rate(contacts, *, by: str | Sequence[str] | None = None) -> pd.DataFrame:
     """Share of answered contacts whose outcome is ``transferred``.
@@ -239,6 +243,7 @@ def transfer_rate(contacts, *, by: str | Sequence[str] | None = None) -> pd.Data
                 denominator=answered, con=inp.con, time_zone=inp.time_zone)
 
 
+@kpi_function
 @fill
 def agent_resolved_rate(contacts, *, channel: str | None = None, direction: str = "inbound",
                         by: str | Sequence[str] | None = None) -> pd.DataFrame:

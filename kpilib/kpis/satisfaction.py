@@ -7,13 +7,15 @@ from collections.abc import Sequence
 import ibis
 import pandas as pd
 
-from kpilib._aggregate import check_by, indicator, normalise_by, tidy
+from kpilib.data._aggregate import check_by, indicator, normalise_by, tidy
 from kpilib._checks import check_argument, check_number
 from kpilib._docstrings import fill
-from kpilib._inputs import canonical, same_backend
+from kpilib.data._inputs import canonical, same_backend
+from kpilib.kpis._registry import kpi_function
 
 NONRESPONSE = ("exclude", "unsatisfied")
 
+@kpi_function
 @fill
 def complaints_resolved_to_satisfaction(cases, surveys, *, nonresponse: str = "exclude", min_csat: int = 4,
                                         by: str | Sequence[str] | None = None) -> pd.DataFrame:
@@ -75,6 +77,7 @@ def _survey_kpi(surveys, column: str, by, numerator, denominator, **kw) -> pd.Da
                 denominator=denominator(s[column]), con=inp.con, time_zone=inp.time_zone, **kw)
 
 
+@kpi_function
 @fill
 def csat(surveys, *, by: str | Sequence[str] | None = None) -> pd.DataFrame:
     """Share of answered csat scores (1–5) that are 4 or 5.
@@ -91,6 +94,7 @@ def csat(surveys, *, by: str | Sequence[str] | None = None) -> pd.DataFrame:
     return _survey_kpi(surveys, "csat", by, lambda x: x >= 4, lambda x: x.notnull())
 
 
+@kpi_function
 @fill
 def nps(surveys, *, by: str | Sequence[str] | None = None) -> pd.DataFrame:
     """Net Promoter Score: 100 × (share of 9–10 − share of 0–6) of the answered nps scores.
@@ -111,6 +115,7 @@ def nps(surveys, *, by: str | Sequence[str] | None = None) -> pd.DataFrame:
                        lambda x: x.notnull())
 
 
+@kpi_function
 @fill
 def ces(surveys, *, by: str | Sequence[str] | None = None) -> pd.DataFrame:
     """Mean customer effort score (1–7) of the answered ces scores.

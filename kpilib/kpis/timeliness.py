@@ -15,16 +15,17 @@ import ibis
 import pandas as pd
 from ibis.expr.types import Table
 
-from kpilib import backend
-from kpilib._aggregate import check_by, normalise_by, tidy
+from kpilib.data import backend
+from kpilib.data._aggregate import check_by, normalise_by, tidy
 from kpilib._checks import check_number
 from kpilib._docstrings import fill
-from kpilib._inputs import Input, canonical
+from kpilib.data._inputs import Input, canonical
 from kpilib.exceptions import ParameterError
+from kpilib.kpis._registry import kpi_function
 
 
 def _calendar(calendar):
-    from kpilib.calendar import WorkingCalendar
+    from kpilib.data.calendar import WorkingCalendar
 
     if calendar is None:
         return WorkingCalendar()
@@ -114,6 +115,7 @@ def _time_to(data, span: Span, *, norm_days, as_of, calendar, by) -> pd.DataFram
                 con=inp.con, time_zone=inp.time_zone)
 
 
+@kpi_function
 @fill
 def time_to_first_contact(orders, *, norm_days: float, as_of=None, calendar=None,
                           by: str | Sequence[str] | None = None) -> pd.DataFrame:
@@ -141,6 +143,7 @@ def time_to_first_contact(orders, *, norm_days: float, as_of=None, calendar=None
     return _time_to(orders, SPANS["first_contact"], norm_days=norm_days, as_of=as_of, calendar=calendar, by=by)
 
 
+@kpi_function
 @fill
 def time_to_resolution(cases, *, norm_days: float, as_of=None, calendar=None,
                        by: str | Sequence[str] | None = None) -> pd.DataFrame:
@@ -166,6 +169,7 @@ def time_to_resolution(cases, *, norm_days: float, as_of=None, calendar=None,
     return _time_to(cases, SPANS["resolution"], norm_days=norm_days, as_of=as_of, calendar=calendar, by=by)
 
 
+@kpi_function
 @fill
 def callback_timeliness(callbacks, *, as_of=None, by: str | Sequence[str] | None = None) -> pd.DataFrame:
     """Share of due call-backs that were attempted on time.

@@ -1,10 +1,10 @@
 """Generated data of Glasvezel Noord, a fictional Dutch fibre provider, with its stories built in.
 
-:func:`generate` returns the six canonical tables (:mod:`kpilib.schema`) for any seed, period
+:func:`generate` returns the six canonical tables (:mod:`kpilib.data.schema`) for any seed, period
 and size; :func:`write_sample` writes them as the raw exports of a client workshop (with its
 ``workshop.yaml``), so that they go through the same import a client's data does;
 :func:`write_contacts_parquet` writes millions of contacts in bounded memory for benchmarks.
-Regenerate the shipped sample with::
+May import :mod:`kpilib.data` and the foundation. Regenerate the shipped sample with::
 
     python -m kpilib.synth --out data/sample          # or: make sample
 
@@ -96,7 +96,7 @@ import numpy as np
 import pandas as pd
 
 from kpilib._checks import check_number
-from kpilib.backend import check_time_zone
+from kpilib.data.backend import check_time_zone
 from kpilib.exceptions import ParameterError
 from kpilib.synth import _exports
 from kpilib.synth._clock import Clock
@@ -172,7 +172,7 @@ def generate(*, seed: int = SAMPLE_SEED, start: str | dt.date = "2026-04-01", mo
     -------
     dict of str to pandas.DataFrame
         ``contacts``, ``cases``, ``events``, ``orders``, ``surveys``, ``callbacks``, with the
-        columns of :mod:`kpilib.schema` in order: identifiers and labels as ``string``,
+        columns of :mod:`kpilib.data.schema` in order: identifiers and labels as ``string``,
         timestamps as ``datetime64[us, time_zone]``, scores as ``Int64``, flags as ``boolean``.
 
     Examples

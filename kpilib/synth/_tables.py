@@ -9,7 +9,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from kpilib.schema import TABLES
+from kpilib.data.schema import TABLES
 from kpilib.synth._cases import STATUSES
 from kpilib.synth._orders import PRODUCTS
 from kpilib.synth._story import CATEGORIES, CHANNELS, DIRECTIONS, OUTCOMES, REASONS, TEAMS

@@ -4,6 +4,8 @@ Widgets only wire controls to functions that live elsewhere in kpilib; every num
 computed there, so batch mode (no widgets) shows the same numbers. Each factory returns the
 ipywidgets container; containers whose content is a decision value expose it as ``value``, so
 they can be passed to :func:`record_decision` directly.
+
+May import :mod:`kpilib.report` and everything below it.
 """
 
 from kpilib.widgets._days import definitions_panel, norms_panel, targets_panel

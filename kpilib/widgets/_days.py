@@ -8,10 +8,10 @@ from typing import Any
 import ipywidgets as widgets
 import pandas as pd
 
-from kpilib.explore import ServiceLevelExplorer
+from kpilib.kpis.explore import ServiceLevelExplorer
 from kpilib.kpis.queue import ABANDON_RULES, CLOCKS
 from kpilib.kpis.resolution import FCR_METHODS, MATCHES, WINDOW_UNITS, first_contact_resolution, repeat_contact_rate
-from kpilib.norms import kpis_under_norms, target_overview
+from kpilib.days.norms import kpis_under_norms, target_overview
 from kpilib.widgets._explore import definition_chooser, threshold_slider
 from kpilib.widgets._fields import norm_inputs, target_inputs
 from kpilib.widgets._record import record_decision
@@ -125,7 +125,7 @@ def targets_panel(ws: Any, histories: Mapping[str, pd.DataFrame], *, targets: Ma
                   min_denominator: int = 1) -> widgets.VBox:
     """Day 7: a target field per KPI, how often the history met it live, and the record button for ``targets``.
 
-    ``min_denominator`` leaves small periods out, as in :func:`kpilib.norms.target_overview`.
+    ``min_denominator`` leaves small periods out, as in :func:`kpilib.days.norms.target_overview`.
     """
     inputs = target_inputs(targets, compute=lambda chosen: target_overview(histories, chosen,
                                                                            min_denominator=min_denominator))

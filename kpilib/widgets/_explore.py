@@ -1,7 +1,7 @@
 """Sliders and a definition chooser whose tables follow the control at once.
 
-The numbers come from kpilib's explorers (:mod:`kpilib.explore`), which answer a threshold or a
-window without a database query, and from :func:`kpilib.definitions.compare_definitions`.
+The numbers come from kpilib's explorers (:mod:`kpilib.kpis.explore`), which answer a threshold or a
+window without a database query, and from :func:`kpilib.days.definitions.compare_definitions`.
 """
 
 from __future__ import annotations
@@ -12,8 +12,8 @@ from typing import Any
 import ipywidgets as widgets
 import pandas as pd
 
-from kpilib.definitions import compare_definitions, describe_definition
-from kpilib.explore import RepeatExplorer, ServiceLevelExplorer
+from kpilib.days.definitions import compare_definitions, describe_definition
+from kpilib.kpis.explore import RepeatExplorer, ServiceLevelExplorer
 from kpilib.widgets._table import table_html
 
 __all__ = ["DefinitionChooser", "KpiSlider", "definition_chooser", "threshold_slider", "window_slider"]
@@ -51,7 +51,7 @@ def threshold_slider(explorer: ServiceLevelExplorer, *, threshold_s: int = 20, m
 
     Parameters
     ----------
-    explorer : kpilib.explore.ServiceLevelExplorer
+    explorer : kpilib.kpis.explore.ServiceLevelExplorer
         Built once on the contacts; every slider step is a lookup, not a query.
     threshold_s, max_s, step : int
         The start value, the end of the scale and the step of the slider, in seconds.

@@ -77,7 +77,7 @@ def norm_inputs(norms: Mapping[str, float], *, compute: Callable[[dict], pd.Data
         KPI id → the starting norm (the shape of the ``norms`` decision).
     compute : callable, optional
         Called with ``{kpi: norm}``; returns the frame to show, for example
-        ``lambda n: kpilib.norms.kpis_under_norms(ws.store, n, calendar=ws.calendar)``.
+        ``lambda n: kpilib.days.norms.kpis_under_norms(ws.store, n, calendar=ws.calendar)``.
     labels : mapping, optional
         KPI id → the field's label.
     formats : mapping, optional
@@ -105,7 +105,7 @@ def target_inputs(targets: Mapping[str, float], *, compute: Callable[[dict], pd.
         KPI id → the starting target (the shape of the ``targets`` decision).
     compute : callable, optional
         Called with ``{kpi: target}``; for example
-        ``lambda t: kpilib.norms.target_overview(histories, t)``.
+        ``lambda t: kpilib.days.norms.target_overview(histories, t)``.
     labels : mapping, optional
         KPI id → the field's label.
 

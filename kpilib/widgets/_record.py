@@ -88,7 +88,7 @@ def record_decision(ws: Any, key: str, value: Any | Callable[[], Any], *,
     ws : kpilib Workshop
         The open workshop (``kpilib.open_workshop``); its ``decide`` validates and stores.
     key : str
-        The decision key (``kpilib.decisions.DECISION_KEYS``), for example ``"definitions"``.
+        The decision key (``kpilib.workshop.decisions.DECISION_KEYS``), for example ``"definitions"``.
     value : ipywidgets widget, or callable
         Where the value comes from when the button is pressed: a widget's ``value`` (also the
         kpilib widgets' containers, which expose ``value``) or the result of calling it.

@@ -10,7 +10,7 @@ import ipywidgets as widgets
 import pandas as pd
 
 from kpilib.exceptions import KpiError
-from kpilib.scoring import (CRITERIA, DEFAULT_WEIGHTS, balance_check, check_scores, check_weights,
+from kpilib.days.scoring import (CRITERIA, DEFAULT_WEIGHTS, balance_check, check_scores, check_weights,
                             kpi_set_value, score_candidates, select_set)
 
 __all__ = ["ScoringGrid", "scoring_grid"]
@@ -24,8 +24,8 @@ _CELL = widgets.Layout(width="70px")
 class ScoringGrid(widgets.VBox):
     """Weights per criterion, a 1–5 score per KPI and criterion, and the result below them.
 
-    Every change recomputes the ranking (:func:`kpilib.scoring.score_candidates`), the set
-    (:func:`~kpilib.scoring.select_set`) and the balance check. Pass :meth:`weights` and
+    Every change recomputes the ranking (:func:`kpilib.days.scoring.score_candidates`), the set
+    (:func:`~kpilib.days.scoring.select_set`) and the balance check. Pass :meth:`weights` and
     :meth:`kpi_set` to :func:`kpilib.widgets.record_decision` to record them.
     """
 
@@ -98,7 +98,7 @@ class ScoringGrid(widgets.VBox):
 def scoring_grid(candidates: pd.DataFrame, *, weights: Mapping[str, float] | None = None,
                  chains: Sequence[str] = (), owners: Mapping[str, str] | None = None,
                  size: int = 5) -> ScoringGrid:
-    """The day-9 scoring grid for ``candidates`` (:func:`kpilib.scoring.workshop_candidates`).
+    """The day-9 scoring grid for ``candidates`` (:func:`kpilib.days.scoring.workshop_candidates`).
 
     Parameters
     ----------

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from kpilib.report import show_table
+from kpilib.report.narration import show_table
 
 
 def table_html(frame: pd.DataFrame, *, formats: dict[str, str] | None = None, caption: str | None = None) -> str:

@@ -1,0 +1,389 @@
+"""Read ``workshop.yaml`` into a :class:`~kpilib.data.config.WorkshopConfig`, collecting every mistake.
+
+Used by :func:`kpilib.data.config.load_config`.  The mistakes are reported
+together in one :class:`~kpilib.exceptions.WorkshopError`, sorted by line.
+"""
+
+from __future__ import annotations
+
+import codecs
+import zoneinfo
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from kpilib.data._config_types import (
+    DEFAULT_TIME_ZONE, DELIMITERS, ENCODINGS, FILE_KINDS, OPERATORS, SECTIONS, UNITS, ColumnSpec, Condition,
+    DropRule, SourceConfig, WorkshopConfig, close_matches,
+)
+from kpilib.exceptions import WorkshopError
+from kpilib.data.schema import TABLES
+
+_TOP_KEYS = ("client", "time_zone", "calendar", "pseudonymise", "sources", *SECTIONS)
+_SOURCE_KEYS = ("file", "sheet", "delimiter", "decimal", "encoding", "date_format", "drop", "columns")
+_SPEC_KEYS = ("column", "value", "date", "time", "from", "plus", "minus", "map", "other",
+              "format", "unit", "when")
+_NULLS = {"", "~", "null", "Null", "NULL"}
+_BOOLS = {"true": True, "True": True, "TRUE": True, "false": False, "False": False, "FALSE": False}
+
+
+def read_workshop_yaml(file: Path, *, require_sources: bool = True) -> WorkshopConfig:
+    """Read and check ``file``; raise one :class:`WorkshopError` listing every mistake."""
+    reader = _Reader(file, require_sources=require_sources)
+    config = reader.read()
+    if reader.errors:
+        n = len(reader.errors)
+        lines = [f"{file.name} has {n} problem{'s' if n != 1 else ''}:"]
+        lines += [f"  - {e}" for _, e in sorted(reader.errors, key=lambda e: e[0])]
+        raise WorkshopError("\n".join(lines))
+    return config
+
+
+def _did_you_mean(name: str, options: list[str], n: int = 3) -> str:
+    matches = close_matches(name, options)[:n]
+    return f" Did you mean {' or '.join(f'`{m}`' for m in matches)}?" if matches else ""
+
+
+class _Reader:
+    """Turns the YAML text into a :class:`WorkshopConfig`, collecting every mistake."""
+
+    def __init__(self, file: Path, *, require_sources: bool = True) -> None:
+        self.file = file
+        self.require_sources = require_sources
+        self.errors: list[tuple[int, str]] = []    # (line, message)
+        self.lines: dict[tuple, int] = {}
+
+    # -- reporting ---------------------------------------------------------
+    def error(self, where: tuple, message: str) -> None:
+        line = self.lines.get(where)
+        while line is None and where:
+            where = where[:-1]
+            line = self.lines.get(where)
+        at = f"line {line}" if line else self.file.name
+        key = ".".join(str(p) for p in where)
+        self.errors.append((line or 0, f"{at}{f' ({key})' if key else ''}: {message}"))
+
+    def unknown_keys(self, where: tuple, data: dict, allowed: tuple[str, ...]) -> None:
+        for key in data:
+            if key not in allowed:
+                self.error(where + (key,), f"unknown key `{key}`.{_did_you_mean(key, list(allowed))}"
+                           f" Allowed: {', '.join(allowed)}.")
+
+    # -- YAML --------------------------------------------------------------
+    def read(self) -> WorkshopConfig | None:
+        text = self.file.read_text(encoding="utf-8-sig")
+        try:
+            root = yaml.compose(text, Loader=yaml.SafeLoader)
+        except yaml.YAMLError as exc:
+            mark = getattr(exc, "problem_mark", None)
+            at = f"line {mark.line + 1}" if mark else self.file.name
+            problem = getattr(exc, "problem", None) or str(exc)
+            self.errors.append((0, f"{at}: this is not valid YAML ({problem}). Check the indentation "
+                                   "and put quotes around values that contain ':' or '#'."))
+            return None
+        if not isinstance(root, yaml.MappingNode):
+            self.errors.append((0, f"{self.file.name}: expected keys such as `sources:`, found "
+                                   f"{'an empty file' if root is None else 'no mapping'}."))
+            return None
+        data: dict[str, Any] = {}
+        for key_node, value_node in root.value:
+            key = str(key_node.value)
+            self.lines[(key,)] = key_node.start_mark.line + 1
+            if key in data:
+                self.error((key,), f"`{key}` is given twice.")
+            if key == "calendar" or key in SECTIONS:  # handed on as plain YAML: dates become dates
+                self.raw(value_node, (key,))  # records the line of every key, for messages
+                data[key] = yaml.SafeLoader("").construct_document(value_node)
+            else:
+                data[key] = self.raw(value_node, (key,))
+        return self.workshop(data)
+
+    def raw(self, node: yaml.Node, where: tuple) -> Any:
+        self.lines.setdefault(where, node.start_mark.line + 1)
+        if isinstance(node, yaml.ScalarNode):
+            if node.style is None and node.value in _NULLS:
+                return None
+            if node.style is None and node.value in _BOOLS:
+                return _BOOLS[node.value]
+            return node.value
+        if isinstance(node, yaml.SequenceNode):
+            return [self.raw(item, where + (i,)) for i, item in enumerate(node.value)]
+        out: dict[str, Any] = {}
+        for key_node, value_node in node.value:
+            key = str(key_node.value).strip()
+            self.lines[where + (key,)] = key_node.start_mark.line + 1
+            if key in out:
+                self.error(where + (key,), f"`{key}` is given twice; keep one.")
+            out[key] = self.raw(value_node, where + (key,))
+        return out
+
+    # -- top level ---------------------------------------------------------
+    def workshop(self, data: dict[str, Any]) -> WorkshopConfig:
+        self.unknown_keys((), data, _TOP_KEYS)
+        client = data.get("client")
+        time_zone = data.get("time_zone") or DEFAULT_TIME_ZONE
+        if not isinstance(time_zone, str) or not _is_time_zone(time_zone):
+            zones = sorted(zoneinfo.available_timezones())
+            self.error(("time_zone",), f"expected a time zone such as 'Europe/Amsterdam', found "
+                       f"{time_zone!r}.{_did_you_mean(str(time_zone), zones, n=1)}")
+            time_zone = DEFAULT_TIME_ZONE
+        calendar = data.get("calendar") or {}
+        if not isinstance(calendar, dict):
+            self.error(("calendar",), "expected keys such as `country: NL`, found a single value.")
+            calendar = {}
+        pseudonymise = data.get("pseudonymise", True)
+        if not isinstance(pseudonymise, bool):
+            self.error(("pseudonymise",), f"expected true or false, found {pseudonymise!r}.")
+        sources: list[SourceConfig] = []
+        raw_sources = data.get("sources")
+        if raw_sources in (None, {}) and (not self.require_sources or "backend" in data):
+            # a new workshop has no exports yet; a workshop with a `backend:` imports nothing
+            raw_sources = {}
+        elif not isinstance(raw_sources, dict) or not raw_sources:
+            self.error(("sources",) if "sources" in data else (), "expected `sources:` with at least "
+                       "one table (for example `contacts:`) and its file and columns.")
+            raw_sources = {}
+        for table, entry in raw_sources.items():
+            if table not in TABLES:
+                self.error(("sources", table), f"`{table}` is not a canonical table."
+                           f"{_did_you_mean(table, list(TABLES))}"
+                           f" Tables: {', '.join(TABLES)}.")
+                continue
+            entries = entry if isinstance(entry, list) else [entry]
+            for i, one in enumerate(entries):
+                where = ("sources", table, i) if isinstance(entry, list) else ("sources", table)
+                source = self.source(table, one, where)
+                if source is not None:
+                    sources.append(source)
+        return WorkshopConfig(folder=self.file.parent.resolve(), client=None if client is None else str(client),
+                              time_zone=time_zone, calendar=calendar,
+                              pseudonymise=bool(pseudonymise), sources=tuple(sources), path=self.file,
+                              sections={k: data[k] for k in SECTIONS if k in data},
+                              lines={".".join(map(str, k)): v for k, v in self.lines.items()})
+
+    def source(self, table: str, data: Any, where: tuple) -> SourceConfig | None:
+        if not isinstance(data, dict):
+            self.error(where, "expected `file:` and `columns:` under the table name.")
+            return None
+        self.unknown_keys(where, data, _SOURCE_KEYS)
+        file = data.get("file")
+        kind = None
+        if not isinstance(file, str):
+            self.error(where, "expected `file:` with the export's path, relative to the workshop folder.")
+            file = "?"
+        else:
+            kind = FILE_KINDS.get(Path(file).suffix.lower())
+            if kind is None:
+                self.error(where + ("file",), f"expected a file ending in {', '.join(FILE_KINDS)}; "
+                           f"found {file!r}. Save the export as CSV, Excel (.xlsx) or Parquet.")
+        options: dict[str, Any] = {}
+        delimiter = data.get("delimiter")
+        if delimiter is not None:
+            if delimiter not in DELIMITERS:
+                self.error(where + ("delimiter",),
+                           f"expected one of ',', ';', \"\\t\" (tab) or '|'; found {delimiter!r}.")
+            options["delimiter"] = DELIMITERS.get(delimiter)
+        decimal = data.get("decimal", ".")
+        if decimal not in (".", ","):
+            self.error(where + ("decimal",), f"expected '.' or ','; found {decimal!r}.")
+        encoding = _encoding(data.get("encoding") or "utf-8")
+        if encoding is None:
+            self.error(where + ("encoding",),
+                       f"expected one of {', '.join(ENCODINGS)}; found {data.get('encoding')!r}.")
+        date_format = data.get("date_format")
+        if date_format is not None and (not isinstance(date_format, str) or "%" not in date_format):
+            self.error(where + ("date_format",), f"expected a format such as '%d-%m-%Y %H:%M'; found {date_format!r}.")
+        sheet = data.get("sheet")
+        if sheet is not None and kind != "excel":
+            self.error(where + ("sheet",), "`sheet` applies to Excel files only.")
+        for key in ("delimiter", "encoding"):
+            if kind != "csv" and data.get(key) is not None:
+                self.error(where + (key,), f"`{key}` applies to CSV files only.")
+        columns = self.columns(table, data.get("columns"), where + ("columns",))
+        drop = self.drop_rules(data.get("drop"), where + ("drop",))
+        return SourceConfig(table=table, file=file, path=(self.file.parent / file).resolve(), kind=kind or "csv",
+                            columns=columns, sheet=None if sheet is None else str(sheet),
+                            decimal=decimal if decimal in (".", ",") else ".", encoding=encoding or "utf-8",
+                            date_format=date_format, drop=drop, line=self.lines.get(where), **options)
+
+    # -- columns -----------------------------------------------------------
+    def columns(self, table: str, data: Any, where: tuple) -> dict[str, ColumnSpec]:
+        schema = TABLES[table]
+        if not isinstance(data, dict):
+            self.error(where, f"expected `columns:` mapping the columns of `{table}` "
+                       f"({', '.join(schema.names)}) to the export's columns.")
+            return {}
+        specs: dict[str, ColumnSpec] = {}
+        for name, raw in data.items():
+            if name not in schema.names:
+                self.error(where + (name,), f"`{name}` is not a column of `{table}`."
+                           f"{_did_you_mean(name, schema.names)} Columns: {', '.join(schema.names)}.")
+                continue
+            spec = self.spec(table, name, raw, where + (name,), mapped=list(specs))
+            if spec is not None:
+                specs[name] = spec
+        for name in schema.required:
+            if name not in data:
+                self.error(where, f"`{table}` needs `{name}`: map it to a column of the export, "
+                           f"or give a constant such as `{name}: {{value: ...}}`.")
+        return specs
+
+    def spec(self, table: str, name: str, raw: Any, where: tuple, mapped: list[str]) -> ColumnSpec | None:
+        is_timestamp = TABLES[table].column(name).kind == "timestamp"
+        line = self.lines.get(where)
+        if isinstance(raw, str):
+            return ColumnSpec(name, "column", column=raw.strip(), line=line)
+        if not isinstance(raw, dict):
+            self.error(where, "expected a column name or a mapping such as {column: X} or {value: V}.")
+            return None
+        self.unknown_keys(where, raw, _SPEC_KEYS)
+        forms = [k for k in ("column", "value", "date", "from") if k in raw]
+        if len(forms) != 1:
+            self.error(where, "expected exactly one of `column`, `value`, `date` (with `time`) or "
+                       f"`from` (with `plus` or `minus`); found {', '.join(f'`{f}`' for f in forms) or 'none'}.")
+            return None
+        form, fields = forms[0], {"line": line}
+        if form == "column":
+            fields.update(kind="column", column=self.text(raw, "column", where))
+        elif form == "value":
+            value = raw["value"]
+            if isinstance(value, (dict, list)):
+                self.error(where + ("value",), "expected a single value.")
+            fields.update(kind="constant", value=_text(value))
+        elif form == "date":
+            if "time" not in raw:
+                self.error(where, "`date` needs `time`: {date: Datum, time: Tijd}. For one column use `column`.")
+            fields.update(kind="datetime", date=self.text(raw, "date", where),
+                          time=self.text(raw, "time", where) if "time" in raw else None)
+        else:
+            offsets = [k for k in ("plus", "minus") if k in raw]
+            if len(offsets) != 1:
+                self.error(where, "`from` needs exactly one of `plus` or `minus`: {from: queued_at, plus: Wachttijd}.")
+                return None
+            base = self.text(raw, "from", where)
+            canonical = base in TABLES[table].names
+            if canonical and base not in mapped:
+                self.error(where + ("from",), f"`{base}` is used before it is mapped: map `{base}` above `{name}`.")
+            fields.update(kind="offset", base=base, base_is_canonical=canonical,
+                          offset=self.text(raw, offsets[0], where), sign=1 if offsets[0] == "plus" else -1)
+        if "time" in raw and form != "date":
+            self.error(where + ("time",), "`time` goes with `date`: {date: Datum, time: Tijd}.")
+        if is_timestamp and form == "value":
+            self.error(where, f"`{name}` is a timestamp; it must come from a column of the export.")
+        if not is_timestamp and form in ("date", "from"):
+            self.error(where, f"`{form}` builds a timestamp, but `{name}` is not a timestamp column.")
+        if "format" in raw:
+            fmt = raw["format"]
+            if not is_timestamp or form not in ("column", "date", "from") or (form == "from" and canonical):
+                self.error(where + ("format",), "`format` applies to timestamps read from a column.")
+            elif not isinstance(fmt, str) or "%" not in fmt:
+                self.error(where + ("format",), f"expected a format such as '%d-%m-%Y %H:%M'; found {fmt!r}.")
+            fields["format"] = fmt if isinstance(fmt, str) else None
+        if "unit" in raw:
+            if raw["unit"] not in UNITS:
+                self.error(where + ("unit",), f"expected one of {', '.join(UNITS)}; found {raw['unit']!r}.")
+            elif form != "from":
+                self.error(where + ("unit",), "`unit` applies to the duration in `plus` or `minus`.")
+            else:
+                fields["unit"] = raw["unit"]
+        if "map" in raw:
+            fields.update(self.value_map(raw, where, form))
+        elif "other" in raw:
+            self.error(where + ("other",), "`other` goes with `map`.")
+        if "when" in raw:
+            fields["when"] = self.condition(raw["when"], where + ("when",))
+        return ColumnSpec(name, **fields)
+
+    def value_map(self, raw: dict, where: tuple, form: str) -> dict[str, Any]:
+        if form != "column":
+            self.error(where + ("map",), "`map` applies to a source column: {column: X, map: {...}}.")
+            return {}
+        codes = raw["map"]
+        if not isinstance(codes, dict) or any(isinstance(v, (dict, list)) for v in codes.values()):
+            self.error(where + ("map",), "expected `code: value` pairs, such as {AGENT: resolved, HANG: null}.")
+            return {}
+        fields: dict[str, Any] = {"map": {k: _text(v) for k, v in codes.items()}}
+        if "other" in raw:
+            other = raw["other"]
+            if isinstance(other, (dict, list)):
+                self.error(where + ("other",), "expected `keep`, `null` or a single value.")
+            elif other == "keep":
+                fields["other"] = "keep"
+            else:
+                fields.update(other="value", other_value=_text(other))
+        return fields
+
+    def condition(self, data: Any, where: tuple, extra: tuple[str, ...] = ()) -> Condition | None:
+        if isinstance(data, dict):
+            self.unknown_keys(where, data, ("column",) + OPERATORS + extra)
+        if not isinstance(data, dict) or not isinstance(data.get("column"), str):
+            self.error(where, "expected {column: C, equals: V} (or in, not_equals, not_in, not_null, is_null).")
+            return None
+        ops = [k for k in OPERATORS if k in data]
+        if len(ops) != 1:
+            self.error(where, f"expected exactly one of {', '.join(OPERATORS)}; found {len(ops)}.")
+            return None
+        op, value = ops[0], data[ops[0]]
+        if op in ("in", "not_in"):
+            if not isinstance(value, list) or not value or any(isinstance(v, (dict, list)) for v in value):
+                self.error(where + (op,), f"`{op}` expects a list of values, such as [Intern, Oefen].")
+                return None
+            values = tuple(_text(v) for v in value)
+        elif op in ("equals", "not_equals"):
+            if isinstance(value, (dict, list)):
+                self.error(where + (op,), f"`{op}` expects a single value; use `in` for a list.")
+                return None
+            values = (_text(value),)
+        else:
+            if value is not True:
+                self.error(where + (op,), f"write `{op}: true`.")
+            values = ()
+        return Condition(data["column"].strip(), op, values)
+
+    def drop_rules(self, data: Any, where: tuple) -> tuple[DropRule, ...]:
+        if data is None:
+            return ()
+        if not isinstance(data, list):
+            self.error(where, "expected a list of rules such as - {column: Type, equals: TEST, reason: test call}.")
+            return ()
+        rules = []
+        for i, item in enumerate(data):
+            condition = self.condition(item, where + (i,), extra=("reason",))
+            if condition is not None:
+                reason = item.get("reason")
+                rules.append(DropRule(condition, str(reason) if reason else condition.describe()))
+        return tuple(rules)
+
+    def text(self, data: dict, key: str, where: tuple) -> str:
+        value = data.get(key)
+        if not isinstance(value, str) or not value.strip():
+            self.error(where + (key,), f"`{key}` expects a column name; found {value!r}.")
+            return "?"
+        return value.strip()
+
+
+def _text(value: Any) -> str | None:
+    """A YAML scalar under ``sources`` as the text it stands for (``None`` stays ``None``)."""
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def _encoding(name: Any) -> str | None:
+    try:
+        codec = codecs.lookup(str(name)).name
+    except LookupError:
+        return None
+    return {"utf-8": "utf-8", "utf-8-sig": "utf-8", "cp1252": "cp1252", "iso8859-1": "latin-1",
+            "utf-16": "utf-16"}.get(codec)
+
+
+def _is_time_zone(name: str) -> bool:
+    try:
+        zoneinfo.ZoneInfo(name)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        return False
+    return True

@@ -1,0 +1,175 @@
+"""KPI cards out: one Excel workbook a client can edit, and the dashboard of plots."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+
+from kpilib.days._card import _COLOURS, KpiCard, _amber_edge, cards_overview
+from kpilib.exceptions import ParameterError, WorkshopError
+
+__all__ = ["plot_dashboard", "write_workbook"]
+
+_FILLS = {"green": "C8E6C9", "amber": "FFF3C4", "red": "FFCDD2"}
+
+_BOLD = Font(bold=True)
+_HEAD = PatternFill("solid", fgColor="DDE3EA")
+OVERVIEW = "Overview"
+
+
+def _sheet_names(cards: Sequence[KpiCard]) -> list[str]:
+    names, seen = [], {OVERVIEW.lower()}
+    for card in cards:
+        base = "".join(ch for ch in card.kpi if ch not in '[]:*?/\\')[:31]
+        name, i = base, 2
+        while name.lower() in seen:
+            name = f"{base[:28]}_{i}"
+            i += 1
+        seen.add(name.lower())
+        names.append(name)
+    return names
+
+
+def _widths(sheet, widths: Sequence[int]) -> None:
+    for i, w in enumerate(widths, start=1):
+        sheet.column_dimensions[get_column_letter(i)].width = w
+
+
+def _card_sheet(sheet, card: KpiCard) -> None:
+    t = card.thresholds
+    fields = [
+        ("KPI", card.name), ("KPI (nl)", card.name_nl), ("Id", card.kpi), ("Question", card.question),
+        ("Chain", card.chain), ("Customer value", card.customer_value), ("Kind", card.kind),
+        ("Formula", card.formula),
+        ("Definition", ", ".join(f"{k}={v!r}" for k, v in card.definition.items()) or "no parameters"),
+        ("Definition from", card.definition_source), ("Computed as", card.call),
+        ("Customer norm", card.customer_norm), ("Internal norm", "; ".join(card.internal_norms) or "none"),
+        ("Target", card.target), ("Target from", card.target_source), ("Unit", card.unit),
+        ("Better when", f"{card.polarity}"), ("Green", t["green"]), ("Amber", t["amber"]), ("Red", t["red"]),
+        ("Owner", card.owner), ("Measured", card.measured), ("Reviewed", f"{card.reviewed}, {card.forum}"),
+        ("Whole period: value", card.value), ("Whole period: numerator", card.numerator),
+        ("Whole period: denominator", card.denominator), ("Latest month", card.latest_month),
+        ("Latest value", card.latest), ("Status", card.status), ("Trend", card.trend),
+    ]
+    for i, (label, value) in enumerate(fields, start=1):
+        sheet.cell(i, 1, label).font = _BOLD
+        cell = sheet.cell(i, 2, None if isinstance(value, float) and not np.isfinite(value) else value)
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+        if label == "Latest month" and value is not None:
+            cell.number_format = "mmm yyyy"
+        if label == "Status" and value in _FILLS:
+            cell.fill = PatternFill("solid", fgColor=_FILLS[value])
+    row = len(fields) + 2
+    for j, head in enumerate(("month", "numerator", "denominator", "value"), start=1):
+        c = sheet.cell(row, j, head)
+        c.font, c.fill = _BOLD, _HEAD
+    for r in card.monthly.itertuples():
+        row += 1
+        sheet.cell(row, 1, r.month.to_pydatetime()).number_format = "mmm yyyy"
+        sheet.cell(row, 2, float(r.numerator))
+        sheet.cell(row, 3, float(r.denominator))
+        sheet.cell(row, 4, None if not np.isfinite(r.value) else float(r.value))
+    row += 2
+    sheet.cell(row, 1, "About the data").font = _BOLD
+    for text in card.caveats["text"]:
+        row += 1
+        sheet.cell(row, 1, text)
+    row += 2
+    sheet.cell(row, 1, "How it can be gamed").font = _BOLD
+    for text in card.gaming:
+        row += 1
+        sheet.cell(row, 1, text)
+    _widths(sheet, (26, 90, 14, 12))
+
+
+def write_workbook(cards: Sequence[KpiCard], path: str | Path) -> Path:
+    """Write the cards to one Excel workbook: an overview sheet, then one sheet per card.
+
+    The file is written next to its final name and moved into place in one step, so a failed
+    write leaves any earlier workbook intact.
+
+    Returns
+    -------
+    pathlib.Path
+        The workbook written.
+    """
+    path = Path(path)
+    if path.suffix.lower() != ".xlsx":
+        raise ParameterError(f"the workbook must end in .xlsx; got {path.name!r}")
+    if not cards:
+        raise ParameterError("no cards to write: the KPI set is empty")
+    book = Workbook()
+    overview = book.active
+    overview.title = OVERVIEW
+    frame = cards_overview(cards)
+    names = _sheet_names(cards)
+    for j, head in enumerate(["sheet", *frame.columns], start=1):
+        c = overview.cell(1, j, head)
+        c.font, c.fill = _BOLD, _HEAD
+    for i, (name, row) in enumerate(zip(names, frame.itertuples(index=False)), start=2):
+        overview.cell(i, 1, name).hyperlink = f"#'{name}'!A1"
+        for j, value in enumerate(row, start=2):
+            cell = overview.cell(i, j, value.to_pydatetime() if hasattr(value, "to_pydatetime") else value)
+            if frame.columns[j - 2] == "latest month":
+                cell.number_format = "mmm yyyy"
+            if frame.columns[j - 2] == "status" and value in _FILLS:
+                cell.fill = PatternFill("solid", fgColor=_FILLS[value])
+    _widths(overview, (24, 32, 32, 28, 12, 10, 10, 10, 10, 12, 36))
+    overview.freeze_panes = "A2"
+    for name, card in zip(names, cards):
+        _card_sheet(book.create_sheet(name), card)
+    tmp = path.with_name(f".{path.name}.tmp")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        book.save(tmp)
+        os.replace(tmp, path)
+    except OSError as err:
+        tmp.unlink(missing_ok=True)
+        raise WorkshopError(f"{path}: could not write the workbook ({err.strerror})") from None
+    return path
+
+
+def plot_dashboard(cards: Sequence[KpiCard], *, axes=None):
+    """The monthly value of each card against its target (dashed) and amber edge (dotted).
+
+    Parameters
+    ----------
+    cards : sequence of KpiCard
+    axes : sequence of matplotlib Axes, optional
+        One per card; default a row of small plots.
+
+    Returns
+    -------
+    numpy.ndarray of matplotlib.axes.Axes
+    """
+    import matplotlib.pyplot as plt
+    from matplotlib.ticker import PercentFormatter
+
+    if not cards:
+        raise ParameterError("no cards to plot: the KPI set is empty")
+    if axes is None:
+        _, axes = plt.subplots(1, len(cards), figsize=(3.2 * len(cards), 2.8), squeeze=False)
+    axes = np.asarray(axes).ravel()
+    if len(axes) != len(cards):
+        raise ParameterError(f"`axes` must hold one Axes per card ({len(cards)}); got {len(axes)}")
+    for ax, card in zip(axes, cards):
+        months = card.monthly.dropna(subset=["value"])
+        ax.plot(months["month"], months["value"], marker="o", color="#0969da")
+        if card.target is not None:
+            ax.axhline(card.target, color="#57606a", linestyle="--", linewidth=1, label="target")
+            ax.axhline(_amber_edge(card.target, card.polarity, card.amber_band), color="#f9a825",
+                       linestyle=":", linewidth=1, label="amber edge")
+        if card.unit == "share":
+            ax.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
+        ax.set_title(f"{card.name}\n{card.status}", fontsize=9, color=_COLOURS[card.status])
+        ax.tick_params(axis="x", labelrotation=45, labelsize=8)
+        ax.set_xticks(list(months["month"]), [f"{m:%b}" for m in months["month"]])
+    if cards[0].target is not None:
+        axes[0].legend(fontsize=7, loc="best")
+    return axes

@@ -1,0 +1,184 @@
+"""Precomputed KPIs for sliders: compute once, then answer any threshold or window in milliseconds.
+
+A slider that recomputes :func:`kpilib.service_level` on a million contacts waits for a database
+query at every step. The explorers here run the query once: per group they keep the sorted waits of
+the answered and of the abandoned offered contacts (for both clocks), or the sorted gaps to the next
+contact. A threshold's counts are then binary searches (:func:`numpy.searchsorted`), and the result
+is exactly the frame the KPI function returns for the same arguments.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from kpilib.data import backend
+from kpilib.data._aggregate import check_by, finish, normalise_by, period_columns, ratio
+from kpilib._checks import check_argument, check_number
+from kpilib.data._inputs import canonical
+from kpilib.exceptions import ParameterError
+from kpilib.kpis.queue import (ABANDON_RULES, CLOCKS, QUEUE_COLUMNS, check_common, offered_population,
+                               wait_seconds)
+from kpilib.kpis.resolution import MATCHES, follow_up_gaps
+
+__all__ = ["RepeatExplorer", "ServiceLevelExplorer"]
+
+_SAME = object()  # "the explorer's own channel"
+
+
+@dataclass(frozen=True)
+class _Sorted:
+    """Sorted values of one group; a missing value (NaN) sorts last and is never "within"."""
+
+    values: np.ndarray
+
+    def at_most(self, limit: float) -> int:
+        return int(np.searchsorted(self.values, limit, side="right"))
+
+
+def _grouped(frame: pd.DataFrame, names: list[str], columns: Sequence[str]):
+    """The group keys in the KPI functions' order and types, and per group (same order) the rows."""
+    if names:
+        codes = frame.groupby(names, dropna=False, sort=False).ngroup().to_numpy()
+        keys = frame.drop_duplicates(names)[names].reset_index(drop=True)
+    else:
+        codes = np.zeros(len(frame), dtype="int64")
+        keys = pd.DataFrame(index=[0])
+    # finish() orders and types the groups as every KPI does; the numerator carries the group number
+    ordered = finish(keys.assign(numerator=np.arange(len(keys)), denominator=0), names)
+    position = ordered["numerator"].to_numpy()
+    order = np.argsort(codes, kind="stable")
+    bounds = np.searchsorted(codes[order], np.arange(len(keys) + 1))
+    parts = {c: frame[c].to_numpy(dtype="float64")[order] for c in columns}
+    groups = [{c: parts[c][bounds[g]:bounds[g + 1]] for c in columns} for g in position]
+    return ordered[names], groups
+
+
+def _result(keys: pd.DataFrame, numerator: np.ndarray, denominator: np.ndarray) -> pd.DataFrame:
+    """The tidy KPI frame (as :func:`kpilib.data._aggregate.finish` builds it) from ordered keys and counts."""
+    numerator = np.asarray(numerator, dtype="int64")
+    denominator = np.asarray(denominator, dtype="int64")
+    columns = {name: keys[name] for name in keys.columns}
+    return pd.DataFrame({**columns, "numerator": numerator, "denominator": denominator,
+                         "value": ratio(numerator, denominator)}, index=keys.index)
+
+
+def _fetch(table, names: list[str], anchor, columns: dict, *, con, time_zone: str) -> pd.DataFrame:
+    periods = period_columns(anchor, names) if names else {}
+    groups = {name: periods[name] if name in periods else table[name] for name in names}
+    expr = table.select(**groups, **columns)
+    return backend.execute(expr, con=con, time_zone=time_zone)
+
+
+class ServiceLevelExplorer:
+    """The service level for any threshold, abandon rule, clock and short-abandon setting, fast.
+
+    Parameters
+    ----------
+    contacts : pandas.DataFrame or ibis Table
+        Canonical contacts.
+    by : None, str or list of str
+        As in :func:`kpilib.service_level`.
+    channel : str or None
+        As in :func:`kpilib.service_level`.
+
+    Examples
+    --------
+    >>> explorer = ServiceLevelExplorer(store.contacts, by="team")  # doctest: +SKIP
+    >>> explorer.service_level(threshold_s=30, abandoned="exclude")  # doctest: +SKIP
+    """
+
+    def __init__(self, contacts, *, by: str | Sequence[str] | None = "team",
+                 channel: str | None = "phone") -> None:
+        inp = canonical(contacts, "contacts", required=QUEUE_COLUMNS)
+        self.by = check_common(by, inp.table.columns, channel=channel)
+        self.channel = channel
+        c = offered_population(inp.table, channel=channel)
+        queued = c.queued_at.notnull()
+        answered = queued & c.answered_at.notnull()
+        abandoned = queued & c.answered_at.isnull()
+        columns = {
+            "_answered": answered.fill_null(False),
+            "_abandoned": abandoned.fill_null(False),
+            **{f"_wait_{clock}": wait_seconds(c, clock) for clock in CLOCKS},
+        }
+        frame = _fetch(c, self.by, c.arrived_at, columns, con=inp.con, time_zone=inp.time_zone)
+        keys, groups = _grouped(frame, self.by, list(columns))
+        self._keys = keys
+        self._sorted = {
+            (clock, status): [_Sorted(np.sort(g[f"_wait_{clock}"][g[f"_{status}"] > 0])) for g in groups]
+            for clock in CLOCKS for status in ("answered", "abandoned")
+        }
+
+    def counts(self, *, threshold_s: float, clock: str = "queue",
+               short_abandon_s: float = 0) -> dict[str, np.ndarray]:
+        """Per group (in the result's order): answered ``A``, ``A_within``, abandoned ``Ab``, ``Ab_within``."""
+        rows = []
+        for answered, abandoned in zip(self._sorted[clock, "answered"], self._sorted[clock, "abandoned"]):
+            short = abandoned.at_most(short_abandon_s)
+            rows.append((len(answered.values), answered.at_most(threshold_s),
+                         len(abandoned.values) - short, max(0, abandoned.at_most(threshold_s) - short)))
+        counts = np.array(rows, dtype="int64").reshape(len(rows), 4)
+        return dict(zip(("A", "A_within", "Ab", "Ab_within"), counts.T))
+
+    def service_level(self, *, threshold_s: float = 20, clock: str = "queue", abandoned: str = "fail",
+                      short_abandon_s: float = 0, channel: str | None | object = _SAME) -> pd.DataFrame:
+        """Exactly :func:`kpilib.service_level` with these arguments (and the explorer's ``by``, ``channel``).
+
+        ``channel`` may be given (a recorded definition names it) but must be the explorer's own.
+        """
+        if channel is not _SAME and channel != self.channel:
+            raise ParameterError(f"this explorer holds the {self.channel!r} contacts; build one with "
+                                 f"ServiceLevelExplorer(contacts, channel={channel!r}) for that definition")
+        check_number("threshold_s", threshold_s, minimum=0)
+        check_argument("clock", clock, CLOCKS)
+        check_argument("abandoned", abandoned, ABANDON_RULES)
+        check_number("short_abandon_s", short_abandon_s, minimum=0)
+        n = self.counts(threshold_s=threshold_s, clock=clock, short_abandon_s=short_abandon_s)
+        numerator = n["A_within"]
+        if abandoned == "exclude":
+            denominator = n["A"]
+        elif abandoned == "fail":
+            denominator = n["A"] + n["Ab"]
+        elif abandoned == "fail_after_threshold":
+            denominator = n["A"] + n["Ab"] - n["Ab_within"]
+        else:
+            numerator = numerator + n["Ab_within"]
+            denominator = n["A"] + n["Ab"]
+        return _result(self._keys, numerator, denominator)
+
+
+class RepeatExplorer:
+    """The repeat-contact rate for any window, fast: the gaps to the next contact, sorted per group.
+
+    Parameters
+    ----------
+    contacts : pandas.DataFrame or ibis Table
+        Canonical contacts.
+    match : {'customer', 'case'}
+        As in :func:`kpilib.repeat_contact_rate`.
+    by : None, str or list of str
+        As in :func:`kpilib.repeat_contact_rate`.
+    """
+
+    def __init__(self, contacts, *, match: str = "customer", by: str | Sequence[str] | None = "team") -> None:
+        inp = canonical(contacts, "contacts", required=("direction", "arrived_at", "answered_at"))
+        self.by = normalise_by(by)
+        check_by(self.by, inp.table.columns)
+        check_argument("match", match, MATCHES)
+        self.match = match
+        table, base, gap = follow_up_gaps(inp.table, match=match)
+        frame = _fetch(table, self.by, table.arrived_at,
+                       {"_base": base.fill_null(False), "_gap": gap}, con=inp.con, time_zone=inp.time_zone)
+        keys, groups = _grouped(frame, self.by, ["_base", "_gap"])
+        self._keys = keys
+        self._gaps = [_Sorted(np.sort(g["_gap"][g["_base"] > 0])) for g in groups]
+
+    def repeat_contact_rate(self, *, window_days: float = 7) -> pd.DataFrame:
+        """Exactly :func:`kpilib.repeat_contact_rate` with this window (and the explorer's ``match``, ``by``)."""
+        check_number("window_days", window_days, minimum=0, strict_minimum=True)
+        limit = window_days * 86400
+        return _result(self._keys, [g.at_most(limit) for g in self._gaps], [len(g.values) for g in self._gaps])

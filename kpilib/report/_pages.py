@@ -1,0 +1,235 @@
+"""The HTML of the report pack: day pages from executed notebooks, and the index.
+
+Every page is one self-contained file: the stylesheet ``templates/report.css`` is inlined, figures
+are data: URIs, and no page loads a script, font or stylesheet from anywhere else. Day pages come
+from nbconvert with the ``templates/report`` template (cells only, code hidden, no scripts);
+every text from the client's data is escaped here or before it reached the notebook's outputs.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from kpilib.report.narration import SUMMARY_MIME, format_value
+
+TEMPLATES = Path(__file__).resolve().parent / "templates"
+#: Tags of cells that never reach a page: the parameters, papermill's injected values, render's setup.
+HIDDEN_TAGS = frozenset({"parameters", "injected-parameters", "kpi-render-setup"})
+
+
+@dataclass
+class Card:
+    """What the index shows of one day."""
+
+    day: int
+    title: str
+    date: dt.date | None
+    page: str | None = None            # file name of the HTML page, relative to the index
+    notebook: str | None = None        # file name of the executed notebook
+    error: str | None = None
+    summary: dict[str, Any] | None = None
+    rendered: bool = True
+
+    @property
+    def status(self) -> str:
+        return "missing" if not self.rendered else "failed" if self.error else "ok"
+
+
+@dataclass
+class IndexData:
+    """The workshop facts the index shows, gathered before any notebook runs."""
+
+    client: str
+    schedule: list[Card] = field(default_factory=list)
+    tables: pd.DataFrame | None = None
+
+
+@cache
+def _css() -> str:
+    return (TEMPLATES / "report.css").read_text(encoding="utf-8")
+
+
+@cache
+def _exporter():
+    """One HTML exporter per process: building its template environment costs seconds."""
+    from nbconvert import HTMLExporter
+    from nbconvert.preprocessors import TagRemovePreprocessor
+
+    exporter = HTMLExporter(extra_template_basedirs=[str(TEMPLATES)], template_name="report",
+                            exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True)
+    exporter.register_preprocessor(TagRemovePreprocessor(remove_cell_tags=set(HIDDEN_TAGS)), enabled=True)
+    return exporter
+
+
+def notebook_body(nb) -> str:
+    """The cells of an executed notebook as HTML: outputs and narrative, no code, no scripts."""
+    import copy
+
+    nb = copy.deepcopy(nb)
+    for i, cell in enumerate(nb.cells):
+        if any(tag.startswith("papermill-error") for tag in cell.get("metadata", {}).get("tags", [])):
+            cell["id"] = f"papermill-error-{i}"  # papermill gives its banners random ids
+    body, _ = _exporter().from_notebook_node(nb)
+    return body
+
+
+def read_summary(nb) -> dict[str, Any] | None:
+    """The last day summary (:func:`kpilib.day_summary`) in an executed notebook, if any."""
+    found = None
+    for cell in nb.cells:
+        for output in cell.get("outputs", []):
+            data = output.get("data", {})
+            if SUMMARY_MIME in data:
+                found = data[SUMMARY_MIME]
+    return dict(found) if found is not None else None
+
+
+def _shell(*, title: str, client: str, heading: str, body: str, nav: str, foot: str = "") -> str:
+    e = html.escape
+    return f"""<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{e(title)}</title>
+<style>
+{_css()}
+</style>
+</head>
+<body>
+<header class="kpi-top">
+<div class="kpi-client">{e(client)} · KPI workshop</div>
+<div class="kpi-title">{e(heading)}</div>
+<nav>{nav}</nav>
+</header>
+<main>
+{body}
+</main>
+{foot}
+</body>
+</html>
+"""
+
+
+def card_heading(card: Card) -> str:
+    when = f" — {long_date(card.date)}" if card.date else ""
+    return f"Day {card.day}{when}: {card.title}"
+
+
+def long_date(date: dt.date) -> str:
+    """``Thursday 4 December 2026``."""
+    return f"{date:%A} {date.day} {date:%B %Y}"
+
+
+def day_page(card: Card, *, client: str, body: str) -> str:
+    """A day's page: the notebook's cells, and a banner when it failed."""
+    nav = '<a href="index.html">← All days</a>'
+    if card.notebook:
+        nav += f'<a href="{html.escape(card.notebook)}">Executed notebook</a>'
+    banner = ""
+    if card.error:
+        banner = (f'<div class="kpi-failed-banner"><strong>This day did not finish.</strong> '
+                  f'It stopped at {html.escape(card.error)}. The outputs up to that cell and the error '
+                  f'are below.</div>\n')
+    return _shell(title=f"{client} — day {card.day}", client=client, heading=card_heading(card),
+                  body=banner + body, nav=nav)
+
+
+def index_page(data: IndexData, cards: Sequence[Card], *, rendered_at: dt.datetime) -> str:
+    """The pack's first page: the schedule, the data, one card per rendered day."""
+    e = html.escape
+    by_day = {card.day: card for card in cards}
+    parts = ["<h1>The workshop at a glance</h1>",
+             f"<p>The report pack of the KPI workshop of {e(data.client)}: one page per workshop day, "
+             "with the analysis on the client's data and the decisions the group took. Each card below "
+             "shows a day's key results and its decisions; open a day for the full page.</p>"]
+    parts += ['<h2 id="schedule">Schedule</h2>', _schedule_table(data.schedule, by_day)]
+    parts += ['<h2 id="days">The days</h2>', '<div class="kpi-cards">',
+              *[_card(card) for card in sorted(cards, key=lambda c: c.day)], "</div>"]
+    if data.tables is not None:
+        parts += ["<h2>The data</h2>",
+                  "<p>The canonical tables imported from the client's exports: rows, and the first and last "
+                  "moment of each table's main timestamp (local time).</p>", _tables_table(data.tables)]
+    foot = (f'<footer class="kpi-foot">Rendered <time class="kpi-rendered">{rendered_at:%d-%m-%Y %H:%M}'
+            "</time> by kpi-workshop.</footer>")
+    return _shell(title=f"{data.client} — KPI workshop", client=data.client, heading="Report pack",
+                  body="\n".join(parts), nav='<a href="#schedule">Schedule</a><a href="#days">Days</a>',
+                  foot=foot)
+
+
+def _schedule_table(schedule: Sequence[Card], by_day: dict[int, Card]) -> str:
+    e = html.escape
+    rows = []
+    for day in schedule:
+        card = by_day.get(day.day)
+        if card is None:
+            status = '<span class="kpi-status missing">not rendered</span>'
+            theme = e(day.title)
+        else:
+            label = {"ok": "rendered", "failed": "failed", "missing": "not rendered"}[card.status]
+            status = f'<span class="kpi-status {card.status}">{label}</span>'
+            theme = f'<a href="{e(card.page)}">{e(day.title)}</a>' if card.page else e(day.title)
+        date = long_date(day.date) if day.date else "–"
+        rows.append(f'<tr><td class="kpi-number">{day.day}</td><td class="kpi-text">{e(date)}</td>'
+                    f'<td class="kpi-text">{theme}</td><td class="kpi-text">{status}</td></tr>')
+    return ("<table><thead><tr><th>Day</th><th>Date</th><th>Theme</th><th>Page</th></tr></thead><tbody>"
+            + "".join(rows) + "</tbody></table>")
+
+
+def _card(card: Card) -> str:
+    e = html.escape
+    parts = [f'<section class="kpi-card {card.status}">',
+             f'<h3>Day {card.day}: {e(card.title)} <span class="kpi-status {card.status}">'
+             f'{ {"ok": "rendered", "failed": "failed", "missing": "not rendered"}[card.status]}</span></h3>']
+    parts.append(f'<div class="kpi-date">{e(long_date(card.date)) if card.date else "&nbsp;"}</div>')
+    if card.error:
+        parts.append(f'<p class="kpi-error">Failed at {e(card.error)}</p>')
+    summary = card.summary or {}
+    results = summary.get("results", [])
+    if results:
+        parts.append("<dl>" + "".join(f"<dt>{e(str(r['label']))}</dt><dd>{e(str(r['text']))}</dd>"
+                                      for r in results) + "</dl>")
+    decisions = summary.get("decisions", [])
+    if decisions:
+        items = []
+        for d in decisions:
+            badge = '<span class="kpi-default">default</span>' if d.get("default") else ""
+            if d.get("items"):
+                listed = "".join(f"<li>{e(_short(str(item)))}</li>" for item in d["items"])
+                items.append(f"<li><code>{e(str(d['key']))}</code>{badge}:<ul>{listed}</ul></li>")
+            else:
+                items.append(f"<li><code>{e(str(d['key']))}</code>{badge}: {e(_short(str(d['text'])))}</li>")
+        parts.append("<div><strong>Decisions</strong></div><ul>" + "".join(items) + "</ul>")
+    if card.rendered and not card.error and not summary:
+        parts.append('<p class="kpi-error">This page has no day summary.</p>')
+    links = []
+    if card.page:
+        links.append(f'<a href="{e(card.page)}">Open the day</a>')
+    if card.notebook:
+        links.append(f'<a href="{e(card.notebook)}">Executed notebook</a>')
+    parts += [f'<div class="kpi-links">{"".join(links)}</div>', "</section>"]
+    return "\n".join(parts)
+
+
+def _short(text: str, limit: int = 220) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def _tables_table(frame: pd.DataFrame) -> str:
+    e = html.escape
+    rows = []
+    for row in frame.itertuples(index=False):
+        first = row.first.strftime("%d-%m-%Y %H:%M") if pd.notna(row.first) else "–"
+        last = row.last.strftime("%d-%m-%Y %H:%M") if pd.notna(row.last) else "–"
+        rows.append(f'<tr><td class="kpi-text">{e(str(row.table))}</td><td class="kpi-number">{e(format_value(int(row.rows)))}</td>'
+                    f'<td class="kpi-text">{e(str(row.timestamp or "–"))}</td><td>{first}</td><td>{last}</td></tr>')
+    return ("<table><thead><tr><th>Table</th><th>Rows</th><th>Timestamp</th><th>First</th><th>Last</th></tr>"
+            "</thead><tbody>" + "".join(rows) + "</tbody></table>")

@@ -1,0 +1,292 @@
+"""What a day notebook shows: escaped tables, narrative with computed numbers, the day's summary.
+
+Every text that comes from the client's data is HTML-escaped before it reaches a page: table cells
+and headers (:func:`show_table`), values put into narrative (:func:`narrate`), results and
+decisions (:func:`day_summary`).
+
+:func:`day_summary` also attaches a machine-readable summary to its output, under the MIME type
+:data:`SUMMARY_MIME`; ``kpi-workshop render`` reads it from the executed notebook into the day's
+card on ``index.html``. Its shape (version 1)::
+
+    {"version": 1, "day": 3,
+     "results": [{"label": "...", "value": 0.82, "text": "0.82"}, ...],
+     "decisions": [{"key": "current_kpis", "description": "...", "value": <JSON value>,
+                    "text": "...", "items": ["team=first_line, kpi=...", ...] or null,
+                    "default": false}, ...]}
+
+``text`` and ``items`` are written when the summary is made, in the decision's own order (a
+notebook file stores the keys of a JSON value sorted).
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import numbers
+import string
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+
+import pandas as pd
+
+from kpilib._checks import check_argument, check_number
+from kpilib._style import stable_style
+
+__all__ = ["SUMMARY_MIME", "collapsible", "day_summary", "format_item", "format_value", "narrate", "show_table"]
+
+#: The MIME type of the machine-readable day summary in a notebook's outputs.
+SUMMARY_MIME = "application/vnd.kpi-workshop.day-summary+json"
+
+_BOX = ("border:1px solid #c9d3df;border-left:4px solid #1f5f99;border-radius:6px;padding:0.8em 1.2em;"
+        "margin:1.5em 0;background:#f6f9fc;font-family:system-ui,-apple-system,'Segoe UI',sans-serif")
+_DEFAULT_BADGE = ("display:inline-block;margin-left:0.5em;padding:0 0.45em;border-radius:4px;"
+                  "background:#fff3cd;color:#7a5300;border:1px solid #e6c35c;font-size:0.85em")
+
+
+def format_value(value: Any) -> str:
+    """A value as readers see it: ``12 345``, ``0.82``, ``4.3``; lists and mappings joined.
+
+    Whole numbers get a thin-space thousands separator; other numbers two decimals (none from 100
+    on). Lists become ``a, b``; mappings ``key: value; …``; a list of mappings one ``key=value``
+    group per item.
+
+    Examples
+    --------
+    >>> format_value(12345)
+    '12 345'
+    >>> format_value(0.8234)
+    '0.82'
+    >>> format_value({"resolution_days": 3, "callback_hours": 24})
+    'resolution_days: 3; callback_hours: 24'
+    """
+    if isinstance(value, bool) or value is None:
+        return {True: "yes", False: "no", None: "–"}[value]
+    if isinstance(value, numbers.Integral):
+        return f"{value:,}".replace(",", "\u2009")
+    if isinstance(value, numbers.Real):
+        if pd.isna(value):
+            return "–"
+        return f"{value:,.0f}".replace(",", "\u2009") if abs(value) >= 100 else f"{value:.2f}"
+    if isinstance(value, Mapping):
+        return "; ".join(f"{k}: {format_value(v)}" for k, v in value.items())
+    if isinstance(value, (list, tuple)):
+        if value and all(isinstance(v, Mapping) for v in value):
+            return " | ".join(format_item(item) for item in value)
+        return ", ".join(format_value(v) for v in value)
+    return str(value)
+
+
+def format_item(item: Mapping[str, Any]) -> str:
+    """One mapping of a list as ``key=value, …``, a nested mapping in brackets.
+
+    >>> format_item({"team": "field", "definition": {"norm_days": 20}, "target": 0.85})
+    'team=field, definition=(norm_days=20), target=0.85'
+    """
+    def inner(v: Any) -> str:
+        if isinstance(v, Mapping):
+            return "(" + (", ".join(f"{k}={inner(x)}" for k, x in v.items()) or "default") + ")"
+        return format_value(v)
+
+    return ", ".join(f"{k}={inner(v)}" for k, v in item.items())
+
+
+def _default_format(series: pd.Series) -> str | Callable | None:
+    if pd.api.types.is_bool_dtype(series):
+        return format_value
+    if pd.api.types.is_integer_dtype(series):
+        return lambda v: format_value(int(v)) if pd.notna(v) else "–"
+    if pd.api.types.is_float_dtype(series):
+        whole = series.dropna().eq(series.dropna().round()).all() and series.abs().max() >= 100
+        return (lambda v: format_value(round(v)) if pd.notna(v) else "–") if whole else "{:.3f}"
+    if isinstance(series.dtype, pd.DatetimeTZDtype) or pd.api.types.is_datetime64_dtype(series):
+        stamps = series.dropna()
+        dates = stamps.empty or (stamps == stamps.dt.normalize()).all()
+        pattern = "%d-%m-%Y" if dates else "%d-%m-%Y %H:%M"
+        return lambda v: v.strftime(pattern) if pd.notna(v) else "–"
+    return None
+
+
+def _is_number(series: pd.Series) -> bool:
+    return pd.api.types.is_numeric_dtype(series) and not pd.api.types.is_bool_dtype(series)
+
+
+def show_table(frame: pd.DataFrame, *, formats: Mapping[str, str | Callable] | None = None,
+               caption: str | None = None) -> "pd.io.formats.style.Styler":
+    """A table for a page: escaped text, no index, readable numbers and column labels.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        The table; its index is not shown (reset it first if it holds data).
+    formats : mapping of column to format string or callable, optional
+        Overrides the defaults: whole numbers ``12 345``, other floats three decimals,
+        timestamps ``31-12-2026 14:05``, missing values ``–``.
+    caption : str, optional
+        Shown above the table (escaped).
+
+    Returns
+    -------
+    pandas.io.formats.style.Styler
+        Displayed as HTML in a notebook; its table id is derived from its content, so the same
+        table renders to the same HTML.
+
+    Examples
+    --------
+    >>> show_table(kpilib.service_level(store.contacts, by="team"), formats={"value": "{:.0%}"})  # doctest: +SKIP
+    """
+    formats = dict(formats or {})
+    unknown = sorted(set(formats) - set(frame.columns))
+    if unknown:
+        from kpilib.exceptions import ParameterError
+
+        raise ParameterError(f"`formats` names columns the table does not have: {', '.join(unknown)}; "
+                             f"it has: {', '.join(map(str, frame.columns))}")
+    styler = stable_style(frame, caption).hide(axis="index")
+    styler.format(na_rep="–", escape="html")
+    for column in frame.columns:
+        spec = formats.get(column, _default_format(frame[column]))
+        if spec is not None:
+            styler.format(spec, subset=[column], na_rep="–", escape="html")
+    styler.format_index(lambda name: html.escape(str(name).replace("_", " ")), axis="columns")
+    numbers_ = [c for c in frame.columns if _is_number(frame[c])]
+    texts = [c for c in frame.columns if c not in numbers_]
+    if numbers_:
+        styler.set_properties(subset=numbers_, **{"text-align": "right", "white-space": "nowrap"})
+    stamps = [c for c in texts if pd.api.types.is_datetime64_any_dtype(frame[c])]
+    if stamps:
+        styler.set_properties(subset=stamps, **{"white-space": "nowrap"})
+    if texts:
+        styler.set_properties(subset=texts, **{"text-align": "left"})
+    if caption:
+        styler.set_caption(html.escape(caption))
+    return styler
+
+
+class _Escaping(string.Formatter):
+    def format_field(self, value: Any, format_spec: str) -> str:
+        text = format_value(value) if not format_spec and not isinstance(value, str) else \
+            super().format_field(value, format_spec)
+        return html.escape(text)
+
+
+def narrate(text: str, /, **values: Any):
+    """Markdown with computed values put in, each HTML-escaped: ``narrate("{share:.0%} of calls", share=s)``.
+
+    A value without a format spec is written as :func:`format_value` writes it (``1 208``).
+
+    Use it for every sentence that quotes a number or a name from the data, so that the narrative
+    says what the data says and a name such as ``<b>`` shows as text.
+
+    Returns
+    -------
+    IPython.display.Markdown
+    """
+    from IPython.display import Markdown
+
+    return Markdown(_Escaping().format(text, **values))
+
+
+def collapsible(summary: str, content) -> Any:
+    """``content`` (a table from :func:`show_table`, or HTML) folded away under a one-line ``summary``.
+
+    Returns
+    -------
+    IPython.display.HTML
+        A ``<details>`` element: closed on the page, one click opens it.
+    """
+    from IPython.display import HTML
+
+    inner = content.to_html() if hasattr(content, "to_html") else str(content)
+    return HTML(f"<details><summary>{html.escape(summary)}</summary>\n{inner}\n</details>")
+
+
+def _decision_rows(ws, keys: Sequence[str]) -> list[dict[str, Any]]:
+    from kpilib.workshop.decisions import DECISION_KEYS
+
+    for key in keys:
+        check_argument("decisions", key, list(DECISION_KEYS))
+    rows = []
+    for key in keys:
+        value = ws.decision(key)
+        items = ([format_item(v) for v in value]
+                 if isinstance(value, list) and value and all(isinstance(v, Mapping) for v in value) else None)
+        rows.append({"key": key, "description": DECISION_KEYS[key].description, "value": value,
+                     "text": format_value(value), "items": items, "default": key in ws.defaults_used})
+    return rows
+
+
+def _summary_html(day: int, results: list[dict], decisions: list[dict]) -> str:
+    parts = [f'<section class="kpi-summary" style="{_BOX}">',
+             f'<h3 style="margin:0.2em 0 0.6em">Summary of day {day}</h3>']
+    if results:
+        parts.append('<table style="border-collapse:collapse;margin-bottom:0.8em">')
+        for row in results:
+            parts.append(f'<tr><th style="text-align:left;padding:0.2em 1.5em 0.2em 0;font-weight:600">'
+                         f'{html.escape(row["label"])}</th><td style="padding:0.2em 0;text-align:left">'
+                         f'{html.escape(row["text"])}</td></tr>')
+        parts.append("</table>")
+    if decisions:
+        parts.append('<p style="margin:0.4em 0;font-weight:600">Decisions in force</p><ul style="margin:0">')
+        for row in decisions:
+            badge = (f'<span class="kpi-default" style="{_DEFAULT_BADGE}">documented default: not decided '
+                     f'yet</span>') if row["default"] else ""
+            if row["items"]:
+                shown = "<ul>" + "".join(f"<li>{html.escape(item)}</li>" for item in row["items"]) + "</ul>"
+            else:
+                shown = html.escape(row["text"]) + "<br>"
+            parts.append(f'<li><code>{html.escape(row["key"])}</code>{badge}: {shown}'
+                         f'<small style="color:#555">{html.escape(row["description"])}</small></li>')
+        parts.append("</ul>")
+    parts.append("</section>")
+    return "\n".join(parts)
+
+
+def day_summary(ws, *, day: int, results: Mapping[str, Any] | None = None,
+                decisions: Sequence[str] = ()) -> None:
+    """Show the day's results and the decisions in force; attach them for the report's index.
+
+    Call it in the last code cell of a day notebook. A decision that was never taken (neither
+    recorded nor in workshop.yaml) is shown with its documented default and marked as such.
+
+    Parameters
+    ----------
+    ws : Workshop
+        The open workshop (:func:`kpilib.open_workshop`).
+    day : int
+        The day number, 1-10.
+    results : mapping of label to value, optional
+        The day's key results, computed in the notebook (numbers, text, lists).
+    decisions : sequence of str
+        Decision keys (:data:`kpilib.workshop.decisions.DECISION_KEYS`) to show with their value in force.
+
+    Examples
+    --------
+    >>> kpilib.day_summary(ws, day=3, results={"KPIs on target": "5 of 5"}, decisions=["current_kpis"])  # doctest: +SKIP
+    """
+    from IPython.display import display
+
+    check_number("day", day, minimum=1, maximum=10, integer=True)
+    result_rows = [{"label": str(label), "value": _json_value(value), "text": format_value(value)}
+                   for label, value in (results or {}).items()]
+    decision_rows = _decision_rows(ws, list(decisions))
+    bundle = {"version": 1, "day": int(day), "results": result_rows,
+              "decisions": [{**row, "value": _json_value(row["value"])} for row in decision_rows]}
+    display({"text/html": _summary_html(int(day), result_rows, decision_rows),
+             "text/plain": f"Summary of day {day}", SUMMARY_MIME: bundle}, raw=True)
+
+
+def _json_value(value: Any) -> Any:
+    """``value`` as plain JSON (numpy numbers become Python numbers, NaN null, dates ISO text)."""
+    if isinstance(value, numbers.Real) and not isinstance(value, numbers.Integral) and pd.isna(value):
+        return None
+    return json.loads(json.dumps(value, default=_plain))
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, numbers.Integral):
+        return int(value)
+    if isinstance(value, numbers.Real):
+        return float(value)
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return str(value)

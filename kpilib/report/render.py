@@ -1,0 +1,336 @@
+"""Render a workshop's report pack: run the day notebooks with papermill, write HTML pages and an index.
+
+Each day notebook (``notebooks/dayNN_<theme>.ipynb``) runs with the workshop folder, batch mode
+(``interactive=False``) and the parameters injected: the ``parameters:`` block of workshop.yaml,
+overridden by the values passed to :func:`render`. Every value is checked against the notebooks'
+typed parameters cells before any notebook runs (see :mod:`kpilib.report._parameters`).
+
+For every day the pack holds the executed notebook and an HTML page without code; ``index.html``
+shows the client, the schedule, one card per day (its key results and decisions, read from the
+summary that :func:`kpilib.day_summary` attached) and links to every page. A day that fails is still
+written, with its error visible; the other days still render. Pages are deterministic: the same
+input gives the same HTML, apart from the time of rendering on the index.
+
+By default each parallel job keeps one kernel for all the days it runs, emptied and reset before
+every notebook (:mod:`kpilib.report._kernel`), so that the imports and the kernel start are paid once per
+job rather than once per day; ``kernel="per-day"`` starts a new kernel for every notebook.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import multiprocessing
+import multiprocessing.util
+import os
+import re
+import time
+from collections.abc import Iterable, Mapping
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from kpilib._checks import check_argument
+from kpilib.report._kernel import SharedKernel
+from kpilib.report._pages import Card, IndexData, day_page, index_page, notebook_body, read_summary
+from kpilib.report._parameters import check_parameters, notebook_parameters
+from kpilib.exceptions import ParameterError, WorkshopError
+
+__all__ = ["KERNELS", "NOTEBOOKS", "DayPage", "RenderResult", "day_notebooks", "parse_days", "render"]
+
+#: The day notebooks shipped with the project.
+NOTEBOOKS = Path(__file__).resolve().parents[2] / "notebooks"
+
+#: How the days get their kernels: one kept per parallel job, or a new one for every day.
+KERNELS = ("shared", "per-day")
+_DAY_FILE = re.compile(r"^day(\d{2})_\w+\.ipynb$")
+_SETUP_TAG = "kpi-render-setup"
+#: Run before the notebook's own cells: figures as PNG without the metadata that varies by machine.
+_SETUP_SOURCE = """\
+%config InlineBackend.figure_formats = ["png"]
+%config InlineBackend.print_figure_kwargs = {"bbox_inches": "tight", "dpi": 120, "metadata": {"Software": None}}
+import matplotlib
+matplotlib.rcParams["svg.hashsalt"] = "kpi-workshop"
+"""
+
+
+@dataclass
+class DayPage:
+    """One rendered day: its files, its error (None when it ran through) and its summary."""
+
+    day: int
+    notebook: Path
+    html: Path
+    executed: Path
+    error: str | None = None
+    summary: dict[str, Any] | None = None
+    seconds: float = 0.0
+
+
+@dataclass
+class RenderResult:
+    """What :func:`render` wrote."""
+
+    out: Path
+    index: Path
+    pages: list[DayPage] = field(default_factory=list)
+
+    @property
+    def failed(self) -> list[DayPage]:
+        return [p for p in self.pages if p.error]
+
+
+def day_notebooks(folder: str | Path = NOTEBOOKS) -> dict[int, Path]:
+    """The day notebooks in ``folder``: day number -> ``dayNN_<theme>.ipynb``."""
+    found: dict[int, Path] = {}
+    for path in sorted(Path(folder).glob("day*.ipynb")):
+        match = _DAY_FILE.match(path.name)
+        if match:
+            day = int(match[1])
+            if day in found:
+                raise WorkshopError(f"{folder}: two notebooks for day {day}: {found[day].name} and {path.name}")
+            found[day] = path
+    return found
+
+
+def parse_days(text: str) -> list[int]:
+    """Day numbers from ``"1-10"``, ``"3"`` or ``"1,3,5-7"``.
+
+    >>> parse_days("1,3,5-7")
+    [1, 3, 5, 6, 7]
+    """
+    days: set[int] = set()
+    for part in str(text).replace(" ", "").split(","):
+        match = re.fullmatch(r"(\d{1,2})(?:-(\d{1,2}))?", part)
+        if not match or not 1 <= int(match[1]) <= int(match[2] or match[1]) <= 10:
+            raise ParameterError(f"`days` must be day numbers 1-10 such as '1-10', '3' or '1,3,5-7'; got {text!r}")
+        days.update(range(int(match[1]), int(match[2] or match[1]) + 1))
+    return sorted(days)
+
+
+def render(workshop: str | Path, *, days: str | Iterable[int] | None = None,
+           parameters: Mapping[str, Any] | None = None, out: str | Path = "report", jobs: int = 1,
+           notebooks: str | Path = NOTEBOOKS, progress: bool = True, kernel: str = "shared") -> RenderResult:
+    """Run the day notebooks on a workshop and write the report pack into ``out``.
+
+    Parameters
+    ----------
+    workshop
+        The workshop folder, imported (``kpi-workshop import``).
+    days
+        The days to render (``"1-3,5"`` or a list of numbers); default every day notebook.
+    parameters
+        Notebook parameters, over the ``parameters:`` block of workshop.yaml. A text value of a
+        number or flag parameter is read as YAML (``"20"`` -> 20), as the command line passes it.
+    out
+        The folder of the pack; created when missing.
+    jobs
+        Notebooks run in parallel processes, each writing only its own files.
+    notebooks
+        The folder holding the ``dayNN_<theme>.ipynb`` notebooks.
+    progress
+        Show a progress bar per notebook, counting its cells.
+    kernel
+        ``"shared"``: each job runs its days in one kernel, emptied and reset before every notebook
+        (the namespace, figures, matplotlib settings and unit converters, pandas options, warning
+        filters and shown warnings), and replaced after a day that failed. ``"per-day"``: a new kernel for every notebook, as
+        papermill does on its own; slower, for notebooks that change other process-wide state.
+
+    Returns
+    -------
+    RenderResult
+
+    Raises
+    ------
+    ParameterError
+        For unknown days or bad parameters, before any notebook runs.
+    WorkshopError
+        When the workshop folder or its store is missing.
+    """
+    from kpilib.workshop.folder import open_workshop
+
+    check_argument("kernel", kernel, KERNELS)
+    ws = open_workshop(workshop)
+    store = ws.store  # fails here, before any notebook runs, when the workshop was not imported
+    available = day_notebooks(notebooks)
+    selected = _select(days, available, notebooks)
+    declared = notebook_parameters({day: available[day] for day in selected})
+    shared = {name: value for name, value in (ws.parameters or {}).items() if name in declared}
+    try:
+        shared = check_parameters(shared, declared)
+    except ParameterError as exc:
+        raise ParameterError(f"{Path(workshop) / 'workshop.yaml'}, block `parameters:`: {exc}") from None
+    values = {**shared, **check_parameters(dict(parameters or {}), declared)}
+    data = IndexData(client=ws.client, schedule=[_card(ws, n) for n in range(1, 11)], tables=store.summary())
+
+    out = Path(out).resolve()
+    out.mkdir(parents=True, exist_ok=True)
+    tasks = []
+    for slot, day in enumerate(selected):
+        notebook = available[day]
+        injected = {"workshop": str(Path(workshop).resolve()), "interactive": False, **values}
+        injected = {name: value for name, value in injected.items()
+                    if name in declared and day in declared[name].days}
+        tasks.append(_Task(day, notebook, out, injected, _card(ws, day), ws.client,
+                           slot % max(1, jobs) if progress else None))
+    pages = _run_all(tasks, jobs, shared=kernel == "shared")
+    cards = [_page_card(task, page) for task, page in zip(tasks, pages)]
+    index = out / "index.html"
+    _write(index, index_page(data, cards, rendered_at=dt.datetime.now().astimezone()))
+    return RenderResult(out, index, pages)
+
+
+def _select(days, available: dict[int, Path], folder) -> list[int]:
+    if not available:
+        raise WorkshopError(f"{folder}: no day notebooks (dayNN_<theme>.ipynb) to render")
+    if days is None:
+        return sorted(available)
+    wanted = parse_days(days) if isinstance(days, str) else sorted({int(d) for d in days})
+    missing = [d for d in wanted if d not in available]
+    if missing:
+        have = ", ".join(f"{d} ({p.name})" for d, p in sorted(available.items()))
+        raise ParameterError(f"no notebook for day {', '.join(map(str, missing))} in {folder}; "
+                             f"the days available are: {have}")
+    return wanted
+
+
+def _card(ws, day: int) -> Card:
+    try:
+        scheduled = ws.day(day)
+    except (KeyError, IndexError, WorkshopError, ParameterError):
+        return Card(day, f"Day {day}", None, rendered=False)
+    return Card(day, scheduled.theme, scheduled.date, rendered=False)
+
+
+def _page_card(task: "_Task", page: DayPage) -> Card:
+    return Card(task.day, task.card.title, task.card.date, page=page.html.name, notebook=page.executed.name,
+                error=page.error, summary=page.summary)
+
+
+@dataclass(frozen=True)
+class _Task:
+    day: int
+    notebook: Path
+    out: Path
+    parameters: dict[str, Any]
+    card: Card
+    client: str
+    position: int | None
+
+
+def _run_all(tasks: list[_Task], jobs: int, shared: bool) -> list[DayPage]:
+    if not tasks:
+        return []
+    cwd = tasks[0].notebook.parent
+    if jobs <= 1 or len(tasks) <= 1:
+        if not shared:
+            return [_run_day(task, None) for task in tasks]
+        with SharedKernel(cwd) as kernel:
+            return [_run_day(task, kernel) for task in tasks]
+    # spawn, not fork: the parent holds DuckDB threads, which a forked child must not inherit
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=min(jobs, len(tasks)), mp_context=context,
+                             initializer=_start_worker, initargs=(cwd if shared else None,)) as pool:
+        return list(pool.map(_run_day_in_worker, tasks))
+
+
+#: The kernel a worker process keeps for the days it runs (``None``: a new kernel per day).
+_worker_kernel: list[SharedKernel | None] = [None]
+
+
+def _start_worker(cwd: Path | None) -> None:
+    if cwd is not None:
+        kernel = SharedKernel(cwd)
+        _worker_kernel[0] = kernel
+        multiprocessing.util.Finalize(kernel, kernel.shutdown, exitpriority=10)  # when the worker exits
+
+
+def _run_day_in_worker(task: _Task) -> DayPage:
+    return _run_day(task, _worker_kernel[0])
+
+
+def _run_day(task: _Task, kernel: SharedKernel | None) -> DayPage:
+    """Execute one notebook and write its executed copy and its page (only files of this day).
+
+    With a ``kernel``, the notebook runs in it, after the reset; without, in a new kernel.
+    """
+    import nbformat
+    import papermill
+
+    source = nbformat.read(task.notebook, as_version=4)
+    prepared = _with_setup_cell(source)
+    executed = task.out / task.notebook.name
+    page = task.out / f"{task.notebook.stem}.html"
+    partial = task.out / f".{task.notebook.stem}.running.ipynb"
+    bar = None if task.position is None else {"desc": f"day {task.day:02d}", "position": task.position,
+                                              "leave": True}
+    start, error = time.perf_counter(), None
+    try:
+        kept = {} if kernel is None else {"km": kernel.manager()}
+        papermill.execute_notebook(prepared, str(partial), parameters=task.parameters, kernel_name="python3",
+                                   cwd=str(task.notebook.parent), progress_bar=bar or False, log_output=False,
+                                   **kept)
+    except papermill.PapermillExecutionError as exc:
+        error = f"{_cell_label(source, exc.source)}: {exc.ename}: {_first_line(exc.evalue)}"
+    except Exception as exc:  # a dead kernel or an unreadable notebook: this day fails, the others go on
+        died_in = _last_started_cell(partial) if type(exc).__name__ == "DeadKernelError" else None
+        where = "the start of the notebook" if died_in is None else _cell_label(source, died_in)
+        error = f"{where}: {type(exc).__name__}: {_first_line(str(exc))}"
+    finally:
+        if kernel is not None:
+            kernel.done(ok=error is None)
+    seconds = time.perf_counter() - start
+    if partial.exists():
+        result = nbformat.read(partial, as_version=4)
+        os.replace(partial, executed)
+    else:  # papermill stopped before it wrote anything: keep the prepared notebook as the record
+        result = prepared
+        nbformat.write(result, executed)
+    summary = read_summary(result)
+    card = Card(task.day, task.card.title, task.card.date, page=page.name, notebook=executed.name, error=error)
+    _write(page, day_page(card, client=task.client, body=notebook_body(result)))
+    return DayPage(task.day, task.notebook, page, executed, error, summary, seconds)
+
+
+def _with_setup_cell(nb):
+    import copy
+
+    import nbformat
+
+    nb = copy.deepcopy(nb)
+    cell = nbformat.v4.new_code_cell(_SETUP_SOURCE, metadata={"tags": [_SETUP_TAG]})
+    cell["id"] = _SETUP_TAG
+    nb.cells.insert(0, cell)
+    return nb
+
+
+def _last_started_cell(partial: Path) -> str | None:
+    """The source of the last cell papermill started (when the kernel died, the one it died in)."""
+    import nbformat
+
+    if not partial.exists():
+        return None
+    started = [cell.source for cell in nbformat.read(partial, as_version=4).cells
+               if cell.get("metadata", {}).get("papermill", {}).get("start_time")]
+    return started[-1] if started else None
+
+
+def _cell_label(source_nb, failed_source: str) -> str:
+    """``cell 7 (kpilib.satisfaction_drivers(…))``: the failed cell's place in the source notebook."""
+    for number, cell in enumerate(source_nb.cells, start=1):
+        if cell.cell_type == "code" and cell.source == failed_source:
+            return f"cell {number} ({_first_line(cell.source, 60)})"
+    return f"the cell {_first_line(failed_source, 60)!r}"
+
+
+def _first_line(text: str, limit: int = 200) -> str:
+    lines = [line for line in str(text).splitlines() if line.strip()]
+    line = lines[0].strip() if lines else ""
+    return line if len(line) <= limit else line[: limit - 1] + "…"
+
+
+def _write(path: Path, text: str) -> None:
+    """Write ``text`` whole or not at all: a reader never sees half a page."""
+    partial = path.with_name(f".{path.name}.partial")
+    partial.write_text(text, encoding="utf-8")
+    os.replace(partial, path)
