@@ -13,7 +13,8 @@ months are local calendar periods.
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -168,12 +169,14 @@ class Store:
     time_zone: str
     path: Path
     sources: dict[str, Table] | None = None
+    _filled: dict[str, dict[str, int]] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     @property
     def tables(self) -> list[str]:
         if self.sources is not None:
             return list(self.sources)
-        return [t for t in self.con.list_tables() if not t.startswith("_")]
+        # Ibis registers in-memory frames on the same connection (ibis_pandas_memtable_…): not tables of the store
+        return [t for t in self.con.list_tables() if not t.startswith(("_", "ibis_"))]
 
     def table(self, name: str) -> Table:
         """The canonical table ``name`` (``contacts``, ``cases``, …)."""
@@ -191,6 +194,44 @@ class Store:
         if self.sources is not None:
             return self.sources[name]
         return self.con.table(name)
+
+    def filled(self, table: str) -> dict[str, int]:
+        """Rows of ``table`` (key ``""``) and, per column, the rows where it is not empty.
+
+        One query per table, kept for the life of the store; an absent table gives ``{"": 0}``.
+        """
+        if table not in self._filled:
+            if table not in self.tables:
+                self._filled[table] = {"": 0}
+            else:
+                t = self.table(table)
+                counts = {"": t.count()} | {name: t[name].count() for name in t.columns}
+                frame = execute(t.aggregate(**{f"c{i}": c for i, c in enumerate(counts.values())}),
+                                con=self.con, time_zone=self.time_zone)
+                self._filled[table] = {name: int(frame.iloc[0, i]) for i, name in enumerate(counts)}
+        return self._filled[table]
+
+    def available(self, need: str) -> bool:
+        """Whether a table (``"surveys"``) has rows, or a column (``"contacts.case_id"``) any value.
+
+        ``"cases|orders"`` is available when either is.
+        """
+        if "|" in need:
+            return any(self.available(one) for one in need.split("|"))
+        table, _, column = need.partition(".")
+        return self.filled(table).get(column, 0) > 0
+
+    def get(self, name: str) -> Table | None:
+        """The canonical table ``name`` when the store holds rows of it, else None.
+
+        For KPIs whose inputs are optional (``cases=store.get("cases")``): a table that was not
+        mapped, or was imported empty, is left out rather than read.
+        """
+        return self.table(name) if self.available(name) else None
+
+    def missing(self, needs: Sequence[str]) -> list[str]:
+        """The ``needs`` (tables or ``table.column``) the store lacks or holds only empty: see :meth:`available`."""
+        return [need for need in needs if not self.available(need)]
 
     def __getattr__(self, name: str) -> Table:
         if name.startswith("_") or name in {"con", "time_zone", "path", "sources"}:

@@ -19,6 +19,7 @@ from typing import Any
 import pandas as pd
 
 from kpilib.report.narration import SUMMARY_MIME, format_value
+from kpilib.report.sections import SECTION_MIME, describe_need
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 #: Tags of cells that never reach a page: the parameters, papermill's injected values, render's setup.
@@ -70,15 +71,28 @@ def _exporter():
 
 
 def notebook_body(nb) -> str:
-    """The cells of an executed notebook as HTML: outputs and narrative, no code, no scripts."""
+    """The cells of an executed notebook as HTML: outputs and narrative, no code, no scripts.
+
+    Markdown cells of a part that was left out for want of data (tagged ``section-<key>``, see
+    :mod:`kpilib.report.sections`) are left out with it; the part's box says what is missing.
+    """
     import copy
 
     nb = copy.deepcopy(nb)
+    skipped = {f"section-{key}" for key in skipped_sections(nb)}
+    nb.cells = [cell for cell in nb.cells
+                if not (cell.cell_type == "markdown" and skipped & set(cell.get("metadata", {}).get("tags", [])))]
     for i, cell in enumerate(nb.cells):
         if any(tag.startswith("papermill-error") for tag in cell.get("metadata", {}).get("tags", [])):
             cell["id"] = f"papermill-error-{i}"  # papermill gives its banners random ids
     body, _ = _exporter().from_notebook_node(nb)
     return body
+
+
+def skipped_sections(nb) -> list[str]:
+    """The parts of an executed day notebook that :func:`kpilib.section` left out for want of data."""
+    return [output["data"][SECTION_MIME]["key"] for cell in nb.cells for output in cell.get("outputs", [])
+            if SECTION_MIME in output.get("data", {})]
 
 
 def read_summary(nb) -> dict[str, Any] | None:
@@ -193,6 +207,12 @@ def _card(card: Card) -> str:
     if card.error:
         parts.append(f'<p class="kpi-error">Failed at {e(card.error)}</p>')
     summary = card.summary or {}
+    if summary.get("status") in ("partial", "empty"):
+        label = "partial" if summary["status"] == "partial" else "nothing to show yet"
+        needs = ", ".join(describe_need(n) for n in summary.get("needs", []))
+        parts.append(f'<p class="kpi-partial"><strong>{label}</strong> — needs: {e(needs)}</p>')
+    elif summary.get("status") == "complete":
+        parts.append('<p class="kpi-complete">complete</p>')
     results = summary.get("results", [])
     if results:
         parts.append("<dl>" + "".join(f"<dt>{e(str(r['label']))}</dt><dd>{e(str(r['text']))}</dd>"

@@ -31,6 +31,7 @@ import pandas as pd
 
 from kpilib._checks import check_argument, check_number
 from kpilib._style import stable_style
+from kpilib.report.sections import day_status, describe_need
 
 __all__ = ["SUMMARY_MIME", "collapsible", "day_summary", "format_item", "format_value", "narrate", "show_table"]
 
@@ -215,9 +216,15 @@ def _decision_rows(ws, keys: Sequence[str]) -> list[dict[str, Any]]:
     return rows
 
 
-def _summary_html(day: int, results: list[dict], decisions: list[dict]) -> str:
+def _summary_html(day: int, results: list[dict], decisions: list[dict], status: Mapping[str, Any]) -> str:
     parts = [f'<section class="kpi-summary" style="{_BOX}">',
              f'<h3 style="margin:0.2em 0 0.6em">Summary of day {day}</h3>']
+    if status["status"] != "complete":
+        needs = "; ".join(describe_need(n) for n in status["needs"])
+        lead = ("Nothing to show yet: every part of this day" if status["status"] == "empty"
+                else "Partial: some parts of this day were left out. They")
+        parts.append(f'<p class="kpi-partial" style="margin:0 0 0.6em"><strong>{html.escape(lead)} need data the '
+                     f'workshop does not have:</strong> {html.escape(needs)}.</p>')
     if results:
         parts.append('<table style="border-collapse:collapse;margin-bottom:0.8em">')
         for row in results:
@@ -246,7 +253,9 @@ def day_summary(ws, *, day: int, results: Mapping[str, Any] | None = None,
     """Show the day's results and the decisions in force; attach them for the report's index.
 
     Call it in the last code cell of a day notebook. A decision that was never taken (neither
-    recorded nor in workshop.yaml) is shown with its documented default and marked as such.
+    recorded nor in workshop.yaml) is shown with its documented default and marked as such. The
+    day is "complete" when every part opened with :func:`kpilib.section` had its data, else
+    "partial" (or "empty") with the tables and columns it needs.
 
     Parameters
     ----------
@@ -269,9 +278,12 @@ def day_summary(ws, *, day: int, results: Mapping[str, Any] | None = None,
     result_rows = [{"label": str(label), "value": _json_value(value), "text": format_value(value)}
                    for label, value in (results or {}).items()]
     decision_rows = _decision_rows(ws, list(decisions))
-    bundle = {"version": 1, "day": int(day), "results": result_rows,
+    status = day_status(ws.sections)
+    if status["status"] == "empty" and results:  # parts were left out, but the day has results to show
+        status["status"] = "partial"
+    bundle = {"version": 1, "day": int(day), "results": result_rows, **status,
               "decisions": [{**row, "value": _json_value(row["value"])} for row in decision_rows]}
-    display({"text/html": _summary_html(int(day), result_rows, decision_rows),
+    display({"text/html": _summary_html(int(day), result_rows, decision_rows, status),
              "text/plain": f"Summary of day {day}", SUMMARY_MIME: bundle}, raw=True)
 
 

@@ -85,6 +85,8 @@ class Workshop:
         ``parameters:`` of workshop.yaml, shared by the day notebooks.
     defaults_used : dict
         The decisions that :meth:`decision` answered with a default, with that default.
+    sections : list of kpilib.report.sections.Section
+        The parts of a day notebook opened with :func:`kpilib.section`, complete or skipped.
     decision_store : kpilib.workshop.decisions.DecisionStore
         The decisions log (``decisions.sqlite``).
     """
@@ -106,6 +108,8 @@ class Workshop:
             raise WorkshopError(f"{config.path.name} has {n} problem{'s' * (n != 1)}:\n"
                                 + "\n".join(f"  - {p}" for p in problems))
         self.defaults_used: dict[str, Any] = {}
+        #: The parts of the day opened with :func:`kpilib.section`, for the day summary.
+        self.sections: list = []
         self.decision_store = DecisionStore(self.path / DECISIONS_FILE)
 
     def __repr__(self) -> str:
