@@ -27,7 +27,7 @@ from kpilib.chains._kpis import stays_within_norm
 from kpilib.chains._lines import Lines
 from kpilib.chains._membership import chain_case_ids, chain_events
 from kpilib.chains._outcomes import (DEFAULT_TARGETS, OUTCOMES, chain_tables, customer_outcomes, end_to_end_days,
-                                     verdict)
+                                     start_table, verdict)
 from kpilib.chains._plots import plot_chain, plot_handoff_heatmap, plot_time_lost, plot_variants
 from kpilib.chains._summary import (chain_facts, chain_overview, describe_chains, discover_chains, handover_candidates,
                                     late_callbacks)
@@ -71,6 +71,7 @@ __all__ = [
     "plot_time_lost",
     "plot_variants",
     "sample_current_kpis",
+    "start_table",
     "start_end_teams",
     "stays",
     "stays_within_norm",

@@ -160,10 +160,20 @@ def load_chains(config, *, cases=None, norm_days: float = DEFAULT_NORM_DAYS) -> 
     return chains
 
 
-def find_chain(chains: Sequence[Chain], chain_id: str) -> Chain:
-    """The chain with id ``chain_id``; a ParameterError names the ids there are."""
+def find_chain(chains: Sequence[Chain], chain_id: str | None = None) -> Chain:
+    """The chain with id ``chain_id``, or the first chain when it is empty or None.
+
+    A ParameterError names the ids there are; a WorkshopError says how to declare chains when
+    there are none.
+    """
     from kpilib._checks import check_argument
 
+    if not chains:
+        raise WorkshopError("this workshop has no customer chains: workshop.yaml has no `chains:` block and "
+                            "its cases have no category to make one chain per category from. Declare the "
+                            "chains in a `chains:` block (docs/mapping.md, \"The workshop's own blocks\").")
+    if not chain_id:
+        return chains[0]
     check_argument("chain", chain_id, [c.id for c in chains])
     return next(c for c in chains if c.id == chain_id)
 

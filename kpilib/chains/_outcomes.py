@@ -95,6 +95,11 @@ def judged(kpi: str, result: pd.DataFrame, definition: Mapping[str, Any], target
             "verdict": verdict(value, target, entry.polarity)}
 
 
+def start_table(chain: Chain) -> str:
+    """The table a chain's need starts in: ``orders`` for a chain that starts at an order, else ``cases``."""
+    return "orders" if chain.start == "order_placed" else "cases"
+
+
 def end_to_end(tables, chain: Chain) -> tuple[str, dict[str, Any], dict[str, Any]]:
     """The KPI id, its tables and its definition for the chain's end-to-end outcome."""
     if chain.start == "order_placed":
@@ -153,6 +158,8 @@ def customer_outcomes(tables, chains: Chain | Sequence[Chain], *, targets: Mappi
         mine = chain_tables(tables, chain)
         for name in outcomes:
             if name == "end_to_end":
+                if start_table(chain) not in mine:
+                    continue
                 kpi, inputs, definition = end_to_end(mine, chain)
                 definition = {**definitions.get(kpi, {}), **definition}
                 label = f"Need met end to end: {chain.norm}"
@@ -178,7 +185,8 @@ def end_to_end_days(tables, chains: Chain | Sequence[Chain], *, calendar=None, a
     -------
     pandas.DataFrame
         ``chain``, ``norm_days``, ``needs`` (cases, or orders), ``fulfilled``, ``median_days``,
-        ``p90_days`` (over fulfilled needs), ``within_norm`` (share of fulfilled needs).
+        ``p90_days`` (over fulfilled needs), ``within_norm`` (share of fulfilled needs), ``missing``
+        (the table a chain starts from when the workshop lacks it, ``"orders"``; its figures are empty).
     """
     from kpilib.chains._stays import calendar_or_default
     from kpilib.kpis.timeliness import working_days_columns
@@ -187,7 +195,13 @@ def end_to_end_days(tables, chains: Chain | Sequence[Chain], *, calendar=None, a
     calendar = calendar_or_default(calendar)
     rows = []
     for chain in chains:
-        kpi, inputs, _ = end_to_end(chain_tables(tables, chain), chain)
+        mine = chain_tables(tables, chain)
+        if start_table(chain) not in mine:  # the workshop has no orders (or cases): nothing to measure, say what
+            rows.append({"chain": chain.id, "norm_days": chain.norm_days, "needs": 0, "fulfilled": 0,
+                         "median_days": np.nan, "p90_days": np.nan, "within_norm": np.nan,
+                         "missing": start_table(chain)})
+            continue
+        kpi, inputs, _ = end_to_end(mine, chain)
         name, start, end = (("orders", "ordered_at", "first_contact_at") if kpi == "time_to_first_contact"
                             else ("cases", "opened_at", "resolved_at"))
         from kpilib.data._inputs import canonical
@@ -207,8 +221,9 @@ def end_to_end_days(tables, chains: Chain | Sequence[Chain], *, calendar=None, a
         rows.append({"chain": chain.id, "norm_days": chain.norm_days, "needs": int(got["needs"]),
                      "fulfilled": fulfilled, "median_days": float(got["median_days"]) if fulfilled else np.nan,
                      "p90_days": float(got["p90_days"]) if fulfilled else np.nan,
-                     "within_norm": int(got["within"]) / fulfilled if fulfilled else np.nan})
-    return pd.DataFrame(rows)
+                     "within_norm": int(got["within"]) / fulfilled if fulfilled else np.nan, "missing": ""})
+    return pd.DataFrame(rows, columns=["chain", "norm_days", "needs", "fulfilled", "median_days", "p90_days",
+                                       "within_norm", "missing"])
 
 
 def _table(data, name: str):

@@ -24,9 +24,10 @@ from kpilib._checks import check_number
 from kpilib.days._card import STATUSES, KpiCard, cards_html, cards_overview, status_of, thresholds
 from kpilib.days._card_output import plot_dashboard, write_workbook
 from kpilib.exceptions import ParameterError
+from kpilib.kpis.catalogue import missing_inputs
 
-__all__ = ["KpiCard", "STATUSES", "build_card", "build_cards", "card_kpis", "cards_html", "cards_overview", "plot_dashboard",
-           "review_schedule", "status_of", "thresholds", "write_workbook"]
+__all__ = ["KpiCard", "STATUSES", "build_card", "build_cards", "card_kpis", "cards_html", "cards_missing",
+           "cards_overview", "plot_dashboard", "review_schedule", "status_of", "thresholds", "write_workbook"]
 
 #: How often a KPI is reviewed, and where, by its kind: leading performance KPIs are steered on
 #: weekly by the team, results monthly in the chain meeting (ketenoverleg).
@@ -141,8 +142,17 @@ def card_kpis(ws) -> list[str]:
     return [item["kpi"] for item in ws.decision("kpi_set")] or list(ws.decision("customer_outcomes"))
 
 
+def cards_missing(ws, kpis: Sequence[str] | None = None) -> dict[str, list[str]]:
+    """The KPIs of ``kpis`` (default :func:`card_kpis`) the workshop's data cannot measure: KPI → tables it needs."""
+    kpis = card_kpis(ws) if kpis is None else kpis
+    return {kpi: needs for kpi in kpis if (needs := missing_inputs(kpi, ws.store))}
+
+
 def build_cards(ws, kpis: Sequence[str] | None = None, **options: Any) -> list[KpiCard]:
-    """The cards of ``kpis``, default :func:`card_kpis` (the day-9 ``kpi_set``), in that order."""
+    """The cards of ``kpis``, default :func:`card_kpis` (the day-9 ``kpi_set``), in that order.
+
+    A KPI whose tables the workshop lacks gets no card; :func:`cards_missing` names it and what it needs.
+    """
     if kpis is None:
         kpis = card_kpis(ws)
     if isinstance(kpis, str):
@@ -151,7 +161,8 @@ def build_cards(ws, kpis: Sequence[str] | None = None, **options: Any) -> list[K
 
     options.setdefault("as_of", data_end(ws.store))
     options.setdefault("caveats", data_caveats(ws.store))
-    return [build_card(ws, kpi, **options) for kpi in kpis]
+    missing = cards_missing(ws, kpis)
+    return [build_card(ws, kpi, **options) for kpi in kpis if kpi not in missing]
 
 
 def review_schedule(cards: Sequence[KpiCard]) -> pd.DataFrame:

@@ -15,13 +15,13 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from kpilib.kpis.catalogue import compute_kpi, load_catalogue
+from kpilib.kpis.catalogue import compute_kpi, load_catalogue, missing_inputs
 from kpilib.data.schema import TABLES
 
 __all__ = ["internal_norms", "team_kpis"]
 
 _COLUMNS = ["team", "kpi", "name", "definition", "scope", "numerator", "denominator", "value", "target",
-            "polarity", "on_target"]
+            "polarity", "on_target", "missing"]
 
 
 def team_kpis(tables, current_kpis: Sequence[Mapping[str, Any]], *, calendar=None) -> pd.DataFrame:
@@ -44,7 +44,8 @@ def team_kpis(tables, current_kpis: Sequence[Mapping[str, Any]], *, calendar=Non
         name), ``definition`` (as text), ``scope`` (``team``: only the team's rows; ``all``: the
         KPI's table has no team column, so every row counts), ``numerator``, ``denominator``,
         ``value``, ``target``, ``polarity``, ``on_target`` (value >= target when higher is better,
-        <= when lower is; missing when there is no value or no target).
+        <= when lower is; missing when there is no value or no target), ``missing`` (the tables the
+        KPI needs that the workshop lacks, ``"orders"`` or ``"cases|events"``; empty when computed).
     """
     catalogue = load_catalogue()
     rows = []
@@ -54,8 +55,12 @@ def team_kpis(tables, current_kpis: Sequence[Mapping[str, Any]], *, calendar=Non
         team = item.get("team")
         scoped = team is not None and _has_team(entry) and "team" not in definition
         extra = {"calendar": calendar} if calendar is not None and "calendar" in _parameters(entry) else {}
-        frame = compute_kpi(entry.id, tables, **definition, **extra, **({"by": "team"} if scoped else {}))
-        if scoped:
+        missing = missing_inputs(entry.id, tables)
+        if missing:  # the workshop lacks the KPI's table: no value, and the row says what it needs
+            frame = pd.DataFrame(columns=["numerator", "denominator", "value"])
+        else:
+            frame = compute_kpi(entry.id, tables, **definition, **extra, **({"by": "team"} if scoped else {}))
+        if scoped and not missing:
             frame = frame[frame["team"] == team]
         numerator = float(frame["numerator"].iloc[0]) if len(frame) else 0.0
         denominator = int(frame["denominator"].iloc[0]) if len(frame) else 0
@@ -66,7 +71,8 @@ def team_kpis(tables, current_kpis: Sequence[Mapping[str, Any]], *, calendar=Non
         rows.append({"team": team, "kpi": entry.id, "name": entry.name.get("en", entry.id),
                      "definition": ", ".join(f"{k}={v}" for k, v in definition.items()) or "default",
                      "scope": "team" if scoped else "all", "numerator": numerator, "denominator": denominator,
-                     "value": value, "target": target, "polarity": entry.polarity, "on_target": on_target})
+                     "value": value, "target": target, "polarity": entry.polarity, "on_target": on_target,
+                     "missing": ", ".join(missing)})
     frame = pd.DataFrame(rows, columns=_COLUMNS)
     frame["on_target"] = frame["on_target"].astype("boolean")
     return frame

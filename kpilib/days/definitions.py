@@ -105,12 +105,13 @@ def _period_by(by) -> list[str]:
     return names
 
 
-def fcr_variants(contacts, *, cases, surveys, window_days: float = 7,
+def fcr_variants(contacts, *, cases=None, surveys=None, window_days: float = 7,
                  by: str | Sequence[str] | None = None) -> pd.DataFrame:
     """First-contact resolution by each of its three methods (repeat window, case, survey).
 
     The methods count different things (contacts, cases, survey answers), so ``by`` may only
-    name periods (``day``, ``week``, ``month``), which all three tables have.
+    name periods (``day``, ``week``, ``month``), which all three tables have. A method whose
+    table is not given (``cases=None``, ``surveys=None``) is left out.
 
     Returns
     -------
@@ -123,6 +124,7 @@ def fcr_variants(contacts, *, cases, surveys, window_days: float = 7,
                                  surveys=surveys, by=names)
         .assign(variant=_FCR_LABELS[method], method=method)
         for method in FCR_METHODS
+        if {"case": cases, "survey": surveys}.get(method, contacts) is not None
     ]
     return _stack(frames, names, ["method"])
 

@@ -20,6 +20,7 @@ from kpilib.data._aggregate import PERIODS, finish, normalise_by, period_columns
 from kpilib._checks import check_argument, check_number
 from kpilib.data.calendar import WorkingCalendar
 from kpilib.exceptions import ParameterError
+from kpilib.kpis.catalogue import compute_kpi, load_catalogue, missing_inputs
 from kpilib.kpis.timeliness import SPANS, span_table, time_to_first_contact, time_to_resolution
 
 __all__ = [
@@ -208,10 +209,11 @@ def target_attainment(history: pd.DataFrame, *, target: float, polarity: str = "
     return finish(counts.rename(columns={"_met": "numerator", "_one": "denominator"}), names)
 
 
-def _computed(tables, kpi: str, *, definitions, norms, calendar, by) -> pd.DataFrame:
-    """``kpi`` under its chosen definition with its norm (if given) set, via the catalogue."""
-    from kpilib.kpis.catalogue import compute_kpi, load_catalogue
+def _computed(tables, kpi: str, *, definitions, norms, calendar, by) -> pd.DataFrame | None:
+    """``kpi`` under its chosen definition with its norm (if given) set, via the catalogue.
 
+    None when the tables lack what the KPI needs (:func:`kpilib.kpis.catalogue.missing_inputs`).
+    """
     entry = load_catalogue().entry(kpi)
     chosen = dict(definitions.get(kpi, {}))
     if kpi in norms:
@@ -219,6 +221,8 @@ def _computed(tables, kpi: str, *, definitions, norms, calendar, by) -> pd.DataF
             with_norm = ", ".join(e.id for e in load_catalogue() if e.norm)
             raise ParameterError(f"`{kpi}` has no norm; the KPIs with a norm are {with_norm}")
         chosen[entry.norm] = norms[kpi]
+    if missing_inputs(kpi, tables):
+        return None
     takes_calendar = "calendar" in inspect.signature(entry.function).parameters
     extra = {"calendar": calendar} if calendar is not None and takes_calendar else {}
     return compute_kpi(kpi, tables, **chosen, **extra, by=by)
@@ -247,16 +251,14 @@ def kpis_under_norms(tables, norms: Mapping[str, float], *, definitions: Mapping
     -------
     pandas.DataFrame
         ``kpi``, ``norm_parameter``, ``norm``, the ``by`` columns, ``numerator``, ``denominator``,
-        ``value``.
+        ``value``. A KPI whose tables the workshop lacks is left out
+        (:func:`kpilib.kpis.catalogue.missing_inputs` says which).
     """
-    from kpilib.kpis.catalogue import load_catalogue
-
     catalogue = load_catalogue()
-    frames = [
-        _computed(tables, kpi, definitions=definitions or {}, norms=norms, calendar=calendar, by=by)
-        .assign(kpi=kpi, norm_parameter=catalogue.entry(kpi).norm, norm=norm)
-        for kpi, norm in norms.items()
-    ]
+    computed = {kpi: _computed(tables, kpi, definitions=definitions or {}, norms=norms, calendar=calendar, by=by)
+                for kpi in norms}
+    frames = [frame.assign(kpi=kpi, norm_parameter=catalogue.entry(kpi).norm, norm=norms[kpi])
+              for kpi, frame in computed.items() if frame is not None]
     names = normalise_by(by)
     columns = ["kpi", "norm_parameter", "norm", *names, "numerator", "denominator", "value"]
     return pd.concat(frames, ignore_index=True)[columns] if frames else pd.DataFrame(columns=columns)
@@ -285,12 +287,13 @@ def kpi_histories(tables, kpis: Sequence[str], *, period: str = "week",
     Returns
     -------
     dict
-        KPI id → its tidy frame ``by=period``.
+        KPI id → its tidy frame ``by=period``; a KPI whose tables the workshop lacks is left out.
     """
     check_argument("period", period, ("week", "month"))
-    histories = {kpi: _computed(tables, kpi, definitions=definitions or {}, norms=norms or {}, calendar=calendar,
-                                by=period)
-                 for kpi in kpis}
+    computed = {kpi: _computed(tables, kpi, definitions=definitions or {}, norms=norms or {}, calendar=calendar,
+                               by=period)
+                for kpi in kpis}
+    histories = {kpi: frame for kpi, frame in computed.items() if frame is not None}
     if first is None and last is None:
         return histories
     step = pd.DateOffset(weeks=1) if period == "week" else pd.DateOffset(months=1)
@@ -328,8 +331,6 @@ def target_overview(histories: Mapping[str, pd.DataFrame], targets: Mapping[str,
         ``kpi``, ``polarity``, ``target``, ``periods``, ``median``, ``best_quartile``, then
         ``numerator`` (periods that met the target), ``denominator`` (periods measured), ``value``.
     """
-    from kpilib.kpis.catalogue import load_catalogue
-
     catalogue = load_catalogue()
     rows = []
     for kpi, target in targets.items():
@@ -356,8 +357,6 @@ def suggested_targets(histories: Mapping[str, pd.DataFrame], *, targets: Mapping
 
     A KPI without a measured period and without a decided target is left out.
     """
-    from kpilib.kpis.catalogue import load_catalogue
-
     catalogue = load_catalogue()
     out = {}
     for kpi, history in histories.items():

@@ -175,6 +175,7 @@ def select_set(scored: pd.DataFrame, *, size: int = 5, chains: Sequence[str] | N
     First the best-ranked KPI of each chain in ``chains`` (in the order given), so that every
     chain the organisation steers on has a KPI; then the best-ranked of the rest, until the set
     holds ``size`` KPIs. A chain without any candidate is left for :func:`balance_check` to report.
+    A candidate whose ``missing`` names a table (:func:`candidates`) is not proposed.
 
     Parameters
     ----------
@@ -194,6 +195,8 @@ def select_set(scored: pd.DataFrame, *, size: int = 5, chains: Sequence[str] | N
     if "rank" not in scored.columns:
         raise ParameterError("select_set needs scored candidates; call score_candidates first")
     ordered = scored.sort_values("rank", kind="stable")
+    if "missing" in ordered.columns:  # a KPI the workshop's data cannot measure is never proposed
+        ordered = ordered[ordered["missing"].fillna("") == ""]
     chosen: list[str] = []
     for chain in chains or []:
         of_chain = ordered.loc[ordered["chains"].map(lambda covered: chain in covered), "kpi"]
@@ -281,8 +284,9 @@ def candidates(catalogue, tables=None, *, customer_values: Sequence[str] = (),
     - ``covers_the_chain``: 5 for a customer-seen result of every chain, 4 for one of named
       chains, 3 for another customer-seen KPI, 2 for an internal one;
     - ``controllable_by_owner``: 5 internal, 4 performance, 3 result (the whole chain moves it);
-    - ``measurable_from_data``: 5 when every table the KPI reads has rows in ``tables``, 3 for a
-      survey KPI whose response rate is below :data:`LOW_RESPONSE`, 1 when a table is missing;
+    - ``measurable_from_data``: 5 when every table the KPI needs has rows in ``tables``, 3 for a
+      survey KPI whose response rate is below :data:`LOW_RESPONSE`, 1 when a table it needs is
+      missing or empty (``missing`` names it);
     - ``hard_to_game``: 5 minus the gaming risks the catalogue lists, at least 1;
     - ``cost``: 5 when the data is already exported, 2 when a new source is needed.
 
@@ -298,9 +302,11 @@ def candidates(catalogue, tables=None, *, customer_values: Sequence[str] = (),
     Returns
     -------
     pandas.DataFrame
-        :data:`CANDIDATE_COLUMNS`, ``level``, ``customer_value``, ``source`` and a score column
-        per criterion.
+        :data:`CANDIDATE_COLUMNS`, ``level``, ``customer_value``, ``source``, a score column
+        per criterion, and ``missing``: the tables the KPI needs that the workshop lacks (empty
+        when it can be measured; :func:`select_set` leaves such a KPI out).
     """
+    from kpilib.kpis.catalogue import missing_inputs
     from kpilib.kpis.caveats import survey_response_rate
     from kpilib.kpis.kpiset import _tables
 
@@ -317,7 +323,8 @@ def candidates(catalogue, tables=None, *, customer_values: Sequence[str] = (),
         source = ("customer outcome (day 4)" if kpi in customer_outcomes
                   else "team KPI today (day 3)" if kpi in team_kpis else "catalogue")
         covered = chains_covered(e.chain, chains)
-        missing = have is not None and any(t not in have for t in e.sources)
+        needs = [] if have is None else missing_inputs(kpi, have)
+        missing = bool(needs)
         rank = list(customer_values).index(e.customer_value) if e.customer_value in customer_values else None
         scores = {
             "customer_value_link": 5 if kpi in customer_outcomes else 2 if rank is None else 4 if rank < 2 else 3,
@@ -330,8 +337,10 @@ def candidates(catalogue, tables=None, *, customer_values: Sequence[str] = (),
             "cost": 2 if missing else 5,
         }
         rows.append({"kpi": kpi, "name": e.name["en"], "chains": covered, "view": e.view, "timing": e.timing,
-                     "level": e.level, "customer_value": e.customer_value, "source": source, **scores})
-    return pd.DataFrame(rows, columns=[*CANDIDATE_COLUMNS, "level", "customer_value", "source", *CRITERIA])
+                     "level": e.level, "customer_value": e.customer_value, "source": source, **scores,
+                     "missing": ", ".join(needs)})
+    return pd.DataFrame(rows, columns=[*CANDIDATE_COLUMNS, "level", "customer_value", "source", *CRITERIA,
+                                       "missing"])
 
 
 def _has_rows(table) -> bool:

@@ -32,7 +32,8 @@ from kpilib._checks import check_argument, check_number
 from kpilib.exceptions import ParameterError, WorkshopError
 from kpilib.kpis._registry import KPI_FUNCTIONS
 
-__all__ = ["CATALOGUE_FILE", "Catalogue", "DefinitionParameter", "KpiEntry", "compute_kpi", "load_catalogue"]
+__all__ = ["CATALOGUE_FILE", "Catalogue", "DefinitionParameter", "KpiEntry", "compute_kpi", "load_catalogue",
+           "missing_inputs"]
 
 #: The catalogue shipped with kpilib.
 CATALOGUE_FILE = Path(__file__).with_name("catalogue.yaml")
@@ -288,6 +289,20 @@ def compute_kpi(kpi_id: str, tables, **definition: Any) -> pd.DataFrame:
     if "first_line" in entry.definition and arguments.get("first_line") is None:
         arguments["first_line"] = start_team(arguments["contacts_or_events"])
     return entry.function(**arguments)
+
+
+def missing_inputs(kpi_id: str, tables) -> list[str]:
+    """The tables a KPI needs that ``tables`` lacks or holds only empty, as ``"orders"`` or ``"contacts|events"``.
+
+    An input that the KPI function can do without (a keyword with a default) is never missing.
+    An empty list means :func:`compute_kpi` can run.
+    """
+    from kpilib.kpis.kpiset import _tables
+
+    entry = load_catalogue().entry(kpi_id)
+    have = _tables(tables)
+    return ["|".join(options) for name, options in entry.inputs.items()
+            if _required(entry.function, name) and not any(t in have for t in options)]
 
 
 # -- reading and checking the file ------------------------------------------------------------

@@ -98,6 +98,6 @@ def start_team(contacts_or_events) -> str | None:
 def _tables(tables) -> dict:
     from kpilib.data.backend import Store
 
-    if isinstance(tables, Store):
-        return {name: tables.table(name) for name in tables.tables}
-    return dict(tables)
+    if isinstance(tables, Store):  # a table imported empty counts as not there
+        return {name: tables.table(name) for name in tables.tables if tables.available(name)}
+    return {name: table for name, table in dict(tables).items() if table is not None}
