@@ -1,0 +1,160 @@
+"""Every day renders on what a client brings: the sample with tables left out, page by page.
+
+A real client has some of the six canonical tables. For each subset below the sample workshop is
+imported without the other tables' sources and the ten days are rendered: every day must finish,
+no page may show a traceback, and a day that lacks data says which table it needs, in its summary
+and on the index.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+import yaml
+
+from kpilib.report.sections import day_status, section
+
+SAMPLE = Path(__file__).resolve().parents[1] / "data" / "sample"
+TABLES = ("contacts", "cases", "events", "surveys", "orders", "callbacks")
+
+#: subset name → the tables kept
+SUBSETS = {
+    **{f"without_{name}": tuple(t for t in TABLES if t != name) for name in TABLES},
+    "contacts_only": ("contacts",),
+    "cases_and_events_only": ("cases", "events"),
+    "events_only": ("events",),
+}
+
+#: subset → day → (status, a table the day must name as needed), checked on the rendered pack
+EXPECTED = {
+    "contacts_only": {1: ("empty", "surveys"), 2: ("empty", "cases"), 3: ("partial", "orders"),
+                      5: ("empty", "cases"), 6: ("partial", "surveys"), 8: ("partial", "callbacks")},
+    "cases_and_events_only": {2: ("complete", None), 3: ("empty", "contacts"), 4: ("partial", "orders"),
+                              5: ("partial", "callbacks"), 6: ("empty", "contacts")},
+    "events_only": {d: ("empty", None) for d in (1, 2, 3, 4, 5, 6)},
+    "without_surveys": {1: ("partial", "surveys"), 2: ("complete", None), 6: ("partial", "surveys")},
+    "without_orders": {3: ("partial", "orders"), 4: ("partial", "orders"), 7: ("partial", "orders")},
+    "without_callbacks": {5: ("partial", "callbacks"), 8: ("partial", "callbacks")},
+    "without_events": {d: ("complete", None) for d in range(1, 11)},  # events derived from contacts
+    "without_cases": {2: ("empty", "cases"), 4: ("empty", "cases"), 8: ("partial", "cases")},
+    "without_contacts": {3: ("empty", "contacts"), 6: ("empty", "contacts"), 8: ("empty", "contacts")},
+}
+
+
+def _workshop(folder: Path, keep: tuple[str, ...]) -> Path:
+    shutil.copytree(SAMPLE, folder, ignore=shutil.ignore_patterns("store.duckdb*", "decisions.sqlite*",
+                                                                  "quarantine", ".kpi-key", "kpi_cards.xlsx"))
+    config = yaml.safe_load((folder / "workshop.yaml").read_text(encoding="utf-8"))
+    config["sources"] = {name: spec for name, spec in config["sources"].items() if name in keep}
+    (folder / "workshop.yaml").write_text(yaml.safe_dump(config, allow_unicode=True, sort_keys=False),
+                                          encoding="utf-8")
+    return folder
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("subset", sorted(SUBSETS))
+def test_every_day_finishes_and_names_what_it_needs(subset, tmp_path):
+    import kpilib
+    from kpilib.report.render import render
+
+    folder = _workshop(tmp_path / subset, SUBSETS[subset])
+    kpilib.import_workshop(folder)
+    pack = render(folder, out=tmp_path / "pack", jobs=1, progress=False)
+
+    assert not pack.failed, [(p.day, p.error) for p in pack.failed]
+    assert [p.day for p in pack.pages] == list(range(1, 11))
+    index = pack.index.read_text(encoding="utf-8")
+    for page in pack.pages:
+        html = page.html.read_text(encoding="utf-8")
+        assert "Traceback" not in html and "kpi-failed-banner" not in html, (page.day, subset)
+        summary = page.summary
+        assert summary is not None, f"day {page.day} has no summary"
+        if summary["status"] != "complete":
+            assert summary["needs"], f"day {page.day} is {summary['status']} but names nothing it needs"
+            assert "Not shown:" in html, f"day {page.day}: no box says what is left out"
+    for day, (status, table) in EXPECTED.get(subset, {}).items():
+        summary = next(p.summary for p in pack.pages if p.day == day)
+        assert summary["status"] == status, (subset, day, summary["status"], summary["needs"])
+        if table is not None:
+            assert any(table in need for need in summary["needs"]), (subset, day, summary["needs"])
+    partial = [p for p in pack.pages if p.summary["status"] != "complete"]
+    assert index.count('class="kpi-partial"') == len(partial)
+
+
+# -- the mechanism, on a fake workshop --------------------------------------------------------------
+
+class _Store:
+    def __init__(self, missing):
+        self._missing = set(missing)
+
+    def missing(self, needs):
+        return [n for n in needs if n in self._missing]
+
+
+class _Workshop:
+    def __init__(self, missing=()):
+        self.store, self.sections = _Store(missing), []
+
+
+def test_a_section_with_its_data_is_true_and_shows_nothing(capsys):
+    ws = _Workshop()
+    part = section(ws, "drivers", needs=["surveys"], shows="what drives satisfaction")
+    assert part and part.missing == ()
+    assert ws.sections == [part]
+    assert day_status(ws.sections) == {"status": "complete", "needs": []}
+
+
+def test_a_section_without_its_table_is_false_and_names_the_table_once():
+    ws = _Workshop(missing={"surveys", "surveys.csat"})
+    part = section(ws, "drivers", needs=["surveys", "surveys.csat"], shows="what drives satisfaction")
+    assert not part
+    assert part.missing == ("surveys",)  # the column need is covered by its missing table
+    assert "customer surveys (table surveys)" in part.box_html()
+    assert "Not shown: what drives satisfaction." in part.box_html()
+    other = section(ws, "norms", needs=["cases|orders"], shows="the norms")
+    assert other  # only surveys are missing
+    assert day_status(ws.sections) == {"status": "partial", "needs": ["surveys"]}
+
+
+def test_a_section_escapes_what_it_shows():
+    ws = _Workshop(missing={"callbacks"})
+    part = section(ws, "late", needs=["callbacks"], shows="<b>call-backs</b> of team A&B")
+    assert "&lt;b&gt;call-backs&lt;/b&gt; of team A&amp;B" in part.box_html()
+
+
+def test_a_section_key_must_be_a_name():
+    from kpilib.exceptions import ParameterError
+
+    with pytest.raises(ParameterError, match="`key` must be letters, digits and _; got 'a b'"):
+        section(_Workshop(), "a b", needs=[], shows="x")
+
+
+def test_a_day_whose_every_part_is_missing_is_empty():
+    ws = _Workshop(missing={"cases"})
+    section(ws, "chains", needs=["cases"], shows="the chains")
+    assert day_status(ws.sections) == {"status": "empty", "needs": ["cases"]}
+
+
+def test_the_store_knows_which_tables_and_columns_hold_data(tmp_path):
+    import pandas as pd
+
+    import kpilib
+    from kpilib.data.backend import Store
+
+    con = kpilib.connect()
+    # contacts: 3 rows; case_id filled in 1 of 3 (C1), queued_at in none
+    con.create_table("contacts", pd.DataFrame({"contact_id": ["a", "b", "c"], "case_id": ["C1", None, None],
+                                               "queued_at": pd.Series([None] * 3, dtype="datetime64[us]")}))
+    con.create_table("orders", pd.DataFrame({"order_id": pd.Series([], dtype="string")}))  # imported empty
+    store = Store(con, "Europe/Amsterdam", tmp_path / "store.duckdb")
+    assert store.filled("contacts") == {"": 3, "contact_id": 3, "case_id": 1, "queued_at": 0}
+    assert store.available("contacts") and store.available("contacts.case_id")
+    assert not store.available("contacts.queued_at")  # mapped, but empty in every row
+    assert not store.available("orders")  # a table with no rows counts as missing
+    assert not store.available("surveys")  # never imported
+    assert store.available("surveys|contacts")  # either will do
+    assert store.missing(["contacts", "orders", "contacts.queued_at", "cases|orders"]) == [
+        "orders", "contacts.queued_at", "cases|orders"]
+    assert store.get("orders") is None and store.get("contacts") is not None
