@@ -246,7 +246,7 @@ def test_bad_parameters_are_rejected_before_any_notebook_runs(sample_workshop, t
     with pytest.raises(ParameterError, match=message) as caught:
         render(sample_workshop, parameters=values, out=tmp_path / "pack", progress=False)
     text = str(caught.value)
-    assert "The selected day notebooks take:" in text
+    assert "The day notebooks take:" in text
     assert "  min_csat: int = 4  # lowest satisfaction score that counts as satisfied (1-5)  [day 1]" in text
     assert "  threshold_s: int = 20" in text
     assert not (tmp_path / "pack").exists()  # nothing ran, nothing was written

@@ -122,7 +122,7 @@ def check_parameters(values: Mapping[str, Any], declared: Mapping[str, NotebookP
     if problems:
         valid = [p.describe() for p in declared.values() if p.name not in RESERVED]
         raise ParameterError("\n".join(["bad notebook parameters:", *[f"- {p}" for p in problems],
-                                        "The selected day notebooks take:", *(valid or ["  (none)"])]))
+                                        "The day notebooks take:", *(valid or ["  (none)"])]))
     return checked
 
 

@@ -122,6 +122,8 @@ def render(workshop: str | Path, *, days: str | Iterable[int] | None = None,
     parameters
         Notebook parameters, over the ``parameters:`` block of workshop.yaml. A text value of a
         number or flag parameter is read as YAML (``"20"`` -> 20), as the command line passes it.
+        Both are checked against the parameters of every day notebook, whichever days run; each
+        day receives the ones it declares.
     out
         The folder of the pack; created when missing.
     jobs
@@ -154,8 +156,9 @@ def render(workshop: str | Path, *, days: str | Iterable[int] | None = None,
     store = ws.store  # fails here, before any notebook runs, when the workshop was not imported
     available = day_notebooks(notebooks)
     selected = _select(days, available, notebooks)
-    declared = notebook_parameters({day: available[day] for day in selected})
-    shared = {name: value for name, value in (ws.parameters or {}).items() if name in declared}
+    # one set of parameters for workshop.yaml and -p: those of every day notebook, whichever days run
+    declared = notebook_parameters(available)
+    shared = dict(ws.parameters or {})
     try:
         shared = check_parameters(shared, declared)
     except ParameterError as exc:
@@ -175,6 +178,7 @@ def render(workshop: str | Path, *, days: str | Iterable[int] | None = None,
                            slot % max(1, jobs) if progress else None))
     pages = _run_all(tasks, jobs, shared=kernel == "shared")
     cards = [_page_card(task, page) for task, page in zip(tasks, pages)]
+    cards += _earlier_cards(ws, out, {day: path for day, path in available.items() if day not in selected})
     index = out / "index.html"
     _write(index, index_page(data, cards, rendered_at=dt.datetime.now().astimezone()))
     return RenderResult(out, index, pages)
@@ -200,6 +204,25 @@ def _card(ws, day: int) -> Card:
     except (KeyError, IndexError, WorkshopError, ParameterError):
         return Card(day, f"Day {day}", None, rendered=False)
     return Card(day, scheduled.theme, scheduled.date, rendered=False)
+
+
+def _earlier_cards(ws, out: Path, days: Mapping[int, Path]) -> list[Card]:
+    """Cards of days rendered into ``out`` before and not again now, so that the index shows what is there."""
+    import nbformat
+
+    cards = []
+    for day, notebook in sorted(days.items()):
+        executed, page = out / notebook.name, out / f"{notebook.stem}.html"
+        if not (executed.exists() and page.exists()):
+            continue
+        try:
+            nb = nbformat.read(executed, as_version=4)
+        except (OSError, ValueError):  # a damaged executed notebook: the day shows as not rendered
+            continue
+        base = _card(ws, day)
+        cards.append(Card(day, base.title, base.date, page=page.name, notebook=executed.name,
+                          error=nb.metadata.get("kpi_workshop", {}).get("error"), summary=read_summary(nb)))
+    return cards
 
 
 def _page_card(task: "_Task", page: DayPage) -> Card:
@@ -282,10 +305,12 @@ def _run_day(task: _Task, kernel: SharedKernel | None) -> DayPage:
     seconds = time.perf_counter() - start
     if partial.exists():
         result = nbformat.read(partial, as_version=4)
-        os.replace(partial, executed)
     else:  # papermill stopped before it wrote anything: keep the prepared notebook as the record
         result = prepared
-        nbformat.write(result, executed)
+    # the error is kept with the executed notebook, so that a later render of other days can show it
+    result.metadata["kpi_workshop"] = {"day": task.day, "error": error}
+    nbformat.write(result, partial)
+    os.replace(partial, executed)
     summary = read_summary(result)
     card = Card(task.day, task.card.title, task.card.date, page=page.name, notebook=executed.name, error=error)
     _write(page, day_page(card, client=task.client, body=notebook_body(result)))

@@ -25,7 +25,7 @@ norms:                           # what customers expect (kpilib.synth.CUSTOMER_
 parameters:                      # settings the day notebooks share
   first_line: first_line         # the team where customers arrive
   threshold_s: 20
-  window_days: 7
+  fcr_window_days: 7             # the repeat window of first-contact resolution, in days
   period: month
 decisions:                       # the group's decisions, for batch runs; recorded ones take precedence
   customer_values: [resolution, speed, effort, friendliness]
