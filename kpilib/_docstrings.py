@@ -13,7 +13,10 @@ SHARED = {
         denominator (NaN where the denominator is 0); one row when ``by`` is None.""",
     "contacts": """contacts : pandas.DataFrame or ibis Table
         Canonical contacts (``kpilib.data.schema``); optional columns may be left out. Naive timestamps
-        are local time in Europe/Amsterdam.""",
+        are local time in the workshop's time zone (``time_zone:`` of workshop.yaml, by default
+        Europe/Amsterdam).""",
+    "offered": """*Offered* contacts, here and in every queue KPI: the inbound contacts of ``channel`` that
+    reached the queue (``queued_at`` not null), minus the short abandons; see :mod:`kpilib.kpis.queue`.""",
     "channel": """channel : str or None
         Only inbound contacts of this channel; None for every channel.""",
     "clock": """clock : {'queue', 'arrival'}

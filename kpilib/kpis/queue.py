@@ -2,7 +2,8 @@
 
 Definitions (all on inbound contacts of one channel, the *offered* set):
 
-- offered: ``queued_at`` not null, minus short abandons;
+- offered: inbound contacts of the channel that reached the queue (``queued_at`` not null), minus
+  short abandons; an abandon in the IVR, before the queue, is not offered;
 - answered (A): ``answered_at`` not null; abandoned (Ab): queued and never answered;
 - wait: (``answered_at`` if answered else ``ended_at``) minus the start, where the start is
   ``queued_at`` (``clock="queue"``) or ``arrived_at`` (``clock="arrival"``, includes IVR time);
@@ -83,6 +84,8 @@ def service_level(contacts, *, threshold_s: float = 20, clock: str = "queue", ab
                   short_abandon_s: float = 0, channel: str | None = "phone",
                   by: str | Sequence[str] | None = None) -> pd.DataFrame:
     """Share of offered contacts answered within ``threshold_s`` seconds.
+
+    {offered}
 
     With A answered, Ab abandoned and "within" meaning wait <= threshold_s:
 
@@ -169,6 +172,8 @@ def abandonment_rate(contacts, *, short_abandon_s: float = 0, channel: str | Non
                      by: str | Sequence[str] | None = None) -> pd.DataFrame:
     """Share of offered contacts that were abandoned: Ab / (A + Ab).
 
+    {offered}
+
     Parameters
     ----------
     {contacts}
@@ -192,6 +197,8 @@ def abandonment_rate(contacts, *, short_abandon_s: float = 0, channel: str | Non
 def average_speed_of_answer(contacts, *, clock: str = "queue", channel: str | None = "phone",
                             by: str | Sequence[str] | None = None) -> pd.DataFrame:
     """Mean wait in seconds of the answered offered contacts.
+
+    {offered}
 
     numerator = the sum of their waits, denominator = their number.
 
