@@ -138,7 +138,7 @@ class ColumnBuilder:
                 nullable.append(f"({self.guard})")
         self.guard, self.nulling = None, False
         if nullable:
-            self.nullable[spec.name] = " OR ".join(nullable)
+            self.nullable[spec.name] = self.add(f"{p}_nullable", " OR ".join(nullable))
         cases = " ".join(f"WHEN {c} THEN {v}" for c, v in zip(conds, values))
         return self.add(p, f"CASE {cases} END")
 

@@ -191,7 +191,7 @@ def _required(checks: list[Check], spec: ColumnSpec, value: str, label: str) -> 
         predicate += f" AND NOT coalesce({' OR '.join(own)}, false)"
     found, hint = "'an empty field'", "Fill it in the export, or leave these rows out with a `drop:` rule."
     if spec.kind == "concat":  # say which parts are empty: 'L1' + an empty `call_id`
-        parts = [f"coalesce( || __{spec.name}_part{i + 1} || , 'an empty `{c}`')"
+        parts = [f"coalesce('''' || __{spec.name}_part{i + 1} || '''', 'an empty `{c}`')"
                  for i, c in enumerate(spec.parts)]
         found = f" || {q.lit(' + ')} || ".join(parts)
         hint = "A composite value is empty when one of its parts is. " + hint
