@@ -23,6 +23,10 @@ DELIMITERS = {",": ",", ";": ";", "\t": "\t", "\\t": "\t", "|": "|"}
 ENCODINGS = ("utf-8", "cp1252", "latin-1", "utf-16")
 UNITS = {"seconds": 1, "minutes": 60, "hours": 3600}
 OPERATORS = ("equals", "not_equals", "in", "not_in", "not_null", "is_null")
+#: Conditions combined: every part holds (``all``) or at least one does (``any``).
+COMBINERS = ("all", "any")
+#: What a column does with a value that fails one of its checks (``invalid:``).
+INVALID = ("error", "null")
 #: Top-level blocks of ``workshop.yaml`` beyond the import mapping. They are read as plain YAML
 #: (dates become dates) and checked by the module that uses them: ``start``, ``language`` and
 #: ``schedule`` (the workshop's own ten days), ``lines`` and ``chains`` (the customer chains),
@@ -47,6 +51,28 @@ class Condition:
                 "in": f"{self.column} in ({shown})", "not_in": f"{self.column} not in ({shown})",
                 "not_null": f"{self.column} is filled", "is_null": f"{self.column} is empty"}[self.op]
 
+    @property
+    def columns(self) -> tuple[str, ...]:
+        """The source columns the condition reads."""
+        return (self.column,)
+
+
+@dataclass(frozen=True)
+class Combined:
+    """Conditions combined: ``op`` is ``"all"`` (every part holds) or ``"any"`` (one part does)."""
+
+    op: str
+    parts: tuple[Condition | Combined, ...]
+
+    def describe(self) -> str:
+        joiner = " and " if self.op == "all" else " or "
+        return "(" + joiner.join(p.describe() for p in self.parts) + ")"
+
+    @property
+    def columns(self) -> tuple[str, ...]:
+        """The source columns the parts read, each once, in the order they are named."""
+        return tuple(dict.fromkeys(c for p in self.parts for c in p.columns))
+
 
 @dataclass(frozen=True)
 class DropRule:
@@ -61,8 +87,13 @@ class ColumnSpec:
     """How one canonical column is filled from a source.
 
     ``kind`` is one of ``"column"`` (a source column, possibly mapped),
-    ``"constant"``, ``"datetime"`` (a date and a time column) or ``"offset"``
-    (``base`` plus or minus the duration in ``offset``).
+    ``"constant"``, ``"datetime"`` (a date and a time column, read on the next
+    day when it falls before the canonical column ``not_before``), ``"offset"``
+    (``base`` plus or minus the duration in ``offset``), ``"concat"`` (the
+    source columns ``parts`` joined by ``sep``; null when a part is empty) or
+    ``"rules"`` (the first of ``rules`` whose ``when`` holds gives the value).
+    ``invalid`` is ``"null"`` when a value that fails a check is nulled and
+    counted instead of failing its row.
     """
 
     name: str
@@ -80,16 +111,29 @@ class ColumnSpec:
     other_value: str | None = None
     format: str | None = None
     unit: str = "seconds"
-    when: Condition | None = None
+    when: Condition | Combined | None = None
+    parts: tuple[str, ...] = ()
+    sep: str = ""
+    not_before: str | None = None
+    rules: tuple[ColumnSpec, ...] = ()
+    invalid: str = "error"
     line: int | None = None
 
     @property
     def source_columns(self) -> list[str]:
         """The source columns this spec reads, in the order they are named."""
-        names = [self.column, self.date, self.time, self.offset,
+        names = [self.column, self.date, self.time, self.offset, *self.parts,
                  None if self.base_is_canonical else self.base,
-                 self.when.column if self.when else None]
-        return [n for n in names if n is not None]
+                 *(self.when.columns if self.when else ())]
+        names += [c for rule in self.rules for c in rule.source_columns]
+        return list(dict.fromkeys(n for n in names if n is not None))
+
+    @property
+    def canonical_inputs(self) -> list[str]:
+        """The canonical columns of the same table this spec reads (``from``, ``not_before``)."""
+        names = [self.base if self.base_is_canonical else None, self.not_before]
+        names += [c for rule in self.rules for c in rule.canonical_inputs]
+        return list(dict.fromkeys(n for n in names if n is not None))
 
 
 @dataclass(frozen=True)

@@ -13,17 +13,16 @@ from typing import Any
 
 import yaml
 
+from kpilib.data._config_columns import ColumnReader
+from kpilib.data._config_columns import did_you_mean as _did_you_mean
 from kpilib.data._config_types import (
-    DEFAULT_TIME_ZONE, DELIMITERS, ENCODINGS, FILE_KINDS, OPERATORS, SECTIONS, UNITS, ColumnSpec, Condition,
-    DropRule, SourceConfig, WorkshopConfig, close_matches,
+    DEFAULT_TIME_ZONE, DELIMITERS, ENCODINGS, FILE_KINDS, SECTIONS, DropRule, SourceConfig, WorkshopConfig,
 )
 from kpilib.exceptions import WorkshopError
 from kpilib.data.schema import TABLES
 
 _TOP_KEYS = ("client", "time_zone", "calendar", "pseudonymise", "sources", *SECTIONS)
 _SOURCE_KEYS = ("file", "sheet", "delimiter", "decimal", "encoding", "date_format", "drop", "columns")
-_SPEC_KEYS = ("column", "value", "date", "time", "from", "plus", "minus", "map", "other",
-              "format", "unit", "when")
 _NULLS = {"", "~", "null", "Null", "NULL"}
 _BOOLS = {"true": True, "True": True, "TRUE": True, "false": False, "False": False, "FALSE": False}
 
@@ -40,12 +39,7 @@ def read_workshop_yaml(file: Path, *, require_sources: bool = True) -> WorkshopC
     return config
 
 
-def _did_you_mean(name: str, options: list[str], n: int = 3) -> str:
-    matches = close_matches(name, options)[:n]
-    return f" Did you mean {' or '.join(f'`{m}`' for m in matches)}?" if matches else ""
-
-
-class _Reader:
+class _Reader(ColumnReader):
     """Turns the YAML text into a :class:`WorkshopConfig`, collecting every mistake."""
 
     def __init__(self, file: Path, *, require_sources: bool = True) -> None:
@@ -207,140 +201,6 @@ class _Reader:
                             decimal=decimal if decimal in (".", ",") else ".", encoding=encoding or "utf-8",
                             date_format=date_format, drop=drop, line=self.lines.get(where), **options)
 
-    # -- columns -----------------------------------------------------------
-    def columns(self, table: str, data: Any, where: tuple) -> dict[str, ColumnSpec]:
-        schema = TABLES[table]
-        if not isinstance(data, dict):
-            self.error(where, f"expected `columns:` mapping the columns of `{table}` "
-                       f"({', '.join(schema.names)}) to the export's columns.")
-            return {}
-        specs: dict[str, ColumnSpec] = {}
-        for name, raw in data.items():
-            if name not in schema.names:
-                self.error(where + (name,), f"`{name}` is not a column of `{table}`."
-                           f"{_did_you_mean(name, schema.names)} Columns: {', '.join(schema.names)}.")
-                continue
-            spec = self.spec(table, name, raw, where + (name,), mapped=list(specs))
-            if spec is not None:
-                specs[name] = spec
-        for name in schema.required:
-            if name not in data:
-                self.error(where, f"`{table}` needs `{name}`: map it to a column of the export, "
-                           f"or give a constant such as `{name}: {{value: ...}}`.")
-        return specs
-
-    def spec(self, table: str, name: str, raw: Any, where: tuple, mapped: list[str]) -> ColumnSpec | None:
-        is_timestamp = TABLES[table].column(name).kind == "timestamp"
-        line = self.lines.get(where)
-        if isinstance(raw, str):
-            return ColumnSpec(name, "column", column=raw.strip(), line=line)
-        if not isinstance(raw, dict):
-            self.error(where, "expected a column name or a mapping such as {column: X} or {value: V}.")
-            return None
-        self.unknown_keys(where, raw, _SPEC_KEYS)
-        forms = [k for k in ("column", "value", "date", "from") if k in raw]
-        if len(forms) != 1:
-            self.error(where, "expected exactly one of `column`, `value`, `date` (with `time`) or "
-                       f"`from` (with `plus` or `minus`); found {', '.join(f'`{f}`' for f in forms) or 'none'}.")
-            return None
-        form, fields = forms[0], {"line": line}
-        if form == "column":
-            fields.update(kind="column", column=self.text(raw, "column", where))
-        elif form == "value":
-            value = raw["value"]
-            if isinstance(value, (dict, list)):
-                self.error(where + ("value",), "expected a single value.")
-            fields.update(kind="constant", value=_text(value))
-        elif form == "date":
-            if "time" not in raw:
-                self.error(where, "`date` needs `time`: {date: Datum, time: Tijd}. For one column use `column`.")
-            fields.update(kind="datetime", date=self.text(raw, "date", where),
-                          time=self.text(raw, "time", where) if "time" in raw else None)
-        else:
-            offsets = [k for k in ("plus", "minus") if k in raw]
-            if len(offsets) != 1:
-                self.error(where, "`from` needs exactly one of `plus` or `minus`: {from: queued_at, plus: Wachttijd}.")
-                return None
-            base = self.text(raw, "from", where)
-            canonical = base in TABLES[table].names
-            if canonical and base not in mapped:
-                self.error(where + ("from",), f"`{base}` is used before it is mapped: map `{base}` above `{name}`.")
-            fields.update(kind="offset", base=base, base_is_canonical=canonical,
-                          offset=self.text(raw, offsets[0], where), sign=1 if offsets[0] == "plus" else -1)
-        if "time" in raw and form != "date":
-            self.error(where + ("time",), "`time` goes with `date`: {date: Datum, time: Tijd}.")
-        if is_timestamp and form == "value":
-            self.error(where, f"`{name}` is a timestamp; it must come from a column of the export.")
-        if not is_timestamp and form in ("date", "from"):
-            self.error(where, f"`{form}` builds a timestamp, but `{name}` is not a timestamp column.")
-        if "format" in raw:
-            fmt = raw["format"]
-            if not is_timestamp or form not in ("column", "date", "from") or (form == "from" and canonical):
-                self.error(where + ("format",), "`format` applies to timestamps read from a column.")
-            elif not isinstance(fmt, str) or "%" not in fmt:
-                self.error(where + ("format",), f"expected a format such as '%d-%m-%Y %H:%M'; found {fmt!r}.")
-            fields["format"] = fmt if isinstance(fmt, str) else None
-        if "unit" in raw:
-            if raw["unit"] not in UNITS:
-                self.error(where + ("unit",), f"expected one of {', '.join(UNITS)}; found {raw['unit']!r}.")
-            elif form != "from":
-                self.error(where + ("unit",), "`unit` applies to the duration in `plus` or `minus`.")
-            else:
-                fields["unit"] = raw["unit"]
-        if "map" in raw:
-            fields.update(self.value_map(raw, where, form))
-        elif "other" in raw:
-            self.error(where + ("other",), "`other` goes with `map`.")
-        if "when" in raw:
-            fields["when"] = self.condition(raw["when"], where + ("when",))
-        return ColumnSpec(name, **fields)
-
-    def value_map(self, raw: dict, where: tuple, form: str) -> dict[str, Any]:
-        if form != "column":
-            self.error(where + ("map",), "`map` applies to a source column: {column: X, map: {...}}.")
-            return {}
-        codes = raw["map"]
-        if not isinstance(codes, dict) or any(isinstance(v, (dict, list)) for v in codes.values()):
-            self.error(where + ("map",), "expected `code: value` pairs, such as {AGENT: resolved, HANG: null}.")
-            return {}
-        fields: dict[str, Any] = {"map": {k: _text(v) for k, v in codes.items()}}
-        if "other" in raw:
-            other = raw["other"]
-            if isinstance(other, (dict, list)):
-                self.error(where + ("other",), "expected `keep`, `null` or a single value.")
-            elif other == "keep":
-                fields["other"] = "keep"
-            else:
-                fields.update(other="value", other_value=_text(other))
-        return fields
-
-    def condition(self, data: Any, where: tuple, extra: tuple[str, ...] = ()) -> Condition | None:
-        if isinstance(data, dict):
-            self.unknown_keys(where, data, ("column",) + OPERATORS + extra)
-        if not isinstance(data, dict) or not isinstance(data.get("column"), str):
-            self.error(where, "expected {column: C, equals: V} (or in, not_equals, not_in, not_null, is_null).")
-            return None
-        ops = [k for k in OPERATORS if k in data]
-        if len(ops) != 1:
-            self.error(where, f"expected exactly one of {', '.join(OPERATORS)}; found {len(ops)}.")
-            return None
-        op, value = ops[0], data[ops[0]]
-        if op in ("in", "not_in"):
-            if not isinstance(value, list) or not value or any(isinstance(v, (dict, list)) for v in value):
-                self.error(where + (op,), f"`{op}` expects a list of values, such as [Intern, Oefen].")
-                return None
-            values = tuple(_text(v) for v in value)
-        elif op in ("equals", "not_equals"):
-            if isinstance(value, (dict, list)):
-                self.error(where + (op,), f"`{op}` expects a single value; use `in` for a list.")
-                return None
-            values = (_text(value),)
-        else:
-            if value is not True:
-                self.error(where + (op,), f"write `{op}: true`.")
-            values = ()
-        return Condition(data["column"].strip(), op, values)
-
     def drop_rules(self, data: Any, where: tuple) -> tuple[DropRule, ...]:
         if data is None:
             return ()
@@ -354,22 +214,6 @@ class _Reader:
                 reason = item.get("reason")
                 rules.append(DropRule(condition, str(reason) if reason else condition.describe()))
         return tuple(rules)
-
-    def text(self, data: dict, key: str, where: tuple) -> str:
-        value = data.get(key)
-        if not isinstance(value, str) or not value.strip():
-            self.error(where + (key,), f"`{key}` expects a column name; found {value!r}.")
-            return "?"
-        return value.strip()
-
-
-def _text(value: Any) -> str | None:
-    """A YAML scalar under ``sources`` as the text it stands for (``None`` stays ``None``)."""
-    if value is None:
-        return None
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return str(value)
 
 
 def _encoding(name: Any) -> str | None:

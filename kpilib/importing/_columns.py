@@ -5,7 +5,9 @@ items may use earlier aliases (``_mapping`` nests them into one SELECT per
 level, so each is computed once).  For a canonical column ``c`` the value is
 ``__c``; helpers are ``__c_<what>``.
 Each :class:`Check` is a predicate over those aliases that is true for a
-failing row, with what the message says about it.
+failing row, with what the message says about it.  A spec with ``invalid: null``
+adds no checks: its failing values are nulled, and the predicates that would
+have failed them are kept in ``nulled`` to be counted.
 """
 
 from __future__ import annotations
@@ -49,6 +51,14 @@ class Check:
         return f"{where}expected {self.expected}"
 
 
+def condition_sql(cond) -> str:
+    """A ``when`` / ``drop`` condition, combined ones (``all`` / ``any``) included; never NULL."""
+    if cond.op in ("all", "any"):
+        joiner = " AND " if cond.op == "all" else " OR "
+        return "(" + joiner.join(f"({condition_sql(part)})" for part in cond.parts) + ")"
+    return q.condition(cond)
+
+
 def value_label(values: tuple[str, ...], limit: int = 8) -> str:
     shown = ", ".join(repr(v) for v in values[:limit])
     return shown + (f" (+{len(values) - limit} more)" if len(values) > limit else "")
@@ -68,13 +78,21 @@ class ColumnBuilder:
         self.checks: list[Check] = []
         self.problems: list[DataProblem] = []
         self.repeats: list[tuple[str, str]] = []   # (column label, predicate) of repeated-hour reads
+        self.values: dict[str, str] = {}           # canonical column -> alias of its value
+        self.nulled: dict[str, list[str]] = {}     # canonical column -> predicates of nulled values
+        self.nullable: dict[str, str] = {}         # canonical column -> rows where `invalid: null` holds
+        self.guard: str | None = None              # while a rule of a list is built: the rows it fills
+        self.nulling = False                       # while a spec with `invalid: null` is built
 
     def add(self, alias: str, sql: str) -> str:
         self.items.append((alias, sql))
         return alias
 
     def check(self, predicate: str, column: str | None, expected: str, found: str, **kw) -> None:
-        self.checks.append(Check(predicate, column, expected, found, **kw))
+        if self.nulling and kw.get("canonical"):
+            self.nulled.setdefault(kw["canonical"], []).append(predicate)
+        else:
+            self.checks.append(Check(predicate, column, expected, found, **kw))
 
     def config_problem(self, spec: ColumnSpec, expected: str, found: str, hint: str) -> None:
         self.problems.append(DataProblem(
@@ -82,18 +100,58 @@ class ColumnBuilder:
             rows=(), count=0, expected=expected, found=found, hint=hint, table=self.source.table))
 
     def null(self, spec: ColumnSpec, column: Column) -> str:
-        return self.add(f"__{spec.name}", f"CAST(NULL AS {SQL_TYPES[column.kind]})")
+        self.values[spec.name] = self.add(f"__{spec.name}", f"CAST(NULL AS {SQL_TYPES[column.kind]})")
+        return self.values[spec.name]
 
     # -- the forms of a spec ------------------------------------------------
     def column(self, spec: ColumnSpec, column: Column) -> str:
-        """Add the items of one canonical column; return the alias of its value."""
+        """Add the items of one canonical column; return the alias of its value.
+
+        With ``invalid: null`` the value is NULL on the rows where one of its checks fails.
+        """
         p = f"__{spec.name}"
+        if spec.kind == "rules":
+            value = self.rules(spec, column, p)
+        else:
+            self.nulling = spec.invalid == "null"
+            value = self.one(spec, column, p)
+            self.nulling = False
+            if spec.invalid == "null":
+                self.nullable[spec.name] = "TRUE"
+        preds = self.nulled.get(spec.name)
+        if preds:
+            failed = " OR ".join(f"({x})" for x in preds)
+            value = self.add(f"{p}_valid", f"CASE WHEN coalesce({failed}, false) THEN NULL ELSE {value} END")
+        self.values[spec.name] = value
+        return value
+
+    def rules(self, spec: ColumnSpec, column: Column, p: str) -> str:
+        """A rule list: each rule is built for the rows it fills (its `when`, and no earlier rule's)."""
+        conds = [condition_sql(r.when) if r.when else "TRUE" for r in spec.rules]
+        values, nullable = [], []
+        for k, rule in enumerate(spec.rules):
+            earlier = " OR ".join(f"({c})" for c in conds[:k])
+            self.guard = f"({conds[k]}) AND NOT ({earlier})" if earlier else conds[k]
+            self.nulling = rule.invalid == "null"
+            values.append(self.one(rule, column, f"{p}_r{k + 1}"))
+            if self.nulling:
+                nullable.append(f"({self.guard})")
+        self.guard, self.nulling = None, False
+        if nullable:
+            self.nullable[spec.name] = self.add(f"{p}_nullable", " OR ".join(nullable))
+        cases = " ".join(f"WHEN {c} THEN {v}" for c, v in zip(conds, values))
+        return self.add(p, f"CASE {cases} END")
+
+    def one(self, spec: ColumnSpec, column: Column, p: str) -> str:
+        """The items of one spec (of a rule list or alone), with ``p`` as the alias of its value."""
         if spec.kind == "constant":
-            return self.constant(spec, column)
+            return self.constant(spec, column, p)
         if spec.kind == "datetime":
             return self.datetime(spec, p)
         if spec.kind == "offset":
             return self.offset(spec, p)
+        if spec.kind == "concat":
+            return self.concat(spec, column, p)
         raw_expr = self.when(spec, q.text(spec.column))
         raw = self.add(f"{p}_raw", raw_expr)
         text, text_expr = raw, raw_expr
@@ -108,7 +166,13 @@ class ColumnBuilder:
                            canonical=spec.name)
         return self.typed(spec, column, text, text_expr, spec.column, p)
 
-    def constant(self, spec: ColumnSpec, column: Column) -> str:
+    def concat(self, spec: ColumnSpec, column: Column, p: str) -> str:
+        """The parts joined by ``sep``; NULL when any part is empty (``||`` yields NULL then)."""
+        parts = [self.add(f"{p}_part{i + 1}", self.when(spec, q.text(c))) for i, c in enumerate(spec.parts)]
+        text = self.add(f"{p}_text", f" || {q.lit(spec.sep)} || ".join(parts) or "NULL")
+        return self.typed(spec, column, text, text, "` + `".join(spec.parts), p)
+
+    def constant(self, spec: ColumnSpec, column: Column, p: str) -> str:
         value = spec.value
         if value is not None and spec.name in LOWERED:
             value = value.lower()
@@ -129,7 +193,7 @@ class ColumnBuilder:
             self.config_problem(spec, expected, "an empty value" if value is None else repr(spec.value),
                                 "Correct `value:` in the mapping.")
         sql = f"CAST({self.parse_scalar(column, q.lit(value))} AS {SQL_TYPES[column.kind]})"
-        return self.add(f"__{spec.name}", self.when(spec, sql))
+        return self.add(p, self.when(spec, sql))
 
     def parse_scalar(self, column: Column, text: str) -> str:
         if column.kind in ("int", "float"):
@@ -139,7 +203,9 @@ class ColumnBuilder:
         return text
 
     def when(self, spec: ColumnSpec, expr: str) -> str:
-        return f"CASE WHEN {q.condition(spec.when)} THEN {expr} END" if spec.when else expr
+        """``expr`` on the rows the spec fills (its ``when``, or in a rule list its rule's rows); else NULL."""
+        cond = self.guard if self.guard is not None else condition_sql(spec.when) if spec.when else None
+        return f"CASE WHEN {cond} THEN {expr} END" if cond else expr
 
     def mapped(self, spec: ColumnSpec, raw: str) -> str:
         empty = spec.map.get("", None)
@@ -228,6 +294,9 @@ class ColumnBuilder:
         if fmt is None:
             return self.add(p, "CAST(NULL AS TIMESTAMPTZ)")
         local = self.add(f"{p}_local", f"CAST({local_sql} AS TIMESTAMP)")
+        if spec.not_before:  # a time before the other timestamp of the row is on the next day
+            other = f"timezone({q.lit(self.time_zone)}, {self.values[spec.not_before]})"
+            local = self.add(f"{p}_next", f"CASE WHEN {local} < {other} THEN {local} + INTERVAL 1 DAY ELSE {local} END")
         found = f"concat_ws(' ', {date}, {time})"
         self.check(f"({date} IS NOT NULL OR {time} IS NOT NULL) AND {local} IS NULL", label, expected, found,
                    hint=hint, canonical=spec.name)
@@ -235,7 +304,7 @@ class ColumnBuilder:
 
     def offset(self, spec: ColumnSpec, p: str) -> str:
         if spec.base_is_canonical:
-            base = f"__{spec.base}"
+            base = self.values[spec.base]
         else:
             base_expr = self.when(spec, q.text(spec.base))
             base_text = self.add(f"{p}_base_raw", base_expr)

@@ -16,7 +16,7 @@ import duckdb
 from kpilib.data.config import ColumnSpec, close_matches
 from kpilib.exceptions import DataProblem
 from kpilib.importing import _sql as q
-from kpilib.importing._columns import Check, ColumnBuilder
+from kpilib.importing._columns import Check, ColumnBuilder, condition_sql
 from kpilib.importing._readers import Loaded
 from kpilib.data.schema import TABLES
 
@@ -46,6 +46,16 @@ class Mapped:
     dropped: list[tuple[str, int]] = field(default_factory=list)
     repeats: list[tuple[str, str]] = field(default_factory=list)
     rows: int = 0                                          # rows kept after the drop rules
+    nulled: list[tuple[str, str]] = field(default_factory=list)  # (column, predicate) of `invalid: null`
+    # filled by the checks (kpilib.importing._validate):
+    nulled_counts: list[tuple[str, int]] = field(default_factory=list)   # (column, values nulled)
+    problem_rows: int = 0                                  # distinct rows with at least one problem
+    unknown_teams: list[tuple[str, int]] = field(default_factory=list)   # events: (team, rows)
+
+    def summary_counts(self) -> dict[str, object]:
+        """What the checks counted, as keywords of :class:`~kpilib.importing._report.SourceSummary`."""
+        return {"nulled": tuple(self.nulled_counts), "problem_rows": self.problem_rows,
+                "unknown_teams": tuple(self.unknown_teams)}
 
     @property
     def source(self):
@@ -54,8 +64,8 @@ class Mapped:
     def label_of(self, column: str) -> str:
         """How messages name a canonical column: by its source column when it has one."""
         spec = self.source.columns.get(column)
-        if spec is not None and spec.kind == "column":
-            return spec.column
+        if spec is not None and spec.kind in ("column", "concat"):
+            return _label(spec)
         return column
 
 
@@ -65,9 +75,9 @@ def map_source(con: duckdb.DuckDBPyConnection, loaded: Loaded, index: int, time_
     source = loaded.source
     schema = TABLES[source.table]
     missing = _missing_columns(loaded, mapped)
-    rules = [r for r in source.drop if r.condition.column not in missing]
+    rules = [r for r in source.drop if not set(r.condition.columns) & missing]
     empty = " AND ".join(f"{q.text(c)} IS NULL" for c in loaded.columns) or "FALSE"
-    whens = [f"WHEN {q.condition(r.condition)} THEN {i + 1}" for i, r in enumerate(rules)]
+    whens = [f"WHEN {condition_sql(r.condition)} THEN {i + 1}" for i, r in enumerate(rules)]
     drop = f"CASE WHEN {empty} THEN 0 {' '.join(whens)} END"   # an empty row counts as empty first
     counts = dict(con.execute(f"SELECT d, count(*) FROM (SELECT {drop} AS d FROM {loaded.relation} s) "
                               f"WHERE d IS NOT NULL GROUP BY d").fetchall())
@@ -81,7 +91,7 @@ def map_source(con: duckdb.DuckDBPyConnection, loaded: Loaded, index: int, time_
     for name, spec in source.columns.items():
         column = schema.column(name)
         uses_missing = any(c in missing for c in spec.source_columns)
-        base_broken = spec.kind == "offset" and spec.base_is_canonical and spec.base in broken
+        base_broken = any(c in broken for c in spec.canonical_inputs)
         if uses_missing or base_broken:
             broken.add(name)
             mapped.values[name] = builder.null(spec, column)
@@ -93,20 +103,48 @@ def map_source(con: duckdb.DuckDBPyConnection, loaded: Loaded, index: int, time_
             builder.checks.append(_required(builder.checks, spec, mapped.values[name], _label(spec)))
     for earlier, later in ORDER_RULES.get(source.table, ()):
         if all(c in mapped.values and c not in broken for c in (earlier, later)):
-            a, b = mapped.values[earlier], mapped.values[later]
-            own = [f"({c.predicate})" for c in builder.checks if c.canonical in (earlier, later)]
-            unless = f" AND NOT coalesce({' OR '.join(own)}, false)" if own else ""
-            builder.check(f"{b} < {a}{unless}", later, f"`{later}` at or after `{earlier}`",
-                          f"'{later} ' || {q.local_text(b, time_zone)} || ' and {earlier} ' || "
-                          f"{q.local_text(a, time_zone)}", quoted=False, hint="Check the mapping of both columns.")
+            _order(builder, mapped, earlier, later, time_zone)
+    mapped.nulled = [(name, " OR ".join(f"coalesce({x}, false)" for x in preds))
+                     for name, preds in builder.nulled.items()]
     mapped.checks, mapped.repeats = builder.checks, builder.repeats
     mapped.problems.extend(builder.problems)
     mapped.table = f"m{index}"
     sqls = [c.predicate for c in mapped.checks] + [c.found for c in mapped.checks] + [p for _, p in mapped.repeats]
+    sqls += [p for _, p in mapped.nulled]
     keep = set(mapped.values.values()) | {a for sql in sqls for a in _ALIAS.findall(sql)}
     con.execute(f"CREATE TABLE {mapped.table} AS {_layered(builder.items, loaded.relation, kept, keep)}")
     mapped.rows = con.execute(f"SELECT count(*) FROM {mapped.table}").fetchone()[0]
     return mapped
+
+
+def _order(builder: ColumnBuilder, mapped: Mapped, earlier: str, later: str, time_zone: str) -> None:
+    """Check that ``earlier`` <= ``later`` on each row, or null the one of them with ``invalid: null``.
+
+    The later column is nulled when both have the option.  On the rows where
+    the option does not hold (a rule of a list without it) the order is checked.
+    """
+    a, b = mapped.values[earlier], mapped.values[later]
+    strict = ""
+    target = later if later in builder.nullable else earlier if earlier in builder.nullable else None
+    if target is not None:
+        guard = builder.nullable[target]
+        failed = f"{b} < {a}" if guard == "TRUE" else f"{b} < {a} AND ({guard})"
+        builder.nulled.setdefault(target, []).append(failed)
+        mapped.values[target] = builder.add(f"__{target}_o{len(builder.nulled[target])}",
+                                            f"CASE WHEN {failed} THEN NULL ELSE {mapped.values[target]} END")
+        if guard == "TRUE":
+            return
+        strict = f" AND NOT ({guard})"
+    own = [f"({c.predicate})" for c in builder.checks if c.canonical in (earlier, later)]
+    unless = f" AND NOT coalesce({' OR '.join(own)}, false)" if own else ""
+    spec = mapped.source.columns[later]
+    hint = "Check the mapping of both columns."
+    if spec.kind == "datetime" and not spec.not_before:
+        hint = (f"If `{later}` is a time after midnight, read it on the next day: `{later}: {{date: {spec.date}, "
+                f"time: {spec.time}, not_before: {earlier}}}`. Otherwise check the mapping of both columns.")
+    builder.check(f"{b} < {a}{unless}{strict}", later, f"`{later}` at or after `{earlier}`",
+                  f"'{later} ' || {q.local_text(b, time_zone)} || ' and {earlier} ' || "
+                  f"{q.local_text(a, time_zone)}", quoted=False, hint=hint)
 
 
 def _layered(items: list[tuple[str, str]], relation: str, kept: str, keep: set[str]) -> str:
@@ -140,6 +178,8 @@ def _label(spec: ColumnSpec) -> str:
         return spec.column
     if spec.kind == "datetime":
         return f"{spec.date}` + `{spec.time}"
+    if spec.kind == "concat":
+        return "` + `".join(spec.parts)
     return spec.name
 
 
@@ -149,9 +189,14 @@ def _required(checks: list[Check], spec: ColumnSpec, value: str, label: str) -> 
     predicate = f"{value} IS NULL"
     if own:
         predicate += f" AND NOT coalesce({' OR '.join(own)}, false)"
-    return Check(predicate, label, f"a value (`{spec.name}` is required)", "'an empty field'", quoted=False,
-                 hint="Fill it in the export, or leave these rows out with a `drop:` rule.",
-                 canonical=spec.name)
+    found, hint = "'an empty field'", "Fill it in the export, or leave these rows out with a `drop:` rule."
+    if spec.kind == "concat":  # say which parts are empty: 'L1' + an empty `call_id`
+        parts = [f"coalesce('''' || __{spec.name}_part{i + 1} || '''', 'an empty `{c}`')"
+                 for i, c in enumerate(spec.parts)]
+        found = f" || {q.lit(' + ')} || ".join(parts)
+        hint = "A composite value is empty when one of its parts is. " + hint
+    return Check(predicate, label, f"a value (`{spec.name}` is required)", found, quoted=False,
+                 hint=hint, canonical=spec.name)
 
 
 def _missing_columns(loaded: Loaded, mapped: Mapped) -> set[str]:
@@ -162,7 +207,8 @@ def _missing_columns(loaded: Loaded, mapped: Mapped) -> set[str]:
         for column in spec.source_columns:
             uses.setdefault(column, []).append(f"`{name}`")
     for rule in source.drop:
-        uses.setdefault(rule.condition.column, []).append("a `drop` rule")
+        for column in rule.condition.columns:
+            uses.setdefault(column, []).append("a `drop` rule")
     existing = loaded.columns
     shown = ", ".join(f"`{c}`" for c in existing[:_MAX_COLUMNS_SHOWN])
     if len(existing) > _MAX_COLUMNS_SHOWN:

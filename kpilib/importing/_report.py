@@ -24,13 +24,21 @@ def _rows(value: int) -> str:
 
 @dataclass(frozen=True)
 class SourceSummary:
-    """One source: rows read, rows left out by rule, and times read in the repeated DST hour."""
+    """One source: rows read, rows left out by rule, times read in the repeated DST hour, and what the checks counted.
+
+    ``problem_rows`` counts the distinct rows with at least one problem; ``nulled`` the values nulled per
+    canonical column (``invalid: null``); ``unknown_teams`` the status log's teams that ``lines:`` does not
+    name, with their rows.
+    """
 
     label: str
     table: str
     rows_read: int
     dropped: tuple[tuple[str, int], ...] = ()
     repeated_hour: tuple[tuple[str, int], ...] = ()
+    nulled: tuple[tuple[str, int], ...] = ()
+    problem_rows: int = 0
+    unknown_teams: tuple[tuple[str, int], ...] = ()
 
     def to_text(self) -> str:
         text = f"{self.label} → {self.table}: {_rows(self.rows_read)} read"
@@ -42,7 +50,20 @@ class SourceSummary:
             verb = "was" if n == 1 else "were"
             text += (f"; {_n(n)} time{'s' if n != 1 else ''} in `{column}` in the hour that repeats when "
                      f"summer time ends {verb} read as summer time")
+        if self.problem_rows:
+            text += f"; {_rows(self.problem_rows)} with problems"
         return text
+
+    def warnings(self) -> list[str]:
+        """The warnings of this source: values nulled by `invalid: null`, teams `lines:` does not name."""
+        out = []
+        for column, n in self.nulled:
+            out.append(f"{self.label}: {_n(n)} value{'s' if n != 1 else ''} of `{column}` failed a check and "
+                       f"{'were' if n != 1 else 'was'} nulled (`invalid: null`); the rows were kept.")
+        for team, n in self.unknown_teams:
+            out.append(f"{self.label}: team `{team}` ({_rows(n)}) is in neither `lines.order` nor "
+                       "`lines.outside` of workshop.yaml. Add it to one of them, or map it onto a team that is.")
+        return out
 
 
 @dataclass(frozen=True)
@@ -101,6 +122,11 @@ def _problems_text(problems: list[DataProblem]) -> list[str]:
     return [f"  - {p.message()}" for p in problems]
 
 
+def _warnings_text(sources: list[SourceSummary]) -> list[str]:
+    warnings = [w for s in sources for w in s.warnings()]
+    return ["", "Warnings:"] + [f"  - {w}" for w in warnings] if warnings else []
+
+
 @dataclass
 class CheckReport:
     """The validation problems and the profile of a workshop's exports; nothing is written.
@@ -117,11 +143,20 @@ class CheckReport:
     def ok(self) -> bool:
         return not self.problems
 
+    @property
+    def rows_with_problems(self) -> int:
+        """The distinct rows of the exports with at least one problem (a row with several counts once)."""
+        return sum(s.problem_rows for s in self.sources)
+
     def to_text(self) -> str:
         n = len(self.problems)
         lines = [f"Checked {self.folder}: " + ("no problems found." if self.ok else
                                                f"{n} problem{'s' if n != 1 else ''}:")]
         lines += _problems_text(self.problems)
+        if self.rows_with_problems:
+            rows = self.rows_with_problems
+            lines.append(f"{_rows(rows)} of the exports {'has' if rows == 1 else 'have'} a problem.")
+        lines += _warnings_text(self.sources)
         lines += ["", "Sources:"] + [f"  {s.to_text()}" for s in self.sources]
         if self.profiles:
             lines += ["", "Profile (rows with problems included; unreadable values count as empty):"]
@@ -162,6 +197,7 @@ class ImportReport:
                           "with their reasons, in:"]
             lines += [f"  {p}" for p in self.quarantine_files]
             lines += ["The problems found:"] + _problems_text(self.problems)
+        lines += _warnings_text(self.sources)
         lines.append("")
         lines.append("customer_id and agent_id are pseudonymised (key: .kpi-key)." if self.pseudonymised
                      else "customer_id and agent_id are NOT pseudonymised (`pseudonymise: false`).")

@@ -2,14 +2,18 @@
 
 All checks of a source are counted in one pass over its mapped table; a
 check yields one problem with the first five failing rows, the number of
-failing rows and the first failing value.  Duplicate ids are found over all
+failing rows and the first failing value.  The same pass counts the rows
+with any problem, and the values nulled by ``invalid: null``; for the status
+log it lists the teams that ``lines:`` does not name.  Duplicate ids are found over all
 sources of a table.  For ``--quarantine`` the same predicates give each
 rejected row its reasons.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 import duckdb
 
@@ -35,19 +39,31 @@ def _shown(value: object) -> str:
     return text if len(text) <= _MAX_FOUND else text[:_MAX_FOUND - 1] + "…"
 
 
-def check_source(con: duckdb.DuckDBPyConnection, mapped: Mapped) -> tuple[list[DataProblem], list[tuple[str, int]]]:
+def _any_problem(mapped: Mapped) -> str:
+    """SQL: the row fails at least one check of its source (never NULL)."""
+    return " OR ".join(f"coalesce({c.predicate}, false)" for c in mapped.checks) or "false"
+
+
+def check_source(con: duckdb.DuckDBPyConnection, mapped: Mapped,
+                 lines: Any = None) -> tuple[list[DataProblem], list[tuple[str, int]]]:
     """Problems of one mapped source, and the number of repeated-hour reads per column.
 
     A first pass only counts the failing rows of every check; the rows and
-    values of the checks that fail are fetched in a second pass.
+    values of the checks that fail are fetched in a second pass.  It also sets
+    ``mapped.problem_rows``, ``mapped.nulled_counts`` and (given the plain
+    ``lines:`` block of workshop.yaml) ``mapped.unknown_teams``.
     """
     checks = mapped.checks
     counts = [f"count(*) FILTER (WHERE {c.predicate})" for c in checks]
     counts += [f"count(*) FILTER (WHERE {pred})" for _, pred in mapped.repeats]
-    if not counts:
-        return [], []
+    counts += [f"count(*) FILTER (WHERE {pred})" for _, pred in mapped.nulled]
+    counts.append(f"count(*) FILTER (WHERE {_any_problem(mapped)})")
     row = con.execute(f"SELECT {', '.join(counts)} FROM {mapped.table}").fetchone()
-    repeats = [(label, n) for (label, _), n in zip(mapped.repeats, row[len(checks):]) if n]
+    n_checks, n_repeats = len(checks), len(mapped.repeats)
+    repeats = [(label, n) for (label, _), n in zip(mapped.repeats, row[n_checks:]) if n]
+    mapped.nulled_counts = [(name, n) for (name, _), n in zip(mapped.nulled, row[n_checks + n_repeats:]) if n]
+    mapped.problem_rows = row[-1]
+    mapped.unknown_teams = unknown_teams(con, mapped, lines)
     failing = [(c, n) for c, n in zip(checks, row) if n]
     if not failing:
         return [], repeats
@@ -65,6 +81,22 @@ def check_source(con: duckdb.DuckDBPyConnection, mapped: Mapped) -> tuple[list[D
             file=mapped.source.label, column=c.column, rows=tuple(rows), count=count, expected=c.expected,
             found=f"'{found}'" if c.quoted else found, hint=hint, table=mapped.source.table))
     return problems, repeats
+
+
+def unknown_teams(con: duckdb.DuckDBPyConnection, mapped: Mapped, lines: Any) -> list[tuple[str, int]]:
+    """Teams of a status-log source in neither ``lines.order`` nor ``lines.outside``, with their rows.
+
+    Nothing when the source is not the status log or ``lines:`` names neither list.
+    """
+    if mapped.source.table != "events" or "team" not in mapped.values or not isinstance(lines, Mapping) \
+            or not any(isinstance(lines.get(k), list) for k in ("order", "outside")):
+        return []
+    known = [str(t) for k in ("order", "outside") if isinstance(lines.get(k), list) for t in lines[k]]
+    team = mapped.values["team"]
+    outside = f" AND {team} NOT IN ({', '.join(q.lit(t) for t in known)})" if known else ""
+    return [(str(t), n) for t, n in con.execute(
+        f"SELECT {team}, count(*) AS n FROM {mapped.table} WHERE {team} IS NOT NULL{outside} "
+        f"GROUP BY 1 ORDER BY n DESC, 1").fetchall()]
 
 
 def find_duplicates(con: duckdb.DuckDBPyConnection, table: str,
@@ -91,6 +123,11 @@ def find_duplicates(con: duckdb.DuckDBPyConnection, table: str,
                arg_min(first_row, _row)
         FROM {relation} GROUP BY _src ORDER BY _src""").fetchall()
     by_index = {m.index: m for m in usable}
+    for src, *_ in summary:  # a repeated id on a row without another problem adds a row with problems
+        m = by_index[src]
+        m.problem_rows += con.execute(
+            f"SELECT count(*) FROM {relation} d JOIN {m.table} t ON t._row = d._row "
+            f"WHERE d._src = {src} AND NOT ({_any_problem(m)})").fetchone()[0]
     problems = []
     for src, count, rows, k, first_src, first_row in summary:
         mapped = by_index[src]

@@ -199,7 +199,7 @@ class _Session:
                 continue
             mapped = map_source(self.con, loaded, i, self.config.time_zone)
             self.mapped.append(mapped)
-            found, self.repeats[i] = check_source(self.con, mapped)
+            found, self.repeats[i] = check_source(self.con, mapped, lines=self.config.section("lines"))
             self.problems[i] += mapped.problems + found
         for table in self.config.tables:
             found, duplicates = find_duplicates(self.con, table, self.sources_of(table))
@@ -223,7 +223,7 @@ class _Session:
         for m in self.mapped:
             read = m.rows + sum(n for _, n in m.dropped)
             out.append(SourceSummary(m.source.label, m.source.table, read, tuple(m.dropped),
-                                     tuple(self.repeats.get(m.index, ()))))
+                                     tuple(self.repeats.get(m.index, ())), **m.summary_counts()))
         return out
 
     def finals(self, rejected: dict[int, str], key: str | None) -> list[str]:
