@@ -261,3 +261,7 @@ def _parameters_file(path: Path) -> dict:
 def main() -> None:
     """Entry point of the ``kpi-workshop`` script."""
     cli(prog_name="kpi-workshop")
+
+
+if __name__ == "__main__":
+    main()
