@@ -41,10 +41,11 @@ def read_headerless(con: duckdb.DuckDBPyConnection, source, name: str, scratch: 
     delimiter = source.delimiter or ","
     try:
         con.execute(f"""
-            CREATE TABLE {name}_lines AS
-            SELECT rowid + 1 AS _row, line, string_split(line, {lit(delimiter)}) AS parts
-            FROM read_csv({lit(str(path))}, header = false, columns = {{'line': 'VARCHAR'}}, delim = '\x01',
-                          quote = '', escape = '', auto_detect = false)""")
+            CREATE TABLE {name}_read AS
+            SELECT * FROM read_csv({lit(str(path))}, header = false, columns = {{'line': 'VARCHAR'}},
+                                   delim = '\x01', quote = '', escape = '', auto_detect = false)""")
+        con.execute(f"CREATE TABLE {name}_lines AS SELECT rowid + 1 AS _row, line, "
+                    f"string_split(line, {lit(delimiter)}) AS parts FROM {name}_read; DROP TABLE {name}_read")
     except duckdb.Error as exc:
         first = str(exc).splitlines()[0].split(": ", 1)[-1]
         loaded.fatal.append(_problem(source, "a text file of events", repr(first), "Check `encoding`."))
