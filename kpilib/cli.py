@@ -27,7 +27,7 @@ class KpiGroup(click.Group):
     """A command group that reports a :class:`KpiError` as a message and exit code 1."""
 
     #: The commands in the order a workshop uses them; ``--help`` lists them so.
-    ORDER = ("new", "check", "import", "schedule", "lab", "decisions", "render")
+    ORDER = ("new", "suggest", "check", "import", "schedule", "lab", "decisions", "render")
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         rank = {name: i for i, name in enumerate(self.ORDER)}
@@ -153,6 +153,19 @@ def new_command(workshop: Path, client: str, start: str, language: str, country:
                       time_zone=time_zone)
     click.echo(f"Created {ws.config.path}")
     _echo_schedule(ws)
+
+
+@cli.command("suggest", epilog=EPILOG, short_help="Suggest a starting mapping for an export file.")
+@click.argument("file", type=click.Path(path_type=Path), metavar="FILE")
+@click.option("--table", default=None, metavar="TABLE",
+              help="The canonical table the file fills (contacts, cases, events, ...). Default: guessed.")
+def suggest_command(file: Path, table: str | None) -> None:
+    """Read FILE's header and first rows and print a commented `sources:` block to start from:
+    delimiter, encoding, decimal separator, date format and the columns recognised by their
+    (Dutch or English) names. What could not be decided is marked `# ?`."""
+    from kpilib.importing._suggest import suggest
+
+    click.echo(suggest(file, table=table), nl=False)
 
 
 @cli.command("schedule", epilog=EPILOG, short_help="Show the ten workshop days.")
