@@ -26,8 +26,8 @@ Exit codes:
 class KpiGroup(click.Group):
     """A command group that reports a :class:`KpiError` as a message and exit code 1."""
 
-    #: The commands in the order a workshop uses them; ``--help`` lists them so.
-    ORDER = ("new", "suggest", "check", "import", "schedule", "lab", "decisions", "render")
+    #: The commands in the order a workshop uses them; ``--help`` lists them so (others follow).
+    ORDER = ("new", "check", "import", "schedule", "lab", "decisions", "render")
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         rank = {name: i for i, name in enumerate(self.ORDER)}
