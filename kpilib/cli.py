@@ -26,7 +26,7 @@ Exit codes:
 class KpiGroup(click.Group):
     """A command group that reports a :class:`KpiError` as a message and exit code 1."""
 
-    #: The commands in the order a workshop uses them; ``--help`` lists them so.
+    #: The commands in the order a workshop uses them; ``--help`` lists them so (others follow).
     ORDER = ("new", "check", "import", "schedule", "lab", "decisions", "render")
 
     def list_commands(self, ctx: click.Context) -> list[str]:
@@ -155,6 +155,19 @@ def new_command(workshop: Path, client: str, start: str, language: str, country:
     _echo_schedule(ws)
 
 
+@cli.command("suggest", epilog=EPILOG, short_help="Suggest a starting mapping for an export file.")
+@click.argument("file", type=click.Path(path_type=Path), metavar="FILE")
+@click.option("--table", default=None, metavar="TABLE",
+              help="The canonical table the file fills (contacts, cases, events, ...). Default: guessed.")
+def suggest_command(file: Path, table: str | None) -> None:
+    """Read FILE's header and first rows and print a commented `sources:` block to start from:
+    delimiter, encoding, decimal separator, date format and the columns recognised by their
+    (Dutch or English) names. What could not be decided is marked `# ?`."""
+    from kpilib.importing._suggest import suggest
+
+    click.echo(suggest(file, table=table), nl=False)
+
+
 @cli.command("schedule", epilog=EPILOG, short_help="Show the ten workshop days.")
 @_workshop
 def schedule_command(workshop: Path) -> None:
@@ -261,3 +274,7 @@ def _parameters_file(path: Path) -> dict:
 def main() -> None:
     """Entry point of the ``kpi-workshop`` script."""
     cli(prog_name="kpi-workshop")
+
+
+if __name__ == "__main__":
+    main()

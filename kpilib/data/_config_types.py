@@ -137,6 +137,76 @@ class ColumnSpec:
 
 
 @dataclass(frozen=True)
+class PivotField:
+    """A column of a pivoted event log: ``column`` of the first (or last) row whose event is in ``events``.
+
+    ``columns`` holds the column per event when it differs between events (``{CONNECT: data1,
+    ABANDON: data3}``); ``epoch`` reads the value as seconds since 1970-01-01 UTC.
+    """
+
+    name: str
+    events: tuple[str, ...]
+    columns: tuple[str, ...]        # one per event, in the order of ``events``
+    take: str = "first"             # "first" or "last"
+    epoch: bool = False
+
+
+@dataclass(frozen=True)
+class PivotConfig:
+    """An event log (one row per event) turned into one row per ``key`` (and per ``start`` event)."""
+
+    key: str
+    event: str
+    fields: tuple[PivotField, ...]
+    start: tuple[str, ...] = ()
+
+    @property
+    def events(self) -> tuple[str, ...]:
+        """Every event a field or ``start`` reads, in order of first mention."""
+        return tuple(dict.fromkeys([*self.start, *(e for f in self.fields for e in f.events)]))
+
+    @property
+    def source_columns(self) -> list[str]:
+        return list(dict.fromkeys([self.key, self.event, *(c for f in self.fields for c in f.columns)]))
+
+
+#: Aggregates a derived column may use (``first`` / ``last`` in the origin's event order).
+AGGREGATES = ("first", "last", "min", "max")
+
+
+@dataclass(frozen=True)
+class DerivedColumn:
+    """One column of a derived table: ``how`` (an aggregate, or ``value``) over ``column`` of the origin.
+
+    ``canonical`` is true when ``column`` is a canonical column of the origin table; otherwise it is
+    a column of the origin's export. The internal ``how`` values ``key``, ``first_done`` and
+    ``last_if_done`` are the defaults of cases derived from events.
+    """
+
+    name: str
+    how: str
+    column: str | None = None
+    canonical: bool = True
+    value: str | None = None
+    map: dict[str, str | None] | None = None
+    other: str = "error"            # "error", "keep" or "value"
+    other_value: str | None = None
+    line: int | None = None
+
+
+@dataclass(frozen=True)
+class DerivedTable:
+    """A canonical table built at import from the rows of ``origin``, one row per ``key``."""
+
+    table: str
+    origin: str
+    key: str
+    columns: dict[str, DerivedColumn]
+    done: tuple[str, ...] = ()
+    line: int | None = None
+
+
+@dataclass(frozen=True)
 class SourceConfig:
     """One export file (or Excel sheet) and its mapping onto a canonical table."""
 
@@ -152,6 +222,9 @@ class SourceConfig:
     date_format: str | None = None
     drop: tuple[DropRule, ...] = ()
     line: int | None = None
+    header: tuple[str, ...] | None = None   # the column names of a file without a header line
+    pivot: PivotConfig | None = None        # one row per event, pivoted into one row per key
+    preset: str | None = None               # the preset the source was expanded from
 
     @property
     def label(self) -> str:
@@ -172,6 +245,7 @@ class WorkshopConfig:
     path: Path = field(default=Path(CONFIG_NAME))
     sections: dict[str, Any] = field(default_factory=dict)
     lines: dict[str, int] = field(default_factory=dict, repr=False, compare=False)
+    derived: tuple[DerivedTable, ...] = ()
 
     def section(self, name: str, default: Any = None) -> Any:
         """The plain-YAML value of the top-level block ``name`` (one of :data:`SECTIONS`)."""

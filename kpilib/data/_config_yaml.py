@@ -18,11 +18,14 @@ from kpilib.data._config_columns import did_you_mean as _did_you_mean
 from kpilib.data._config_types import (
     DEFAULT_TIME_ZONE, DELIMITERS, ENCODINGS, FILE_KINDS, SECTIONS, DropRule, SourceConfig, WorkshopConfig,
 )
+from kpilib.data._config_derived import DerivedReader
+from kpilib.data._presets import PRESETS, merge_preset
 from kpilib.exceptions import WorkshopError
 from kpilib.data.schema import TABLES
 
 _TOP_KEYS = ("client", "time_zone", "calendar", "pseudonymise", "sources", *SECTIONS)
-_SOURCE_KEYS = ("file", "sheet", "delimiter", "decimal", "encoding", "date_format", "drop", "columns")
+_SOURCE_KEYS = ("file", "sheet", "delimiter", "decimal", "encoding", "date_format", "drop", "columns",
+                "header", "pivot", "preset")
 _NULLS = {"", "~", "null", "Null", "NULL"}
 _BOOLS = {"true": True, "True": True, "TRUE": True, "false": False, "False": False, "FALSE": False}
 
@@ -39,7 +42,7 @@ def read_workshop_yaml(file: Path, *, require_sources: bool = True) -> WorkshopC
     return config
 
 
-class _Reader(ColumnReader):
+class _Reader(DerivedReader, ColumnReader):
     """Turns the YAML text into a :class:`WorkshopConfig`, collecting every mistake."""
 
     def __init__(self, file: Path, *, require_sources: bool = True) -> None:
@@ -130,6 +133,7 @@ class _Reader(ColumnReader):
         if not isinstance(pseudonymise, bool):
             self.error(("pseudonymise",), f"expected true or false, found {pseudonymise!r}.")
         sources: list[SourceConfig] = []
+        derived = []
         raw_sources = data.get("sources")
         if raw_sources in (None, {}) and (not self.require_sources or "backend" in data):
             # a new workshop has no exports yet; a workshop with a `backend:` imports nothing
@@ -144,6 +148,9 @@ class _Reader(ColumnReader):
                            f"{_did_you_mean(table, list(TABLES))}"
                            f" Tables: {', '.join(TABLES)}.")
                 continue
+            if self.is_derived(entry):
+                derived.append(self.derived(table, entry, ("sources", table), data))
+                continue
             entries = entry if isinstance(entry, list) else [entry]
             for i, one in enumerate(entries):
                 where = ("sources", table, i) if isinstance(entry, list) else ("sources", table)
@@ -154,12 +161,15 @@ class _Reader(ColumnReader):
                               time_zone=time_zone, calendar=calendar,
                               pseudonymise=bool(pseudonymise), sources=tuple(sources), path=self.file,
                               sections={k: data[k] for k in SECTIONS if k in data},
-                              lines={".".join(map(str, k)): v for k, v in self.lines.items()})
+                              lines={".".join(map(str, k)): v for k, v in self.lines.items()},
+                              derived=tuple(self.check_derived([d for d in derived if d], sources)))
 
     def source(self, table: str, data: Any, where: tuple) -> SourceConfig | None:
         if not isinstance(data, dict):
             self.error(where, "expected `file:` and `columns:` under the table name.")
             return None
+        if "preset" in data:
+            data = self.preset(data, where)
         self.unknown_keys(where, data, _SOURCE_KEYS)
         file = data.get("file")
         kind = None
@@ -168,6 +178,8 @@ class _Reader(ColumnReader):
             file = "?"
         else:
             kind = FILE_KINDS.get(Path(file).suffix.lower())
+            if kind is None and data.get("header") is not None:
+                kind = "csv"   # a header-less log such as queue_log has no extension
             if kind is None:
                 self.error(where + ("file",), f"expected a file ending in {', '.join(FILE_KINDS)}; "
                            f"found {file!r}. Save the export as CSV, Excel (.xlsx) or Parquet.")
@@ -194,12 +206,24 @@ class _Reader(ColumnReader):
         for key in ("delimiter", "encoding"):
             if kind != "csv" and data.get(key) is not None:
                 self.error(where + (key,), f"`{key}` applies to CSV files only.")
+        header = self.header(data.get("header"), where + ("header",), kind)
+        pivot = self.pivot(data.get("pivot"), where + ("pivot",), header) if "pivot" in data else None
         columns = self.columns(table, data.get("columns"), where + ("columns",))
         drop = self.drop_rules(data.get("drop"), where + ("drop",))
         return SourceConfig(table=table, file=file, path=(self.file.parent / file).resolve(), kind=kind or "csv",
                             columns=columns, sheet=None if sheet is None else str(sheet),
                             decimal=decimal if decimal in (".", ",") else ".", encoding=encoding or "utf-8",
-                            date_format=date_format, drop=drop, line=self.lines.get(where), **options)
+                            date_format=date_format, drop=drop, line=self.lines.get(where),
+                            header=header, pivot=pivot, preset=data.get("preset"), **options)
+
+    def preset(self, data: dict, where: tuple) -> dict:
+        """The source's keys over those of its preset (kpilib.data._presets)."""
+        name = data["preset"]
+        if name not in PRESETS:
+            self.error(where + ("preset",), f"`{name}` is not a preset.{_did_you_mean(str(name), list(PRESETS))}"
+                       f" Presets: {', '.join(PRESETS)}.")
+            return {k: v for k, v in data.items() if k != "preset"}
+        return {**merge_preset(PRESETS[name], data), "preset": name}
 
     def drop_rules(self, data: Any, where: tuple) -> tuple[DropRule, ...]:
         if data is None:

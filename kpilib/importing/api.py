@@ -21,6 +21,8 @@ import duckdb
 from kpilib.data.config import WorkshopConfig, load_config
 from kpilib.exceptions import DataError, DataProblem, ParameterError, WorkshopError
 from kpilib.importing import _store
+from kpilib.importing._derive import derive
+from kpilib.importing._eventlog import pivot, read_headerless
 from kpilib.importing._mapping import Mapped, map_source
 from kpilib.importing._readers import Loaded, read_source
 from kpilib.importing._report import CheckReport, ImportReport, SourceSummary, profile_table
@@ -181,6 +183,9 @@ class _Session:
         self.events_derived = "events" not in self.tables and "contacts" in self.tables
         if self.events_derived:
             self.tables = self.tables + ["events"]
+        self.tables += [d.table for d in config.derived]
+        self.pivots = {}                               # source index -> what its pivot made
+        self.derived_problems: list[DataProblem] = []
 
     def __enter__(self) -> _Session:
         return self
@@ -192,7 +197,12 @@ class _Session:
     def run(self) -> None:
         """Read, map and check every source; collect the problems per source."""
         for i, source in enumerate(self.config.sources):
-            loaded = read_source(self.con, source, f"src{i}", self.scratch)
+            reader = read_headerless if source.header else read_source
+            loaded = reader(self.con, source, f"src{i}", self.scratch)
+            if source.pivot is not None and loaded.relation is not None:
+                self.pivots[i] = pivot(self.con, loaded)
+                if self.pivots[i] is None:
+                    loaded.relation = None
             self.loaded.append(loaded)
             self.problems[i] = loaded.fatal + loaded.malformed
             if loaded.relation is None:
@@ -207,22 +217,27 @@ class _Session:
                 self.duplicates[table] = duplicates
             for index, problem in found:
                 self.problems[index].append(problem)
+        if self.config.derived:   # derived tables are checked on the canonical rows they come from
+            for table in reversed(self.finals(rejected={}, key=None)):
+                self.con.execute(f"DROP VIEW final_{table}")
 
     def sources_of(self, table: str) -> list[Mapped]:
         return [m for m in self.mapped if m.source.table == table]
 
     def all_problems(self) -> list[DataProblem]:
-        return [p for i in sorted(self.problems) for p in self.problems[i]]
+        return [p for i in sorted(self.problems) for p in self.problems[i]] + self.derived_problems
 
     def fatal(self) -> list[DataProblem]:
         """Problems no quarantine can fix: the file, sheet or a column is unusable."""
-        return [p for loaded in self.loaded for p in loaded.fatal] + [p for m in self.mapped for p in m.problems]
+        return ([p for loaded in self.loaded for p in loaded.fatal] + [p for m in self.mapped for p in m.problems]
+                + self.derived_problems)
 
     def summaries(self) -> list[SourceSummary]:
         out = []
         for m in self.mapped:
             read = m.rows + sum(n for _, n in m.dropped)
-            out.append(SourceSummary(m.source.label, m.source.table, read, tuple(m.dropped),
+            label = m.source.label + (f" ({self.pivots[m.index].note()})" if m.index in self.pivots else "")
+            out.append(SourceSummary(label, m.source.table, read, tuple(m.dropped),
                                      tuple(self.repeats.get(m.index, ())), **m.summary_counts()))
         return out
 
@@ -236,6 +251,14 @@ class _Session:
         if self.events_derived and "contacts" in done:
             _store.derived_events(self.con)
             done.append("events")
+        self.derived_problems = []
+        for derived in self.config.derived:
+            if derived.origin in done:
+                origin = "contacts" if derived.origin == "events" and self.events_derived else derived.origin
+                loaded = [m.loaded for m in self.sources_of(origin)]
+                self.derived_problems += derive(self.con, derived, loaded, [m.index for m in self.sources_of(origin)],
+                                                key)
+                done.append(derived.table)
         return done
 
     def write(self, quarantine: bool) -> ImportReport:
@@ -283,6 +306,8 @@ class _Session:
                 "imported_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
                 "kpilib_version": version, "pseudonymised": str(config.pseudonymise).lower(),
                 "events_derived": str(self.events_derived).lower()}
+        for derived in config.derived:
+            meta[f"derived:{derived.table}"] = derived.origin
         for source in config.sources:
             if f"sha256:{source.file}" not in meta:
                 meta[f"sha256:{source.file}"] = _store.file_sha256(source.path)
