@@ -22,6 +22,8 @@ FILE_KINDS = {".csv": "csv", ".txt": "csv", ".tsv": "csv", ".xlsx": "excel",
 DELIMITERS = {",": ",", ";": ";", "\t": "\t", "\\t": "\t", "|": "|"}
 ENCODINGS = ("utf-8", "cp1252", "latin-1", "utf-16")
 UNITS = {"seconds": 1, "minutes": 60, "hours": 3600}
+#: The share of a source's foreign-key values that must match the table they point to (``min_key_match``).
+MIN_KEY_MATCH = 0.5
 OPERATORS = ("equals", "not_equals", "in", "not_in", "not_null", "is_null")
 #: Top-level blocks of ``workshop.yaml`` beyond the import mapping. They are read as plain YAML
 #: (dates become dates) and checked by the module that uses them: ``start``, ``language`` and
@@ -108,6 +110,8 @@ class SourceConfig:
     date_format: str | None = None
     drop: tuple[DropRule, ...] = ()
     line: int | None = None
+    allow_outside: bool = False     # a `file:` outside the workshop folder is allowed
+    min_key_match: float = MIN_KEY_MATCH
 
     @property
     def label(self) -> str:

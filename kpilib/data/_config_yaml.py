@@ -14,14 +14,15 @@ from typing import Any
 import yaml
 
 from kpilib.data._config_types import (
-    DEFAULT_TIME_ZONE, DELIMITERS, ENCODINGS, FILE_KINDS, OPERATORS, SECTIONS, UNITS, ColumnSpec, Condition,
+    DEFAULT_TIME_ZONE, DELIMITERS, MIN_KEY_MATCH, ENCODINGS, FILE_KINDS, OPERATORS, SECTIONS, UNITS, ColumnSpec, Condition,
     DropRule, SourceConfig, WorkshopConfig, close_matches,
 )
 from kpilib.exceptions import WorkshopError
 from kpilib.data.schema import TABLES
 
 _TOP_KEYS = ("client", "time_zone", "calendar", "pseudonymise", "sources", *SECTIONS)
-_SOURCE_KEYS = ("file", "sheet", "delimiter", "decimal", "encoding", "date_format", "drop", "columns")
+_SOURCE_KEYS = ("file", "sheet", "delimiter", "decimal", "encoding", "date_format", "drop", "columns",
+                "allow_outside", "min_key_match")
 _SPEC_KEYS = ("column", "value", "date", "time", "from", "plus", "minus", "map", "other",
               "format", "unit", "when")
 _NULLS = {"", "~", "null", "Null", "NULL"}
@@ -200,6 +201,15 @@ class _Reader:
         for key in ("delimiter", "encoding"):
             if kind != "csv" and data.get(key) is not None:
                 self.error(where + (key,), f"`{key}` applies to CSV files only.")
+        allow_outside = data.get("allow_outside", False)
+        if not isinstance(allow_outside, bool):
+            self.error(where + ("allow_outside",), f"expected true or false, found {allow_outside!r}.")
+        min_key_match = data.get("min_key_match", MIN_KEY_MATCH)
+        if isinstance(min_key_match, bool) or not isinstance(min_key_match, (int, float)) \
+                or not 0 <= min_key_match <= 1:
+            self.error(where + ("min_key_match",), f"expected a share from 0 to 1 such as 0.5, found {min_key_match!r}.")
+            min_key_match = MIN_KEY_MATCH
+        options.update(allow_outside=allow_outside is True, min_key_match=float(min_key_match))
         columns = self.columns(table, data.get("columns"), where + ("columns",))
         drop = self.drop_rules(data.get("drop"), where + ("drop",))
         return SourceConfig(table=table, file=file, path=(self.file.parent / file).resolve(), kind=kind or "csv",

@@ -8,6 +8,7 @@ from pathlib import Path
 import duckdb
 
 from kpilib.exceptions import DataProblem
+from kpilib.importing._keys import KeyMatch
 from kpilib.importing._sql import ident, local_text
 from kpilib.data.schema import TABLES
 
@@ -31,6 +32,7 @@ class SourceSummary:
     rows_read: int
     dropped: tuple[tuple[str, int], ...] = ()
     repeated_hour: tuple[tuple[str, int], ...] = ()
+    normalised: tuple[tuple[str, int], ...] = ()    # (id column, values written as 500000052.0)
 
     def to_text(self) -> str:
         text = f"{self.label} → {self.table}: {_rows(self.rows_read)} read"
@@ -42,6 +44,9 @@ class SourceSummary:
             verb = "was" if n == 1 else "were"
             text += (f"; {_n(n)} time{'s' if n != 1 else ''} in `{column}` in the hour that repeats when "
                      f"summer time ends {verb} read as summer time")
+        for column, n in self.normalised:
+            text += (f"; {_n(n)} id{'s' if n != 1 else ''} in `{column}` written as whole floats "
+                     "(500000052.0) read as whole numbers (500000052)")
         return text
 
 
@@ -101,6 +106,18 @@ def _problems_text(problems: list[DataProblem]) -> list[str]:
     return [f"  - {p.message()}" for p in problems]
 
 
+def _key_text(k: KeyMatch) -> str:
+    return (f"{k.label}: {k.table}.{k.column} → {k.target}: {_n(k.matched)} of {_n(k.filled)} "
+            f"match ({k.share:.1%})")
+
+
+def _warnings_text(warnings: list[str]) -> list[str]:
+    if not warnings:
+        return []
+    n = len(warnings)
+    return ["", f"{n} warning{'s' if n != 1 else ''}:"] + [f"  - {w}" for w in warnings]
+
+
 @dataclass
 class CheckReport:
     """The validation problems and the profile of a workshop's exports; nothing is written.
@@ -112,6 +129,8 @@ class CheckReport:
     problems: list[DataProblem] = field(default_factory=list)
     sources: list[SourceSummary] = field(default_factory=list)
     profiles: list[TableProfile] = field(default_factory=list)
+    keys: list[KeyMatch] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -126,6 +145,10 @@ class CheckReport:
         if self.profiles:
             lines += ["", "Profile (rows with problems included; unreadable values count as empty):"]
             lines += [f"  {p.to_text()}" for p in self.profiles]
+        if self.keys:
+            lines += ["", "Keys (filled values that match the table they point to):"]
+            lines += [f"  {_key_text(k)}" for k in self.keys]
+        lines += _warnings_text(self.warnings)
         return "\n".join(lines)
 
     __str__ = to_text
@@ -144,6 +167,7 @@ class ImportReport:
     problems: list[DataProblem] = field(default_factory=list)
     events_derived: bool = False
     pseudonymised: bool = True
+    warnings: list[str] = field(default_factory=list)
 
     def to_text(self) -> str:
         lines = [f"Imported {len(self.tables)} table{'s' if len(self.tables) != 1 else ''} into {self.store}:"]
@@ -162,6 +186,7 @@ class ImportReport:
                           "with their reasons, in:"]
             lines += [f"  {p}" for p in self.quarantine_files]
             lines += ["The problems found:"] + _problems_text(self.problems)
+        lines += _warnings_text(self.warnings)
         lines.append("")
         lines.append("customer_id and agent_id are pseudonymised (key: .kpi-key)." if self.pseudonymised
                      else "customer_id and agent_id are NOT pseudonymised (`pseudonymise: false`).")
