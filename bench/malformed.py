@@ -27,7 +27,7 @@ def build(out: Path, lines: int, bad: float) -> None:
     contacts = config["sources"]["contacts"]
     (out / "exports").mkdir(parents=True, exist_ok=True)
     (out / "workshop.yaml").write_text(yaml.safe_dump({"client": "Bench", "sources": {"contacts": contacts}},
-                                                      allow_unicode=True), encoding="utf-8")
+                                                      allow_unicode=True, sort_keys=False), encoding="utf-8")
     raw = (SAMPLE / contacts["file"]).read_text(encoding="cp1252").splitlines()
     head, body = raw[0], raw[1:]
     rng = random.Random(17)
@@ -53,7 +53,7 @@ def main() -> None:
     seconds = time.perf_counter() - start
     peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     print(f"{args.lines} lines, {args.bad:.0%} bad: {seconds:.1f} s, peak {peak:.0f} MB, exit {done.returncode}")
-    print("\n".join(done.stdout.splitlines()[:4]))
+    print("\n".join((done.stdout + done.stderr).splitlines()[:4]))
 
 
 if __name__ == "__main__":

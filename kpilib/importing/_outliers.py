@@ -1,9 +1,10 @@
 """Dates far outside the others: a contact in 1900, a survey in 2099.
 
 Such a date reads well and imports, yet it is almost always a default value or a typing error, and
-it stretches every period-based KPI. Per timestamp column, the 1st and 99th percentiles give
-the range where the dates lie; a date more than that range's width (at least a year) before or
-after it is named in a warning, by file, column and rows.
+it stretches every period-based KPI. Per timestamp column, the quartiles give the range where
+half the dates lie; a date more than three times that range's width (and at least a year) before
+or after it is named in a warning, by file, column and rows. Quartiles, unlike the extremes, are
+not moved by the few dates they are to find.
 """
 
 from __future__ import annotations
@@ -21,27 +22,28 @@ MIN_MARGIN_DAYS = 365
 
 def outlying_dates(con: duckdb.DuckDBPyConnection, tables: list[str], mapped: list[Mapped],
                    time_zone: str) -> list[str]:
-    """Warnings for the dates far outside the others in the final relations of ``tables``."""
+    """Warnings for the dates far outside the others in the final relations of ``tables``.
+
+    Leave out ``events`` when it is derived from contacts: its dates are the contacts' own.
+    """
     by_index = {m.index: m for m in mapped}
     warnings = []
     for table in tables:
         for column in (c.name for c in TABLES[table].columns if c.kind == "timestamp"):
             c = ident(column)
             found = con.execute(f"""
-                WITH r AS (SELECT quantile_disc({c}, 0.01) AS lo, quantile_disc({c}, 0.99) AS hi
+                WITH r AS (SELECT quantile_disc({c}, 0.25) AS lo, quantile_disc({c}, 0.75) AS hi
                            FROM final_{table}),
-                b AS (SELECT lo, hi, greatest(hi - lo, INTERVAL {MIN_MARGIN_DAYS} DAY) AS margin FROM r)
+                b AS (SELECT lo, hi, greatest(3 * (hi - lo), INTERVAL {MIN_MARGIN_DAYS} DAY) AS margin FROM r)
                 SELECT _src, count(*), min(_row, {MAX_ROWS_SHOWN}), arg_min({local_text(c, time_zone)}, _row),
                        any_value({local_text("lo", time_zone)}), any_value({local_text("hi", time_zone)})
                 FROM final_{table}, b WHERE {c} < lo - margin OR {c} > hi + margin
                 GROUP BY _src ORDER BY _src""").fetchall()
             for src, count, rows, value, first, last in found:
                 m = by_index.get(src)
-                if m is None:   # events derived from contacts: reported on contacts
-                    continue
                 warnings.append(DataProblem(
                     file=m.source.label, column=m.label_of(column), rows=tuple(rows), count=count,
-                    expected=f"dates near the others (98 % of `{column}` lie from {first} to {last})",
+                    expected=f"dates near the others (half of `{column}` lie from {first} to {last})",
                     found=f"'{value}'", hint="Check these rows in the export: a default or mistyped date "
                     "stretches every KPI of its period.", table=table).message())
     return warnings

@@ -61,6 +61,14 @@ def create(folder: Path) -> Path:
     return Path(tempfile.mkdtemp(prefix=f"kpi-{prefix}"))
 
 
+def remove(scratch: Path) -> None:
+    """Remove an import's scratch folder, and ``.kpi-scratch`` when no other import uses it."""
+    shutil.rmtree(scratch, ignore_errors=True)
+    if scratch.parent.name == SCRATCH_DIR:
+        with contextlib.suppress(OSError):
+            scratch.parent.rmdir()
+
+
 def _mb(size: float) -> str:
     return f"{max(size, 1e6) / 1e6:,.0f} MB".replace(",", " ")
 

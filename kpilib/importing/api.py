@@ -161,14 +161,14 @@ class _Session:
         try:
             self.con = duckdb.connect(":memory:", config=settings)
         except duckdb.Error as exc:
-            shutil.rmtree(self.scratch, ignore_errors=True)
+            _scratch.remove(self.scratch)
             raise ParameterError(f"`memory_limit` must be a size such as '4GB'; got {memory_limit!r} "
                                  f"({str(exc).splitlines()[0]})") from None
         try:
             self.con.execute(f"{_attach_scratch(self.con, config, self.scratch)}; USE scratch")
         except duckdb.Error as exc:  # no room or no right to write the scratch database
             self.con.close()
-            shutil.rmtree(self.scratch, ignore_errors=True)
+            _scratch.remove(self.scratch)
             reason = str(exc).splitlines()[0].replace(str(self.scratch), "the scratch folder")
             raise WorkshopError(f"{config.folder}: cannot create the import's scratch database "
                                 f"({reason}). Free disk space there, or give a larger `memory_limit`.") from None
@@ -192,7 +192,7 @@ class _Session:
 
     def __exit__(self, *exc) -> None:
         self.con.close()
-        shutil.rmtree(self.scratch, ignore_errors=True)
+        _scratch.remove(self.scratch)
 
     def run(self) -> None:
         """Read, map and check every source; collect the problems per source."""
@@ -235,7 +235,8 @@ class _Session:
                + ("the file holds only its header" if not any(n for _, n in m.dropped) else
                   "every row was left out") + f"); `{m.source.table}` will be empty."
                for m in self.mapped if m.rows == 0]
-        return out + outlying_dates(self.con, tables, self.mapped, self.config.time_zone)
+        own = [t for t in tables if not (t == "events" and self.events_derived)]
+        return out + outlying_dates(self.con, own, self.mapped, self.config.time_zone)
 
     def summaries(self) -> list[SourceSummary]:
         out = []
