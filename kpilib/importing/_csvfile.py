@@ -11,6 +11,7 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+from array import array
 from pathlib import Path
 
 _CHUNK = 1 << 20
@@ -108,13 +109,13 @@ def header(path: Path, delimiter: str | None, width: int) -> tuple[str, list[str
     return delimiter, [name.strip() for name in row]
 
 
-def record_lines(path: Path, delimiter: str, width: int) -> tuple[list[int], list[int]] | None:
+def record_lines(path: Path, delimiter: str, width: int) -> tuple[array, array] | None:
     """The physical start lines of the records with ``width`` values and of the others.
 
     Blank lines are skipped as DuckDB skips them; a quoted value may span lines.  None when
     Python's reading of the file cannot be matched to DuckDB's (the caller counts records then).
     """
-    good, bad = [], []
+    good, bad = array("q"), array("q")
     with open(path, encoding="utf-8-sig", errors="replace", newline="") as f:
         reader = csv.reader(f, delimiter=delimiter, strict=False)
         start = 1

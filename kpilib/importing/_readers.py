@@ -12,10 +12,12 @@ import datetime as dt
 import difflib
 import re
 import zipfile
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
+import numpy as np
 import pyarrow as pa
 
 from kpilib.data.config import SourceConfig
@@ -172,7 +174,7 @@ def _read_csv_file(con: duckdb.DuckDBPyConnection, loaded: Loaded, copy: Path) -
 
 
 def _physical_lines(path: Path, delimiter: str, width: int, good: int,
-                    rejected: list[int]) -> tuple[list[int], list[int]] | None:
+                    rejected: list[int]) -> tuple[Sequence[int], Sequence[int]] | None:
     """The editor's line of each good record and of each rejected one; None when they are 2, 3, …
 
     DuckDB numbers records (blank lines included, a value spanning lines counted once). When the
@@ -187,8 +189,8 @@ def _physical_lines(path: Path, delimiter: str, width: int, good: int,
         # the two readings disagree: DuckDB's record numbers, right up to the first blank line
     if not rejected:
         return None
-    bad = set(rejected)
-    return [n for n in range(2, records + 2) if n not in bad], rejected
+    lines = np.arange(2, records + 2, dtype=np.int64)
+    return lines[~np.isin(lines, np.asarray(rejected, dtype=np.int64))], rejected
 
 
 def _letters(number: int) -> str:
@@ -242,7 +244,7 @@ def _twice(source: SourceConfig, names: list[str], *, excel: bool) -> list[DataP
 
 
 def _malformed(con: duckdb.DuckDBPyConnection, loaded: Loaded, rejects: list[tuple],
-               lines: tuple[list[int], list[int]] | None) -> None:
+               lines: tuple[Sequence[int], Sequence[int]] | None) -> None:
     """Record the lines DuckDB could not split into the header's columns (one problem per kind)."""
     source, name = loaded.source, loaded.name
     expected_n = len(loaded.columns)
@@ -255,7 +257,7 @@ def _malformed(con: duckdb.DuckDBPyConnection, loaded: Loaded, rejects: list[tup
         reason = (f"{found.group(1)} values, expected {expected_n}" if found
                   else (message or kind).split(".")[0])
         reasons.append(f"line not read: {reason}")
-        by_type.setdefault(kind, []).append((at[i], line, found.group(1) if found else None))
+        by_type.setdefault(kind, []).append((int(at[i]), line, found.group(1) if found else None))
     con.register(f"{name}_bad_arrow", pa.table({"_row": pa.array(at, pa.int64()),
                                                 "reason": pa.array(reasons, pa.string())}))
     con.execute(f"CREATE TABLE {name}_bad AS SELECT * FROM {name}_bad_arrow")
