@@ -56,3 +56,39 @@ def test_case(case: str, tmp_path: Path) -> None:
         assert (folder / "store.duckdb").read_bytes() == before
     left = {p.name for p in folder.iterdir()} - {p.name for p in (CORPUS / case).iterdir()}
     assert left <= {"store.duckdb", ".kpi-key"}, left
+
+
+def test_a_3_mb_value_names_its_line(tmp_path: Path) -> None:
+    """Generated rather than stored: the line that stops the reading is named, not 'Line: 1'."""
+    folder = Path(shutil.copytree(CORPUS / "ids_as_floats", tmp_path / "ws"))
+    export = folder / "exports" / "contacten.csv"
+    head, *rows = export.read_text(encoding="utf-8").splitlines()
+    lines = [head] + [f"{500_000_001 + i}{rows[i % len(rows)][9:]}" for i in range(300)]
+    lines[202] = lines[202].replace(";Helpdesk;", ";" + "x" * 3_000_000 + ";")
+    export.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    before = previous_store(folder)
+    for command in ("check", "import"):
+        code, output = run(command, str(folder))
+        assert code == 1
+        assert ("exports/contacten.csv, row 203: expected lines of at most 2 MB, found a line of 3.0 MB. "
+                "A quote is probably not closed") in output
+        assert "Line: 1" not in output
+    assert (folder / "store.duckdb").read_bytes() == before
+
+
+def test_a_link_that_leads_out_of_the_workshop_is_refused(tmp_path: Path) -> None:
+    folder = Path(shutil.copytree(CORPUS / "ids_as_floats", tmp_path / "ws"))
+    outside = tmp_path / "elsewhere.csv"
+    (folder / "exports" / "contacten.csv").rename(outside)
+    (folder / "exports" / "contacten.csv").symlink_to(outside)
+    before = previous_store(folder)
+    code, output = run("import", str(folder))
+    assert code == 1
+    assert ("exports/contacten.csv: expected a file inside the workshop folder, found a path that leads outside "
+            "the workshop folder (through a link).") in output
+    assert (folder / "store.duckdb").read_bytes() == before
+    config = folder / "workshop.yaml"
+    config.write_text(config.read_text().replace("file: exports/contacten.csv",
+                                                 "file: exports/contacten.csv\n    allow_outside: true"))
+    code, output = run("import", str(folder))
+    assert code == 0, output
