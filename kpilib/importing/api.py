@@ -1,9 +1,10 @@
 """Check a workshop's exports, or import them into the workshop's store.
 
 Both read every source into a scratch DuckDB database (compressed, in memory, or
-for exports large against the memory limit in a file in the workshop folder;
-either spills to a scratch folder beside it), map it onto its canonical table in
-SQL and run every check before anything is written.
+for exports large against the memory limit in a file in the import's scratch folder,
+:mod:`kpilib.importing._scratch`; either spills there), map it onto its canonical table in
+SQL and run every check, the keys between the tables included (:mod:`kpilib.importing._keys`),
+before anything is written.
 """
 
 from __future__ import annotations
