@@ -80,14 +80,14 @@ def check_keys(con: duckdb.DuckDBPyConnection, mapped: list[Mapped],
             continue   # the same ids as contacts.case_id, checked there
         key = TABLES[target].key
         targets = [m for m in mapped if m.source.table == target and key in _id_columns(m)]
-        if not targets:
-            continue
+        if not targets or any(m.problems for m in targets):
+            continue   # a target that cannot be read whole is reported already; its keys would all fail
         union = " UNION ALL ".join(f"SELECT {m.values[key]} AS k FROM {m.table}" for m in targets)
         con.execute(f"CREATE OR REPLACE TEMP TABLE keys_{target} AS SELECT DISTINCT k FROM ({union}) "
                     "WHERE k IS NOT NULL")
         example = con.execute(f"SELECT min(k) FROM keys_{target}").fetchone()[0]
         for m in mapped:
-            if m.source.table != table or column not in _id_columns(m):
+            if m.source.table != table or column not in _id_columns(m) or m.problems:
                 continue
             v = m.values[column]
             filled, matched, rows, found = con.execute(f"""
