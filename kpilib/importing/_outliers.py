@@ -13,7 +13,7 @@ import duckdb
 
 from kpilib.exceptions import MAX_ROWS_SHOWN, DataProblem
 from kpilib.importing._mapping import Mapped
-from kpilib.importing._sql import ident, local_text
+from kpilib.importing._sql import local_text
 from kpilib.data.schema import TABLES
 
 #: The least distance, in days, from the range of the dates for a date to count as far outside.
@@ -22,25 +22,30 @@ MIN_MARGIN_DAYS = 365
 
 def outlying_dates(con: duckdb.DuckDBPyConnection, tables: list[str], mapped: list[Mapped],
                    time_zone: str) -> list[str]:
-    """Warnings for the dates far outside the others in the final relations of ``tables``.
+    """Warnings for the dates far outside the others in the mapped sources of ``tables``.
 
-    Leave out ``events`` when it is derived from contacts: its dates are the contacts' own.
+    Read from the mapped tables (materialised, one pass per column), not from the final views.
     """
-    by_index = {m.index: m for m in mapped}
     warnings = []
     for table in tables:
+        sources = [m for m in mapped if m.source.table == table]
         for column in (c.name for c in TABLES[table].columns if c.kind == "timestamp"):
-            c = ident(column)
+            having = [m for m in sources if column in m.values]
+            if not having:
+                continue
+            union = " UNION ALL ".join(f"SELECT {m.index} AS _src, _row, CAST({m.values[column]} AS TIMESTAMPTZ) AS v "
+                                       f"FROM {m.table}" for m in having)
             found = con.execute(f"""
-                WITH r AS (SELECT quantile_disc({c}, 0.25) AS lo, quantile_disc({c}, 0.75) AS hi
-                           FROM final_{table}),
+                WITH u AS ({union}),
+                r AS (SELECT quantile_disc(v, 0.25) AS lo, quantile_disc(v, 0.75) AS hi FROM u),
                 b AS (SELECT lo, hi, greatest(3 * (hi - lo), INTERVAL {MIN_MARGIN_DAYS} DAY) AS margin FROM r)
-                SELECT _src, count(*), min(_row, {MAX_ROWS_SHOWN}), arg_min({local_text(c, time_zone)}, _row),
+                SELECT _src, count(*), min(_row, {MAX_ROWS_SHOWN}), arg_min({local_text("v", time_zone)}, _row),
                        any_value({local_text("lo", time_zone)}), any_value({local_text("hi", time_zone)})
-                FROM final_{table}, b WHERE {c} < lo - margin OR {c} > hi + margin
+                FROM u, b WHERE v < lo - margin OR v > hi + margin
                 GROUP BY _src ORDER BY _src""").fetchall()
+            by_index = {m.index: m for m in having}
             for src, count, rows, value, first, last in found:
-                m = by_index.get(src)
+                m = by_index[src]
                 warnings.append(DataProblem(
                     file=m.source.label, column=m.label_of(column), rows=tuple(rows), count=count,
                     expected=f"dates near the others (half of `{column}` lie from {first} to {last})",

@@ -236,8 +236,7 @@ class _Session:
                + ("the file holds only its header" if not any(n for _, n in m.dropped) else
                   "every row was left out") + f"); `{m.source.table}` will be empty."
                for m in self.mapped if m.rows == 0]
-        own = [t for t in tables if not (t == "events" and self.events_derived)]
-        return out + outlying_dates(self.con, own, self.mapped, self.config.time_zone)
+        return out + outlying_dates(self.con, tables, self.mapped, self.config.time_zone)
 
     def summaries(self) -> list[SourceSummary]:
         out = []
