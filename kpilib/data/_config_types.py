@@ -22,6 +22,8 @@ FILE_KINDS = {".csv": "csv", ".txt": "csv", ".tsv": "csv", ".xlsx": "excel",
 DELIMITERS = {",": ",", ";": ";", "\t": "\t", "\\t": "\t", "|": "|"}
 ENCODINGS = ("utf-8", "cp1252", "latin-1", "utf-16")
 UNITS = {"seconds": 1, "minutes": 60, "hours": 3600}
+#: The share of a source's foreign-key values that must match the table they point to (``min_key_match``).
+MIN_KEY_MATCH = 0.5
 OPERATORS = ("equals", "not_equals", "in", "not_in", "not_null", "is_null")
 #: Conditions combined: every part holds (``all``) or at least one does (``any``).
 COMBINERS = ("all", "any")
@@ -225,6 +227,8 @@ class SourceConfig:
     header: tuple[str, ...] | None = None   # the column names of a file without a header line
     pivot: PivotConfig | None = None        # one row per event, pivoted into one row per key
     preset: str | None = None               # the preset the source was expanded from
+    allow_outside: bool = False     # a `file:` outside the workshop folder is allowed
+    min_key_match: float = MIN_KEY_MATCH
 
     @property
     def label(self) -> str:

@@ -16,7 +16,8 @@ import yaml
 from kpilib.data._config_columns import ColumnReader
 from kpilib.data._config_columns import did_you_mean as _did_you_mean
 from kpilib.data._config_types import (
-    DEFAULT_TIME_ZONE, DELIMITERS, ENCODINGS, FILE_KINDS, SECTIONS, DropRule, SourceConfig, WorkshopConfig,
+    DEFAULT_TIME_ZONE, DELIMITERS, ENCODINGS, FILE_KINDS, MIN_KEY_MATCH, SECTIONS, DropRule, SourceConfig,
+    WorkshopConfig,
 )
 from kpilib.data._config_derived import DerivedReader
 from kpilib.data._presets import PRESETS, merge_preset
@@ -25,7 +26,7 @@ from kpilib.data.schema import TABLES
 
 _TOP_KEYS = ("client", "time_zone", "calendar", "pseudonymise", "sources", *SECTIONS)
 _SOURCE_KEYS = ("file", "sheet", "delimiter", "decimal", "encoding", "date_format", "drop", "columns",
-                "header", "pivot", "preset")
+                "header", "pivot", "preset", "allow_outside", "min_key_match")
 _NULLS = {"", "~", "null", "Null", "NULL"}
 _BOOLS = {"true": True, "True": True, "TRUE": True, "false": False, "False": False, "FALSE": False}
 
@@ -208,6 +209,15 @@ class _Reader(DerivedReader, ColumnReader):
                 self.error(where + (key,), f"`{key}` applies to CSV files only.")
         header = self.header(data.get("header"), where + ("header",), kind)
         pivot = self.pivot(data.get("pivot"), where + ("pivot",), header) if "pivot" in data else None
+        allow_outside = data.get("allow_outside", False)
+        if not isinstance(allow_outside, bool):
+            self.error(where + ("allow_outside",), f"expected true or false, found {allow_outside!r}.")
+        min_key_match = data.get("min_key_match", MIN_KEY_MATCH)
+        if isinstance(min_key_match, bool) or not isinstance(min_key_match, (int, float)) \
+                or not 0 <= min_key_match <= 1:
+            self.error(where + ("min_key_match",), f"expected a share from 0 to 1 such as 0.5, found {min_key_match!r}.")
+            min_key_match = MIN_KEY_MATCH
+        options.update(allow_outside=allow_outside is True, min_key_match=float(min_key_match))
         columns = self.columns(table, data.get("columns"), where + ("columns",))
         drop = self.drop_rules(data.get("drop"), where + ("drop",))
         return SourceConfig(table=table, file=file, path=(self.file.parent / file).resolve(), kind=kind or "csv",

@@ -15,22 +15,31 @@ from pathlib import Path
 import duckdb
 
 from kpilib.exceptions import DataProblem
-from kpilib.importing._readers import Loaded, _missing_file, _problem, _transcode
+from kpilib.importing._csvread import transcode_source
+from kpilib.importing._loaded import Loaded, problem as _problem
+from kpilib.importing._readers import _missing_file, _outside
 from kpilib.importing._sql import ident, lit, text
 
 __all__ = ["Pivoted", "pivot", "read_headerless"]
 
 
-def read_headerless(con: duckdb.DuckDBPyConnection, source, name: str, scratch: Path) -> Loaded:
-    """Read a header-less text file into the relation ``name`` (``_row`` is the line number)."""
+def read_headerless(con: duckdb.DuckDBPyConnection, source, name: str, scratch: Path,
+                    folder: Path | None = None) -> Loaded:
+    """Read a header-less text file into the relation ``name`` (``_row`` is the line number).
+
+    With ``folder``, a file outside it is refused unless the source allows it, as for any source.
+    """
     loaded = Loaded(source, name)
+    if folder is not None and not source.allow_outside and (outside := _outside(source, folder)):
+        loaded.fatal.append(outside)
+        return loaded
     if not source.path.is_file():
         loaded.fatal.append(_missing_file(source))
         return loaded
     path = source.path
     if source.encoding != "utf-8":
         path = scratch / f"{name}.txt"
-        problem = _transcode(source, path)
+        problem = transcode_source(source, path)
         if problem:
             loaded.fatal.append(problem)
             return loaded

@@ -1,62 +1,67 @@
 """Load an export file into DuckDB as text, with the row numbers the user sees.
 
+CSV files are read by :mod:`kpilib.importing._csvread`; Excel and Parquet files here. A file
+outside the workshop folder is refused before it is read.
+
 Each source becomes a relation whose columns are the export's columns, all
-VARCHAR, plus ``_row``: the line of a CSV file (the header is line 1), the row
+VARCHAR, plus ``_row``: the line of a CSV file as an editor shows it (the header is line 1), the row
 of an Excel sheet, or the row of a Parquet file (the first row is 1).
 """
 
 from __future__ import annotations
 
-import codecs
 import datetime as dt
 import difflib
-import re
 import zipfile
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
 
 from kpilib.data.config import SourceConfig
 from kpilib.exceptions import DataProblem
+from kpilib.importing import _formulas
+from kpilib.importing._csvread import read_csv
+from kpilib.importing._loaded import Loaded, problem as _problem, twice as _twice
 from kpilib.importing._sql import ISO_FORMAT, ident, lit
 
 _BATCH = 20_000
-_MALFORMED = {
-    "TOO MANY COLUMNS": "A value probably contains the separator and should be quoted in the export.",
-    "MISSING COLUMNS": "The line is cut short, or the file uses another separator.",
-}
+_FORMULAS_SHOWN = 10
 
 
-@dataclass
-class Loaded:
-    """A source as read: the name of its text relation, or the problems that stopped the reading."""
+def read_source(con: duckdb.DuckDBPyConnection, source: SourceConfig, name: str, scratch: Path,
+                folder: Path | None = None) -> Loaded:
+    """Read ``source`` into ``con`` as the relation ``name`` (see the module docstring).
 
-    source: SourceConfig
-    name: str
-    relation: str | None = None
-    columns: list[str] = field(default_factory=list)
-    fatal: list[DataProblem] = field(default_factory=list)
-    malformed: list[DataProblem] = field(default_factory=list)
-    malformed_table: str | None = None   # (_row, reason) of CSV lines that could not be split
-    skipped_empty: int = 0               # empty Excel rows between data rows
-
-
-def read_source(con: duckdb.DuckDBPyConnection, source: SourceConfig, name: str, scratch: Path) -> Loaded:
-    """Read ``source`` into ``con`` as the relation ``name`` (see the module docstring)."""
+    With ``folder``, a file outside it (an absolute path, ``../``, or a link that leads out) is
+    refused unless the source has ``allow_outside: true``.
+    """
     loaded = Loaded(source, name)
+    if folder is not None and not source.allow_outside:
+        outside = _outside(source, folder)
+        if outside:
+            loaded.fatal.append(outside)
+            return loaded
     if not source.path.is_file():
         loaded.fatal.append(_missing_file(source))
         return loaded
-    reader = {"csv": _read_csv, "excel": _read_excel, "parquet": _read_parquet}[source.kind]
+    reader = {"csv": read_csv, "excel": _read_excel, "parquet": _read_parquet}[source.kind]
     reader(con, loaded, scratch)
     return loaded
 
 
-def _problem(source: SourceConfig, expected: str, found: str, hint: str = "",
-             rows: tuple[int, ...] = (), count: int = 0, file: str | None = None) -> DataProblem:
-    return DataProblem(file=file or source.label, column=None, rows=rows, count=count,
-                       expected=expected, found=found, hint=hint, table=source.table)
+def _outside(source: SourceConfig, folder: Path) -> DataProblem | None:
+    """A problem when the source's file lies outside the workshop folder (links resolved)."""
+    if Path(source.file).is_absolute():
+        found = "an absolute path"
+    elif not source.path.resolve().is_relative_to(folder.resolve()):
+        found = "a path that leads outside the workshop folder" + (
+            " (through a link)" if ".." not in Path(source.file).parts else "")
+    else:
+        return None
+    return _problem(source, "a file inside the workshop folder", found,
+                    "A workshop folder is handed on with its exports: copy the export into it (for example "
+                    "into exports/), or set `allow_outside: true` on this source to read it where it is.",
+                    file=source.file)
 
 
 def _missing_file(source: SourceConfig) -> DataProblem:
@@ -68,111 +73,6 @@ def _missing_file(source: SourceConfig) -> DataProblem:
     hint = f"Did you mean `{(written / near[0]).as_posix()}`? " if near else ""
     return _problem(source, "an export file", found, hint + "Check `file:` in workshop.yaml; "
                     "paths are relative to the workshop folder.", file=source.file)
-
-
-# -- CSV --------------------------------------------------------------------
-
-def _read_csv(con: duckdb.DuckDBPyConnection, loaded: Loaded, scratch: Path) -> None:
-    source, name = loaded.source, loaded.name
-    path = source.path
-    if source.encoding != "utf-8":
-        path = scratch / f"{name}.csv"
-        problem = _transcode(source, path)
-        if problem:
-            loaded.fatal.append(problem)
-            return
-    if path.stat().st_size == 0:
-        loaded.fatal.append(_problem(source, "a header line with the column names", "an empty file"))
-        return
-    options = ["header = true", "all_varchar = true", "store_rejects = true",
-               f"rejects_table = '{name}_rejects'", f"rejects_scan = '{name}_scan'"]
-    if source.delimiter:
-        options.append(f"delim = {lit(source.delimiter)}")
-    try:
-        con.execute(f"CREATE TABLE {name}_text AS SELECT * FROM read_csv({lit(str(path))}, {', '.join(options)})")
-    except duckdb.Error as exc:
-        first = str(exc).splitlines()[0].split(": ", 1)[-1]
-        loaded.fatal.append(_problem(source, "a CSV file", repr(first),
-                                     "Check `delimiter` and `encoding` in the mapping."))
-        return
-    loaded.columns = [r[0] for r in con.execute(f"DESCRIBE {name}_text").fetchall()]
-    rejects = con.execute(f"""
-        SELECT line, min(error_type), min(csv_line), min(error_message) FROM {name}_rejects
-        GROUP BY line ORDER BY line""").fetchall()
-    con.execute(f"DROP TABLE {name}_rejects; DROP TABLE {name}_scan")
-    bad_encoding = [r[0] for r in rejects if "ENCODING" in r[1] or "UNICODE" in r[1]]
-    if bad_encoding:
-        loaded.fatal.append(_encoding_problem(source, bad_encoding))
-        return
-    row = "rowid + 2"
-    if rejects:
-        _malformed(con, loaded, rejects)
-        row += f" + (SELECT count(*) FROM {name}_bad b WHERE b.good_before <= t.rowid)"
-    con.execute(f"CREATE VIEW {name} AS SELECT {row} AS _row, * FROM {name}_text t")
-    loaded.relation = name
-
-
-def _malformed(con: duckdb.DuckDBPyConnection, loaded: Loaded, rejects: list[tuple]) -> None:
-    """Record the lines DuckDB could not split into the header's columns."""
-    source, name = loaded.source, loaded.name
-    expected_n = len(loaded.columns)
-    separated = f"separated by {source.delimiter!r}" if source.delimiter else "as in the header"
-    by_type: dict[str, list[tuple]] = {}
-    rows = []
-    for i, (line, kind, text, message) in enumerate(rejects):
-        found = re.search(r"Found: (\d+)", message or "")
-        reason = (f"{found.group(1)} values, expected {expected_n}" if found
-                  else (message or kind).split(".")[0])
-        rows.append((line, line - 2 - i, f"line not read: {reason}"))
-        by_type.setdefault(kind, []).append((line, found.group(1) if found else None, text))
-    con.execute(f"CREATE TABLE {name}_bad (_row BIGINT, good_before BIGINT, reason VARCHAR)")
-    con.executemany(f"INSERT INTO {name}_bad VALUES (?, ?, ?)", rows)
-    loaded.malformed_table = f"{name}_bad"
-    for kind, items in by_type.items():
-        line, n, text = items[0]
-        found = f"{n} values in {text!r}" if n else repr(text)
-        loaded.malformed.append(_problem(
-            source, f"{expected_n} values per line, {separated}", found,
-            _MALFORMED.get(kind, "Check the quoting of values in the export."),
-            rows=tuple(i[0] for i in items[:5]), count=len(items)))
-
-
-def _transcode(source: SourceConfig, target: Path) -> DataProblem | None:
-    """Rewrite a cp1252 / latin-1 / utf-16 file as UTF-8, a megabyte at a time."""
-    codec = {"latin-1": "latin-1"}.get(source.encoding, source.encoding)
-    decoder = codecs.getincrementaldecoder(codec)(errors="strict")
-    line = 1
-    with open(source.path, "rb") as fin, open(target, "w", encoding="utf-8", newline="") as fout:
-        while chunk := fin.read(1 << 20):
-            try:
-                fout.write(decoder.decode(chunk))
-            except UnicodeDecodeError as exc:
-                at = line + chunk[:exc.start].count(b"\n")
-                byte = exc.object[exc.start]
-                return _problem(source, f"{source.encoding} text",
-                                f"byte 0x{byte:02X} on line {at}, which is not a {source.encoding} character",
-                                "Check `encoding` in the mapping: utf-8, cp1252, latin-1 or utf-16.",
-                                rows=(at,), count=1)
-            line += chunk.count(b"\n")
-        fout.write(decoder.decode(b"", final=True))
-    return None
-
-
-def _encoding_problem(source: SourceConfig, lines: list[int]) -> DataProblem:
-    """Invalid UTF-8: show the first bad byte and what it would be in Windows-1252."""
-    decoder = codecs.getincrementaldecoder("utf-8")(errors="strict")
-    found = "bytes that are not UTF-8"
-    with open(source.path, "rb") as fin:
-        while chunk := fin.read(1 << 20):
-            try:
-                decoder.decode(chunk)
-            except UnicodeDecodeError as exc:
-                byte = exc.object[exc.start:exc.start + 1]
-                found = (f"byte 0x{byte[0]:02X}, which reads as "
-                         f"{byte.decode('cp1252', errors='replace')!r} in Windows-1252")
-                break
-    return _problem(source, "UTF-8 text", found, "Set `encoding: cp1252` in the mapping.",
-                    rows=tuple(lines[:5]), count=len(lines))
 
 
 # -- Excel ------------------------------------------------------------------
@@ -202,6 +102,16 @@ def _read_excel(con: duckdb.DuckDBPyConnection, loaded: Loaded, scratch: Path) -
                 (f"Did you mean `{near[0]}`? " if near else "") + "Set `sheet:` to one of them.",
                 file=source.file))
             return
+        formulas = _formulas.uncached_formulas(source.path, sheet.title)
+        if formulas:
+            shown = ", ".join(formulas[:_FORMULAS_SHOWN])
+            if len(formulas) > _FORMULAS_SHOWN:
+                shown += f" (+{len(formulas) - _FORMULAS_SHOWN} more)"
+            loaded.fatal.append(_problem(
+                source, "cells with values", f"formulas without a saved result in sheet `{sheet.title}`, "
+                f"cells {shown}", "The file was written by a program that does not calculate formulas; open "
+                "it in Excel and save it, or export the values instead of the formulas.", file=source.file))
+            return
         rows = sheet.iter_rows(values_only=True)
         header = next(rows, None)
         if header is None or all(v is None for v in header):
@@ -210,6 +120,7 @@ def _read_excel(con: duckdb.DuckDBPyConnection, loaded: Loaded, scratch: Path) -
         names = _unique([str(v).strip() if v is not None and str(v).strip() else f"column{j + 1}"
                          for j, v in enumerate(header)])
         loaded.columns = names
+        loaded.fatal += _twice(source, [str(v).strip() if v is not None else "" for v in header], excel=True)
         con.execute(f"CREATE TABLE {name} (_row BIGINT, "
                     + ", ".join(f"{ident(n)} VARCHAR" for n in names) + ")")
         width, empty, batch = len(names), 0, []

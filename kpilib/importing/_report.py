@@ -8,6 +8,7 @@ from pathlib import Path
 import duckdb
 
 from kpilib.exceptions import DataProblem
+from kpilib.importing._keys import KeyMatch
 from kpilib.importing._sql import ident, local_text
 from kpilib.data.schema import TABLES
 
@@ -39,6 +40,7 @@ class SourceSummary:
     nulled: tuple[tuple[str, int], ...] = ()
     problem_rows: int = 0
     unknown_teams: tuple[tuple[str, int], ...] = ()
+    normalised: tuple[tuple[str, int], ...] = ()    # (id column, values written as 500000052.0)
 
     def to_text(self) -> str:
         text = f"{self.label} → {self.table}: {_rows(self.rows_read)} read"
@@ -52,6 +54,9 @@ class SourceSummary:
                      f"summer time ends {verb} read as summer time")
         if self.problem_rows:
             text += f"; {_rows(self.problem_rows)} with problems"
+        for column, n in self.normalised:
+            text += (f"; {_n(n)} id{'s' if n != 1 else ''} in `{column}` written as whole floats "
+                     "(500000052.0) read as whole numbers (500000052)")
         return text
 
     def warnings(self) -> list[str]:
@@ -122,8 +127,14 @@ def _problems_text(problems: list[DataProblem]) -> list[str]:
     return [f"  - {p.message()}" for p in problems]
 
 
-def _warnings_text(sources: list[SourceSummary]) -> list[str]:
-    warnings = [w for s in sources for w in s.warnings()]
+def _key_text(k: KeyMatch) -> str:
+    return (f"{k.label}: {k.table}.{k.column} → {k.target}: {_n(k.matched)} of {_n(k.filled)} "
+            f"match ({k.share:.1%})")
+
+
+def _warnings_text(sources: list[SourceSummary], warnings: list[str]) -> list[str]:
+    """The warnings of the sources (values nulled, unknown teams) and of the import as a whole."""
+    warnings = [w for s in sources for w in s.warnings()] + list(warnings)
     return ["", "Warnings:"] + [f"  - {w}" for w in warnings] if warnings else []
 
 
@@ -138,6 +149,8 @@ class CheckReport:
     problems: list[DataProblem] = field(default_factory=list)
     sources: list[SourceSummary] = field(default_factory=list)
     profiles: list[TableProfile] = field(default_factory=list)
+    keys: list[KeyMatch] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -156,11 +169,14 @@ class CheckReport:
         if self.rows_with_problems:
             rows = self.rows_with_problems
             lines.append(f"{_rows(rows)} of the exports {'has' if rows == 1 else 'have'} a problem.")
-        lines += _warnings_text(self.sources)
         lines += ["", "Sources:"] + [f"  {s.to_text()}" for s in self.sources]
         if self.profiles:
             lines += ["", "Profile (rows with problems included; unreadable values count as empty):"]
             lines += [f"  {p.to_text()}" for p in self.profiles]
+        if self.keys:
+            lines += ["", "Keys (filled values that match the table they point to):"]
+            lines += [f"  {_key_text(k)}" for k in self.keys]
+        lines += _warnings_text(self.sources, self.warnings)
         return "\n".join(lines)
 
     __str__ = to_text
@@ -179,6 +195,7 @@ class ImportReport:
     problems: list[DataProblem] = field(default_factory=list)
     events_derived: bool = False
     pseudonymised: bool = True
+    warnings: list[str] = field(default_factory=list)
 
     def to_text(self) -> str:
         lines = [f"Imported {len(self.tables)} table{'s' if len(self.tables) != 1 else ''} into {self.store}:"]
@@ -197,7 +214,7 @@ class ImportReport:
                           "with their reasons, in:"]
             lines += [f"  {p}" for p in self.quarantine_files]
             lines += ["The problems found:"] + _problems_text(self.problems)
-        lines += _warnings_text(self.sources)
+        lines += _warnings_text(self.sources, self.warnings)
         lines.append("")
         lines.append("customer_id and agent_id are pseudonymised (key: .kpi-key)." if self.pseudonymised
                      else "customer_id and agent_id are NOT pseudonymised (`pseudonymise: false`).")

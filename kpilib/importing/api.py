@@ -1,9 +1,10 @@
 """Check a workshop's exports, or import them into the workshop's store.
 
 Both read every source into a scratch DuckDB database (compressed, in memory, or
-for exports large against the memory limit in a file in the workshop folder;
-either spills to a scratch folder beside it), map it onto its canonical table in
-SQL and run every check before anything is written.
+for exports large against the memory limit in a file in the import's scratch folder,
+:mod:`kpilib.importing._scratch`; either spills there), map it onto its canonical table in
+SQL and run every check, the keys between the tables included (:mod:`kpilib.importing._keys`),
+before anything is written.
 """
 
 from __future__ import annotations
@@ -12,7 +13,6 @@ import datetime as dt
 import os
 import re
 import shutil
-import tempfile
 from importlib import metadata
 from pathlib import Path
 
@@ -20,9 +20,12 @@ import duckdb
 
 from kpilib.data.config import WorkshopConfig, load_config
 from kpilib.exceptions import DataError, DataProblem, ParameterError, WorkshopError
-from kpilib.importing import _store
+from kpilib.importing import _keys, _scratch, _store
 from kpilib.importing._derive import derive
 from kpilib.importing._eventlog import pivot, read_headerless
+from kpilib.importing._keys import KeyMatch
+from kpilib.importing._outliers import outlying_dates
+from kpilib.importing._scratch import disk_errors as _disk_errors
 from kpilib.importing._mapping import Mapped, map_source
 from kpilib.importing._readers import Loaded, read_source
 from kpilib.importing._report import CheckReport, ImportReport, SourceSummary, profile_table
@@ -60,12 +63,13 @@ def check_workshop(path: str | Path, *, memory_limit: str | None = None) -> Chec
     >>> print(check_workshop("data/sample"))  # doctest: +SKIP
     """
     config = _importable(load_config(path))
-    with _Session(config, memory_limit) as session:
+    with _disk_errors(config), _Session(config, memory_limit) as session:
         session.run()
-        report = CheckReport(config.folder, session.all_problems(), session.summaries())
+        report = CheckReport(config.folder, session.all_problems(), session.summaries(), keys=session.keys)
         tables = session.finals(rejected={}, key=None)
         report.profiles = [profile_table(session.con, t, f"final_{t}", config.time_zone,
                                          derived=t == "events" and session.events_derived) for t in tables]
+        report.warnings = session.warnings(tables)
         return report
 
 
@@ -104,7 +108,7 @@ def import_workshop(path: str | Path, *, quarantine: bool = False,
     >>> print(import_workshop("data/sample"))  # doctest: +SKIP
     """
     config = _importable(load_config(path))
-    with _Session(config, memory_limit) as session:
+    with _disk_errors(config), _Session(config, memory_limit) as session:
         session.run()
         fatal, problems = session.fatal(), session.all_problems()
         if fatal or (problems and not quarantine):
@@ -153,25 +157,24 @@ class _Session:
 
     def __init__(self, config: WorkshopConfig, memory_limit: str | None = None) -> None:
         self.config = config
-        place = config.folder if os.access(config.folder, os.W_OK) else None
-        self.scratch = Path(tempfile.mkdtemp(prefix=".kpi-import-", dir=place))
+        self.scratch = _scratch.create(config.folder)
         settings = {"temp_directory": str(self.scratch / "spill")}
         if memory_limit is not None:
             settings["memory_limit"] = str(memory_limit)
         try:
             self.con = duckdb.connect(":memory:", config=settings)
         except duckdb.Error as exc:
-            shutil.rmtree(self.scratch, ignore_errors=True)
+            _scratch.remove(self.scratch)
             raise ParameterError(f"`memory_limit` must be a size such as '4GB'; got {memory_limit!r} "
                                  f"({str(exc).splitlines()[0]})") from None
         try:
             self.con.execute(f"{_attach_scratch(self.con, config, self.scratch)}; USE scratch")
         except duckdb.Error as exc:  # no room or no right to write the scratch database
             self.con.close()
-            shutil.rmtree(self.scratch, ignore_errors=True)
-            raise WorkshopError(f"{self.scratch}: cannot create the import's scratch database "
-                                f"({str(exc).splitlines()[0]}). Free disk space there, or give "
-                                "a larger `memory_limit`.") from None
+            _scratch.remove(self.scratch)
+            reason = str(exc).splitlines()[0].replace(str(self.scratch), "the scratch folder")
+            raise WorkshopError(f"{config.folder}: cannot create the import's scratch database "
+                                f"({reason}). Free disk space there, or give a larger `memory_limit`.") from None
         self.con.execute("SET TimeZone = 'UTC'; SET enable_progress_bar = false; "
                          "SET preserve_insertion_order = true")  # the store keeps the source order
         self.loaded: list[Loaded] = []
@@ -179,6 +182,9 @@ class _Session:
         self.problems: dict[int, list[DataProblem]] = {}
         self.repeats: dict[int, list[tuple[str, int]]] = {}
         self.duplicates: dict[str, Duplicates] = {}
+        self.normalised: dict[int, list[tuple[str, int]]] = {}
+        self.keys: list[KeyMatch] = []
+        self.key_problems: list[DataProblem] = []
         self.tables = config.tables
         self.events_derived = "events" not in self.tables and "contacts" in self.tables
         if self.events_derived:
@@ -192,13 +198,13 @@ class _Session:
 
     def __exit__(self, *exc) -> None:
         self.con.close()
-        shutil.rmtree(self.scratch, ignore_errors=True)
+        _scratch.remove(self.scratch)
 
     def run(self) -> None:
         """Read, map and check every source; collect the problems per source."""
         for i, source in enumerate(self.config.sources):
             reader = read_headerless if source.header else read_source
-            loaded = reader(self.con, source, f"src{i}", self.scratch)
+            loaded = reader(self.con, source, f"src{i}", self.scratch, folder=self.config.folder)
             if source.pivot is not None and loaded.relation is not None:
                 self.pivots[i] = pivot(self.con, loaded)
                 if self.pivots[i] is None:
@@ -211,12 +217,17 @@ class _Session:
             self.mapped.append(mapped)
             found, self.repeats[i] = check_source(self.con, mapped, lines=self.config.section("lines"))
             self.problems[i] += mapped.problems + found
+        self.normalised = _keys.normalise_ids(self.con, self.mapped)
         for table in self.config.tables:
             found, duplicates = find_duplicates(self.con, table, self.sources_of(table))
             if duplicates:
                 self.duplicates[table] = duplicates
             for index, problem in found:
                 self.problems[index].append(problem)
+        self.keys, found = _keys.check_keys(self.con, self.mapped, self.events_derived)
+        for index, problem in found:
+            self.problems[index].append(problem)
+            self.key_problems.append(problem)
         if self.config.derived:   # derived tables are checked on the canonical rows they come from
             for table in reversed(self.finals(rejected={}, key=None)):
                 self.con.execute(f"DROP VIEW final_{table}")
@@ -230,7 +241,15 @@ class _Session:
     def fatal(self) -> list[DataProblem]:
         """Problems no quarantine can fix: the file, sheet or a column is unusable."""
         return ([p for loaded in self.loaded for p in loaded.fatal] + [p for m in self.mapped for p in m.problems]
-                + self.derived_problems)
+                + self.derived_problems + self.key_problems)
+
+    def warnings(self, tables: list[str]) -> list[str]:
+        """What imports but looks wrong: a source without rows, dates far from the others."""
+        out = [f"{m.source.label} → {m.source.table}: no rows to import ("
+               + ("the file holds only its header" if not any(n for _, n in m.dropped) else
+                  "every row was left out") + f"); `{m.source.table}` will be empty."
+               for m in self.mapped if m.rows == 0]
+        return out + outlying_dates(self.con, tables, self.mapped, self.config.time_zone)
 
     def summaries(self) -> list[SourceSummary]:
         out = []
@@ -238,7 +257,8 @@ class _Session:
             read = m.rows + sum(n for _, n in m.dropped)
             label = m.source.label + (f" ({self.pivots[m.index].note()})" if m.index in self.pivots else "")
             out.append(SourceSummary(label, m.source.table, read, tuple(m.dropped),
-                                     tuple(self.repeats.get(m.index, ())), **m.summary_counts()))
+                                     tuple(self.repeats.get(m.index, ())), **m.summary_counts(),
+                                     normalised=tuple(self.normalised.get(m.index, ()))))
         return out
 
     def finals(self, rejected: dict[int, str], key: str | None) -> list[str]:
@@ -281,13 +301,15 @@ class _Session:
                 staged.append((self.scratch / f"{table}.csv", target))
         for table in self.tables:
             report.tables[table] = self.con.execute(f"SELECT count(*) FROM final_{table}").fetchone()[0]
+        report.warnings = self.warnings(self.tables)
         tmp = config.store_path.with_name(config.store_path.name + ".tmp")
         try:
             in_order = {t for t in config.tables if _store.in_source_order(t, self.sources_of(t), rejected)}
             _store.write_store(self.con, tmp, self.tables, self.meta(report), in_order)
             os.replace(tmp, config.store_path)
         finally:
-            tmp.unlink(missing_ok=True)
+            for leftover in (tmp, tmp.with_name(tmp.name + ".wal")):
+                leftover.unlink(missing_ok=True)
         for table in self.tables:
             (config.folder / _store.QUARANTINE_DIR / f"{table}.csv").unlink(missing_ok=True)
         for source, target in staged:
