@@ -68,7 +68,7 @@ def test_every_day_finishes_and_names_what_it_needs(subset, tmp_path):
     index = pack.index.read_text(encoding="utf-8")
     for page in pack.pages:
         html = page.html.read_text(encoding="utf-8")
-        assert "Traceback" not in html and "kpi-failed-banner" not in html, (page.day, subset)
+        assert "Traceback" not in html and 'class="kpi-failed-banner"' not in html, (page.day, subset)
         summary = page.summary
         assert summary is not None, f"day {page.day} has no summary"
         if summary["status"] != "complete":
@@ -111,7 +111,7 @@ def test_a_section_without_its_table_is_false_and_names_the_table_once():
     part = section(ws, "drivers", needs=["surveys", "surveys.csat"], shows="what drives satisfaction")
     assert not part
     assert part.missing == ("surveys",)  # the column need is covered by its missing table
-    assert "customer surveys (table surveys)" in part.box_html()
+    assert "customer surveys — table surveys" in part.box_html()
     assert "Not shown: what drives satisfaction." in part.box_html()
     other = section(ws, "norms", needs=["cases|orders"], shows="the norms")
     assert other  # only surveys are missing
@@ -158,3 +158,39 @@ def test_the_store_knows_which_tables_and_columns_hold_data(tmp_path):
     assert store.missing(["contacts", "orders", "contacts.queued_at", "cases|orders"]) == [
         "orders", "contacts.queued_at", "cases|orders"]
     assert store.get("orders") is None and store.get("contacts") is not None
+
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name, complete_day", [("status_log_only", 2), ("queue_log", 3)])
+def test_a_workshop_of_one_real_export_renders_every_day(name, complete_day, tmp_path):
+    # A status log alone (cases derived from it) and an Asterisk queue_log alone, each mapped with
+    # workshop.yaml only: ten days finish; the day the export serves is complete, the others say what to map.
+    import kpilib
+    from kpilib.report.render import render
+
+    folder = tmp_path / name
+    shutil.copytree(FIXTURES / name, folder, ignore=shutil.ignore_patterns("store.duckdb*", ".kpi-key"))
+    kpilib.import_workshop(folder)
+    pack = render(folder, out=tmp_path / "pack", jobs=1, progress=False)
+    assert not pack.failed, [(p.day, p.error) for p in pack.failed]
+    statuses = {p.day: p.summary["status"] for p in pack.pages}
+    assert statuses[complete_day] == "complete", statuses
+    assert sum(s != "complete" for s in statuses.values()) >= 5, statuses
+    for page in pack.pages:
+        html = page.html.read_text(encoding="utf-8")
+        assert "Traceback" not in html
+        if page.summary["status"] != "complete":
+            assert "Not shown:" in html and "workshop.yaml" in html
+
+
+def test_late_callbacks_without_callbacks_say_which_table_to_map():
+    import pandas as pd
+
+    from kpilib import chains
+    from kpilib.exceptions import WorkshopError
+
+    with pytest.raises(WorkshopError, match=r"late call-backs need the call-back requests \(table callbacks\)"):
+        chains.late_callbacks({"contacts": pd.DataFrame({"contact_id": ["a"]})})

@@ -14,6 +14,7 @@ from kpilib.chains._lines import Lines
 from kpilib.chains._discover import Discovery, discover
 from kpilib.chains._membership import chain_events
 from kpilib.chains._outcomes import chain_tables, tables_of
+from kpilib.exceptions import WorkshopError
 
 
 def describe_chains(tables, chains: Sequence[Chain]) -> pd.DataFrame:
@@ -117,5 +118,9 @@ def late_callbacks(tables, *, as_of=None) -> pd.DataFrame:
     from kpilib.kpis.timeliness import callback_timeliness
 
     have = tables_of(tables)
+    if "callbacks" not in have:
+        raise WorkshopError("late call-backs need the call-back requests (table callbacks), which this workshop "
+                            "does not have or holds empty. Map the call-back export to `callbacks` in "
+                            "workshop.yaml and run `kpi-workshop import` again.")
     result = callback_timeliness(have["callbacks"], by="team", as_of=as_of)
     return result.sort_values(["value", "team"], na_position="last").reset_index(drop=True)

@@ -157,13 +157,16 @@ def render(workshop: str | Path, *, days: str | Iterable[int] | None = None,
     available = day_notebooks(notebooks)
     selected = _select(days, available, notebooks)
     # one set of parameters for workshop.yaml and -p: those of every day notebook, whichever days run
+    # (the project's own days too, when another folder of notebooks is rendered)
     declared = notebook_parameters(available)
+    known = declared if Path(notebooks).resolve() == NOTEBOOKS else \
+        notebook_parameters(day_notebooks(NOTEBOOKS)) | declared
     shared = dict(ws.parameters or {})
     try:
-        shared = check_parameters(shared, declared)
+        shared = check_parameters(shared, known)
     except ParameterError as exc:
         raise ParameterError(f"{Path(workshop) / 'workshop.yaml'}, block `parameters:`: {exc}") from None
-    values = {**shared, **check_parameters(dict(parameters or {}), declared)}
+    values = {**shared, **check_parameters(dict(parameters or {}), known)}
     data = IndexData(client=ws.client, schedule=[_card(ws, n) for n in range(1, 11)], tables=store.summary())
 
     out = Path(out).resolve()

@@ -40,7 +40,7 @@ _BOX = ("border:1px solid #d8c27a;border-left:4px solid #b8860b;border-radius:6p
 
 
 def describe_need(need: str) -> str:
-    """``"surveys"`` → ``customer surveys (table surveys)``; ``"contacts.case_id"`` → ``column case_id of contacts (…)``.
+    """``"surveys"`` → ``customer surveys — table surveys``; ``"contacts.case_id"`` → ``column case_id of contacts (…)``.
 
     ``"cases|orders"`` (either will do) → both, joined by "or".
     """
@@ -48,7 +48,7 @@ def describe_need(need: str) -> str:
         return " or ".join(describe_need(one) for one in need.split("|"))
     table, _, column = need.partition(".")
     if not column:
-        return f"{TABLE_NAMES.get(table, table)} (table {table})"
+        return f"{TABLE_NAMES.get(table, table)} — table {table}"
     return f"column {column} of {TABLE_NAMES.get(table, table)}"
 
 
