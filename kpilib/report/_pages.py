@@ -3,7 +3,9 @@
 Every page is one self-contained file: the stylesheet ``templates/report.css`` is inlined, figures
 are data: URIs, and no page loads a script, font or stylesheet from anywhere else. Day pages come
 from nbconvert with the ``templates/report`` template (cells only, code hidden, no scripts);
-every text from the client's data is escaped here or before it reached the notebook's outputs.
+every text from the client's data is escaped here or before it reached the notebook's outputs, and
+every link on a page passes :func:`kpilib._safe.sanitize_links` (only http(s), mailto and links
+inside the pack survive).
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from typing import Any
 
 import pandas as pd
 
+from kpilib._safe import sanitize_links
 from kpilib.report.narration import SUMMARY_MIME, format_value
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
@@ -94,6 +97,8 @@ def read_summary(nb) -> dict[str, Any] | None:
 
 def _shell(*, title: str, client: str, heading: str, body: str, nav: str, foot: str = "") -> str:
     e = html.escape
+    body = sanitize_links(body)  # the notebook's cells, the cards: only http(s), mailto and in-pack links survive
+    nav = sanitize_links(nav)
     return f"""<!DOCTYPE html>
 <html lang="en">
 <head>

@@ -30,6 +30,7 @@ from typing import Any
 import pandas as pd
 
 from kpilib._checks import check_argument, check_number
+from kpilib._safe import markdown_text, sanitize_links
 from kpilib._style import stable_style
 
 __all__ = ["SUMMARY_MIME", "collapsible", "day_summary", "format_item", "format_value", "narrate", "show_table"]
@@ -166,16 +167,18 @@ class _Escaping(string.Formatter):
     def format_field(self, value: Any, format_spec: str) -> str:
         text = format_value(value) if not format_spec and not isinstance(value, str) else \
             super().format_field(value, format_spec)
-        return html.escape(text)
+        return markdown_text(text)
 
 
 def narrate(text: str, /, **values: Any):
-    """Markdown with computed values put in, each HTML-escaped: ``narrate("{share:.0%} of calls", share=s)``.
+    """Markdown with computed values put in, each as text: ``narrate("{share:.0%} of calls", share=s)``.
 
     A value without a format spec is written as :func:`format_value` writes it (``1 208``).
 
     Use it for every sentence that quotes a number or a name from the data, so that the narrative
-    says what the data says and a name such as ``<b>`` shows as text.
+    says what the data says and a name such as ``<b>`` shows as text. A value is never Markdown: its
+    ``<``, ``&`` and brackets are written as entities, so a decision text such as
+    ``[klik](javascript:alert(1))`` shows as typed and never becomes a link.
 
     Returns
     -------
@@ -238,7 +241,7 @@ def _summary_html(day: int, results: list[dict], decisions: list[dict]) -> str:
                          f'<small style="color:#555">{html.escape(row["description"])}</small></li>')
         parts.append("</ul>")
     parts.append("</section>")
-    return "\n".join(parts)
+    return sanitize_links("\n".join(parts))
 
 
 def day_summary(ws, *, day: int, results: Mapping[str, Any] | None = None,
