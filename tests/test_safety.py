@@ -221,3 +221,15 @@ def test_the_quarantine_file_has_no_formula(tmp_path):
     lines = (folder / "quarantine" / "contacts.csv").read_text(encoding="utf-8").splitlines()
     assert lines[1].startswith('C2;"\'=HYPERLINK(""http://x"",""y"")";2026/31/12;\'@SUM(A1);'), lines
     assert lines[2].startswith("C3;-12;geen datum;'+31 6 1234;"), lines     # -12 is a number: left alone
+
+
+def test_the_markdown_export_of_decisions_has_no_live_link(tmp_path):
+    from kpilib.workshop.decisions import Decision, write_export
+
+    records = [{"key": "levers", "day": 8, "description": "The levers.", "value": [LEVER, "```\n<script>x</script>"],
+                "source": "recorded", "by": SIGN_OFF, "at": "2026-12-10", "note": f"zie {LEVER}\n<script>x</script>"}]
+    history = [Decision(1, "levers", "decide", [LEVER], SIGN_OFF, LEVER, dt.datetime(2026, 12, 10))]
+    text = write_export(tmp_path / "decisions.md", records, client="Glasvezel", history=history).read_text()
+    page = _markdown_to_html(text)
+    assert_no_live_script(page)
+    assert not re.findall(r'<a (?!class="anchor-link")', page)   # the renderer's own heading anchors only
