@@ -93,7 +93,7 @@ class _Reader:
                 self.error((key,), f"`{key}` is given twice (also on line {first}); keep one.")
             if key == "calendar" or key in SECTIONS:  # handed on as plain YAML: dates become dates
                 self.raw(value_node, (key,))  # records the line of every key, for messages
-                data[key] = yaml.SafeLoader("").construct_document(value_node)
+                data[key] = self.constructed(value_node, key)
             else:
                 data[key] = self.raw(value_node, (key,))
         return self.workshop(data)
@@ -127,8 +127,29 @@ class _Reader:
                                       f"{_short(shown)!r}. {_SAVE_AS_UTF8}"))
             return None
 
-    def raw(self, node: yaml.Node, where: tuple) -> Any:
+    def constructed(self, node: yaml.Node, key: str) -> Any:
+        """The plain-YAML value of a block; None, with the problem noted, when YAML cannot build it.
+
+        A date that does not exist (``2026-02-30``), a tag such as ``!!int abc`` or ``!!python/...``,
+        or a list used as a key are mistakes in the file, not crashes.
+        """
+        try:
+            return yaml.SafeLoader("").construct_document(node)
+        except (yaml.YAMLError, ValueError, TypeError, KeyError, OverflowError) as exc:
+            mark = getattr(exc, "problem_mark", None) or node.start_mark
+            problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+            hint = ("Write a date (and time) that exists, such as 2026-12-01." if isinstance(exc, ValueError) and
+                    ("must be in" in problem or "out of range" in problem) else
+                    "Remove the tag (the word starting with !!) or put the value in quotes; a key is a single word.")
+            self.errors.append((mark.line + 1, f"line {mark.line + 1} ({key}): this value cannot be read ({problem}). {hint}"))
+            return None
+
+    def raw(self, node: yaml.Node, where: tuple, inside: frozenset[int] = frozenset()) -> Any:
         self.lines.setdefault(where, node.start_mark.line + 1)
+        if id(node) in inside:  # `&a [*a]`: an alias to the list or mapping that holds it
+            self.error(where, "an alias (*name) refers to the list or mapping it is in; write the values out.")
+            return None
+        inside |= {id(node)}
         if isinstance(node, yaml.ScalarNode):
             if node.style is None and node.value in _NULLS:
                 return None
@@ -136,14 +157,14 @@ class _Reader:
                 return _BOOLS[node.value]
             return node.value
         if isinstance(node, yaml.SequenceNode):
-            return [self.raw(item, where + (i,)) for i, item in enumerate(node.value)]
+            return [self.raw(item, where + (i,), inside) for i, item in enumerate(node.value)]
         out: dict[str, Any] = {}
         for key_node, value_node in node.value:
             key = str(key_node.value).strip()
             self.lines[where + (key,)] = key_node.start_mark.line + 1
             if key in out:
                 self.error(where + (key,), f"`{key}` is given twice; keep one.")
-            out[key] = self.raw(value_node, where + (key,))
+            out[key] = self.raw(value_node, where + (key,), inside)
         return out
 
     # -- top level ---------------------------------------------------------
