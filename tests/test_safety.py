@@ -112,6 +112,14 @@ def test_show_table_escapes_cells_and_headers():
     assert "&lt;script&gt;" in html
 
 
+def test_collapsible_content_has_no_live_link():
+    from kpilib.report.narration import collapsible
+
+    html = collapsible("<b>details</b>", f'<a href="JaVaScRiPt:alert(1)">{LEVER}</a><a href="https://x.nl">x</a>').data
+    assert_no_live_script(html)
+    assert '<a href="https://x.nl">x</a>' in html and "&lt;b&gt;details" in html
+
+
 def _card(**fields) -> KpiCard:
     months = pd.date_range("2026-04-01", periods=2, freq="MS")
     monthly = pd.DataFrame({"month": months, "numerator": [-30.0, 40.0], "denominator": [100.0, 100.0],

@@ -1,8 +1,9 @@
 """What a day notebook shows: escaped tables, narrative with computed numbers, the day's summary.
 
 Every text that comes from the client's data is HTML-escaped before it reaches a page: table cells
-and headers (:func:`show_table`), values put into narrative (:func:`narrate`), results and
-decisions (:func:`day_summary`).
+and headers (:func:`show_table`), values put into narrative (:func:`narrate`, where a value cannot
+form a Markdown link either), results and decisions (:func:`day_summary`). What goes out as HTML
+passes :func:`kpilib._safe.sanitize_links`: only http(s), mailto and links inside the pack survive.
 
 :func:`day_summary` also attaches a machine-readable summary to its output, under the MIME type
 :data:`SUMMARY_MIME`; ``kpi-workshop render`` reads it from the executed notebook into the day's
@@ -200,7 +201,7 @@ def collapsible(summary: str, content) -> Any:
     from IPython.display import HTML
 
     inner = content.to_html() if hasattr(content, "to_html") else str(content)
-    return HTML(f"<details><summary>{html.escape(summary)}</summary>\n{inner}\n</details>")
+    return HTML(sanitize_links(f"<details><summary>{html.escape(summary)}</summary>\n{inner}\n</details>"))
 
 
 def _decision_rows(ws, keys: Sequence[str]) -> list[dict[str, Any]]:
