@@ -70,15 +70,13 @@ class _Reader(DerivedReader, ColumnReader):
 
     # -- YAML --------------------------------------------------------------
     def read(self) -> WorkshopConfig | None:
-        text = self.file.read_text(encoding="utf-8-sig")
+        text = self.decoded(self.file.read_bytes())
+        if text is None:
+            return None
         try:
             root = yaml.compose(text, Loader=yaml.SafeLoader)
         except yaml.YAMLError as exc:
-            mark = getattr(exc, "problem_mark", None)
-            at = f"line {mark.line + 1}" if mark else self.file.name
-            problem = getattr(exc, "problem", None) or str(exc)
-            self.errors.append((0, f"{at}: this is not valid YAML ({problem}). Check the indentation "
-                                   "and put quotes around values that contain ':' or '#'."))
+            self.errors.append((0, _yaml_problem(self.file, text, exc)))
             return None
         if not isinstance(root, yaml.MappingNode):
             self.errors.append((0, f"{self.file.name}: expected keys such as `sources:`, found "
@@ -87,18 +85,69 @@ class _Reader(DerivedReader, ColumnReader):
         data: dict[str, Any] = {}
         for key_node, value_node in root.value:
             key = str(key_node.value)
+            first = self.lines.get((key,))
             self.lines[(key,)] = key_node.start_mark.line + 1
             if key in data:
-                self.error((key,), f"`{key}` is given twice.")
+                self.error((key,), f"`{key}` is given twice (also on line {first}); keep one.")
             if key == "calendar" or key in SECTIONS:  # handed on as plain YAML: dates become dates
                 self.raw(value_node, (key,))  # records the line of every key, for messages
-                data[key] = yaml.SafeLoader("").construct_document(value_node)
+                data[key] = self.constructed(value_node, key)
             else:
                 data[key] = self.raw(value_node, (key,))
         return self.workshop(data)
 
-    def raw(self, node: yaml.Node, where: tuple) -> Any:
+    def decoded(self, data: bytes) -> str | None:
+        """The text of the file, read as UTF-8 (with or without a BOM); None, with the problem noted, if it is not.
+
+        There is deliberately no fallback to another encoding: a file in Windows-1252 and one in
+        Latin-1 hold the same bytes for different letters, and a guess that is wrong puts a wrong
+        client name in the pack or misses a column header without a word. The message says where
+        the first byte that is not UTF-8 is, what it would be in Windows-1252, and how to save the file.
+        """
+        for bom, name in ((codecs.BOM_UTF16_LE, "UTF-16"), (codecs.BOM_UTF16_BE, "UTF-16"),
+                          (codecs.BOM_UTF32_LE, "UTF-32"), (codecs.BOM_UTF32_BE, "UTF-32")):
+            if data.startswith(bom) and not (name == "UTF-16" and data.startswith(codecs.BOM_UTF32_LE)):
+                self.errors.append((0, f"{self.file.name}: expected a text file in UTF-8, found one saved as "
+                                       f"{name} ('Unicode' in Notepad). {_SAVE_AS_UTF8}"))
+                return None
+        try:
+            return data.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            line = data.count(b"\n", 0, exc.start) + 1
+            begin = data.rfind(b"\n", 0, exc.start) + 1
+            end = data.find(b"\n", exc.start)
+            shown = data[begin:end if end >= 0 else len(data)].decode("cp1252", errors="replace").strip()
+            byte = data[exc.start]
+            letter = bytes([byte]).decode("cp1252", errors="replace")
+            self.errors.append((line, f"line {line}, byte {exc.start - begin + 1} of the line (0x{byte:02X}): "
+                                      f"expected text in UTF-8, found a byte that UTF-8 does not allow; the file "
+                                      f"looks saved as Latin-1 or Windows-1252 (ANSI), where it is {letter!r}: "
+                                      f"{_short(shown)!r}. {_SAVE_AS_UTF8}"))
+            return None
+
+    def constructed(self, node: yaml.Node, key: str) -> Any:
+        """The plain-YAML value of a block; None, with the problem noted, when YAML cannot build it.
+
+        A date that does not exist (``2026-02-30``), a tag such as ``!!int abc`` or ``!!python/...``,
+        or a list used as a key are mistakes in the file, not crashes.
+        """
+        try:
+            return yaml.SafeLoader("").construct_document(node)
+        except (yaml.YAMLError, ValueError, TypeError, KeyError, OverflowError) as exc:
+            mark = getattr(exc, "problem_mark", None) or node.start_mark
+            problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+            hint = ("Write a date (and time) that exists, such as 2026-12-01." if isinstance(exc, ValueError) and
+                    ("must be in" in problem or "out of range" in problem) else
+                    "Remove the tag (the word starting with !!) or put the value in quotes; a key is a single word.")
+            self.errors.append((mark.line + 1, f"line {mark.line + 1} ({key}): this value cannot be read ({problem}). {hint}"))
+            return None
+
+    def raw(self, node: yaml.Node, where: tuple, inside: frozenset[int] = frozenset()) -> Any:
         self.lines.setdefault(where, node.start_mark.line + 1)
+        if id(node) in inside:  # `&a [*a]`: an alias to the list or mapping that holds it
+            self.error(where, "an alias (*name) refers to the list or mapping it is in; write the values out.")
+            return None
+        inside |= {id(node)}
         if isinstance(node, yaml.ScalarNode):
             if node.style is None and node.value in _NULLS:
                 return None
@@ -106,22 +155,25 @@ class _Reader(DerivedReader, ColumnReader):
                 return _BOOLS[node.value]
             return node.value
         if isinstance(node, yaml.SequenceNode):
-            return [self.raw(item, where + (i,)) for i, item in enumerate(node.value)]
+            return [self.raw(item, where + (i,), inside) for i, item in enumerate(node.value)]
         out: dict[str, Any] = {}
         for key_node, value_node in node.value:
             key = str(key_node.value).strip()
             self.lines[where + (key,)] = key_node.start_mark.line + 1
             if key in out:
                 self.error(where + (key,), f"`{key}` is given twice; keep one.")
-            out[key] = self.raw(value_node, where + (key,))
+            out[key] = self.raw(value_node, where + (key,), inside)
         return out
 
     # -- top level ---------------------------------------------------------
     def workshop(self, data: dict[str, Any]) -> WorkshopConfig:
         self.unknown_keys((), data, _TOP_KEYS)
-        client = data.get("client")
+        wrong = self.scalars(data)
+        client = None if "client" in wrong else data.get("client")
         time_zone = data.get("time_zone") or DEFAULT_TIME_ZONE
-        if not isinstance(time_zone, str) or not _is_time_zone(time_zone):
+        if "time_zone" in wrong:
+            time_zone = DEFAULT_TIME_ZONE
+        elif not isinstance(time_zone, str) or not _is_time_zone(time_zone):
             zones = sorted(zoneinfo.available_timezones())
             self.error(("time_zone",), f"expected a time zone such as 'Europe/Amsterdam', found "
                        f"{time_zone!r}.{_did_you_mean(str(time_zone), zones, n=1)}")
@@ -131,7 +183,9 @@ class _Reader(DerivedReader, ColumnReader):
             self.error(("calendar",), "expected keys such as `country: NL`, found a single value.")
             calendar = {}
         pseudonymise = data.get("pseudonymise", True)
-        if not isinstance(pseudonymise, bool):
+        if "pseudonymise" in wrong:
+            pseudonymise = True
+        elif not isinstance(pseudonymise, bool):
             self.error(("pseudonymise",), f"expected true or false, found {pseudonymise!r}.")
         sources: list[SourceConfig] = []
         derived = []
@@ -164,6 +218,23 @@ class _Reader(DerivedReader, ColumnReader):
                               sections={k: data[k] for k in SECTIONS if k in data},
                               lines={".".join(map(str, k)): v for k, v in self.lines.items()},
                               derived=tuple(self.check_derived([d for d in derived if d], sources)))
+
+    def scalars(self, data: dict[str, Any]) -> set[str]:
+        """Check that each single-valued top-level key holds one value; return the keys that do not."""
+        wrong = set()
+        for key, (what, example) in _SCALARS.items():
+            value = data.get(key)
+            if isinstance(value, (list, dict)):
+                kind = "a list" if isinstance(value, list) else "keys"
+                self.error((key,), f"expected {what} as a single value, found {kind} ({_short(_yaml_text(value))}). "
+                           f"Write one value, such as `{example}`; put it in quotes if it holds a comma, "
+                           f"brackets, ':' or '#' (`{key}: \"...\"`).")
+                wrong.add(key)
+            elif key == "client" and isinstance(value, bool):
+                self.error((key,), f"expected the client's name as text, found {str(value).lower()}. "
+                           f"Write the name, such as `{example}`.")
+                wrong.add(key)
+        return wrong
 
     def source(self, table: str, data: Any, where: tuple) -> SourceConfig | None:
         if not isinstance(data, dict):
@@ -249,6 +320,54 @@ class _Reader(DerivedReader, ColumnReader):
                 rules.append(DropRule(condition, str(reason) if reason else condition.describe()))
         return tuple(rules)
 
+
+#: The top-level keys that hold one value: what they hold, and an example.
+_SCALARS = {
+    "client": ("the client's name", "client: Glasvezel Noord"),
+    "time_zone": ("a time zone", "time_zone: Europe/Amsterdam"),
+    "pseudonymise": ("true or false", "pseudonymise: true"),
+    "start": ("the first workshop day", "start: 2026-12-01"),
+    "language": ("the language of the pages", "language: en"),
+}
+_SAVE_AS_UTF8 = ("Save workshop.yaml as UTF-8 (Notepad: File > Save as > Encoding: UTF-8; VS Code: click the "
+                 "encoding in the status bar > Save with Encoding > UTF-8) and run the command again.")
+
+
+def _short(text: str, limit: int = 80) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _yaml_text(value: Any) -> str:
+    """A value as it reads in YAML, on one line: ``[Glasvezel, Noord]``."""
+    return yaml.safe_dump(value, default_flow_style=True, width=10_000, allow_unicode=True).strip().removesuffix("...").strip()
+
+
+def _yaml_problem(file: Path, text: str, exc: yaml.YAMLError) -> str:
+    """The message for a file that is not valid YAML: the line, the problem, and what usually causes it."""
+    mark = getattr(exc, "problem_mark", None)
+    if mark is None and isinstance(exc, yaml.reader.ReaderError):
+        line = text.count("\n", 0, exc.position) + 1
+        return (f"line {line}: expected text, found the control character #x{exc.character:04x}, which YAML "
+                f"does not allow. Delete it (it is often pasted in from another program).")
+    at = f"line {mark.line + 1}" if mark else file.name
+    problem = getattr(exc, "problem", None) or str(exc)
+    context = getattr(exc, "context_mark", None)
+    if mark is not None and context is not None and context.line < mark.line:
+        # the cause is where the key or the quote began (a key without ':', a quote left open), not where YAML gave up
+        at = f"line {context.line + 1}"
+        problem += f", {exc.context}, noticed on line {mark.line + 1}"
+    lines = text.splitlines()
+    if mark is not None and mark.line < len(lines) and "\t" in lines[mark.line][:mark.column + 1]:
+        return (f"{at}: this is not valid YAML ({problem}): the line is indented with a tab. YAML needs "
+                f"spaces: replace the tab by spaces, as many as the lines around it use.")
+    if getattr(exc, "context", None) == "while scanning a quoted scalar":
+        return (f"{at}: this is not valid YAML ({problem}): a quote opened on this line is not closed. "
+                f"Close it at the end of the value.")
+    if getattr(exc, "context", None) == "while scanning a simple key":
+        return (f"{at}: this is not valid YAML ({problem}): a key without its ':'? Write `key: value`, with "
+                f"a space after the ':'.")
+    return (f"{at}: this is not valid YAML ({problem}). Check the indentation and put quotes around values "
+            f"that contain ':' or '#'.")
 
 def _encoding(name: Any) -> str | None:
     try:

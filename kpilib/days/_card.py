@@ -22,6 +22,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from kpilib._safe import sanitize_links
+
 __all__ = ["KpiCard", "STATUSES", "card_html", "cards_html", "cards_overview", "format_value", "status_of",
            "thresholds"]
 
@@ -229,7 +231,7 @@ def card_html(card: KpiCard) -> str:
     body = "".join(f"<tr><th>{k}</th><td>{v}</td></tr>" for k, v in _rows(card))
     caveats = "".join(f"<li>{_e(text)}</li>" for text in card.caveats["text"]) or "<li>none found</li>"
     gaming = "".join(f"<li>{_e(g)}</li>" for g in card.gaming) or "<li>none listed</li>"
-    return (f'<div class="kpi-card"><h3>{_e(card.name)}</h3><div class="nl">{_e(card.name_nl)}</div>'
+    return sanitize_links(f'<div class="kpi-card"><h3>{_e(card.name)}</h3><div class="nl">{_e(card.name_nl)}</div>'
             f'<div class="q">{_e(card.question)}</div>'
             f'<div class="now"><span class="big">{_e(format_value(card.latest, card.unit))}</span>'
             f'<span class="badge" style="background:{colour}">{_e(card.status)}</span>'
@@ -240,7 +242,7 @@ def card_html(card: KpiCard) -> str:
 
 def cards_html(cards: Sequence[KpiCard]) -> str:
     """Several cards side by side, with their style sheet, as one HTML fragment."""
-    return _STYLE + '<div class="kpi-cards">' + "".join(card_html(c) for c in cards) + "</div>"
+    return _STYLE + sanitize_links('<div class="kpi-cards">' + "".join(card_html(c) for c in cards) + "</div>")
 
 
 # -- Excel ----------------------------------------------------------------------------------

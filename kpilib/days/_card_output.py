@@ -11,6 +11,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from kpilib._safe import starts_formula
 from kpilib.days._card import _COLOURS, KpiCard, _amber_edge, cards_overview
 from kpilib.exceptions import ParameterError, WorkshopError
 
@@ -124,6 +125,7 @@ def write_workbook(cards: Sequence[KpiCard], path: str | Path) -> Path:
     overview.freeze_panes = "A2"
     for name, card in zip(names, cards):
         _card_sheet(book.create_sheet(name), card)
+    _texts_as_text(book)
     tmp = path.with_name(f".{path.name}.tmp")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -133,6 +135,22 @@ def write_workbook(cards: Sequence[KpiCard], path: str | Path) -> Path:
         tmp.unlink(missing_ok=True)
         raise WorkshopError(f"{path}: could not write the workbook ({err.strerror})") from None
     return path
+
+
+def _texts_as_text(book: Workbook) -> None:
+    """Every text cell written as text: a client's ``=HYPERLINK(...)`` is shown, never run as a formula.
+
+    openpyxl takes a text starting with ``=`` for a formula; the cell is set back to a text cell,
+    and one that a spreadsheet could read as a formula (:func:`kpilib._safe.starts_formula`) gets
+    Excel's quote prefix, so that editing it keeps it text. Numbers stay numbers.
+    """
+    for sheet in book.worksheets:
+        for row in sheet.iter_rows():
+            for cell in row:
+                if isinstance(cell.value, str):
+                    cell.data_type = "s"
+                    if starts_formula(cell.value):
+                        cell.quotePrefix = True
 
 
 def plot_dashboard(cards: Sequence[KpiCard], *, axes=None):

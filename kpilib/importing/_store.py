@@ -16,6 +16,7 @@ from pathlib import Path
 
 import duckdb
 
+from kpilib._safe import FORMULA_START_PATTERN, NUMBER_PATTERN
 from kpilib.exceptions import WorkshopError
 from kpilib.importing._columns import SQL_TYPES
 from kpilib.importing._mapping import Mapped
@@ -148,9 +149,22 @@ def write_quarantine(con: duckdb.DuckDBPyConnection, target: Path, sources: list
     if count:
         delimiter = next((m.source.delimiter for m in sources if m.source.delimiter), ",")
         order = "_file, _row" if len(sources) > 1 else "_row"
-        con.execute(f"COPY (SELECT * FROM ({relation}) ORDER BY {order}) TO {lit(str(target))} "
+        con.execute(f"COPY (SELECT {_as_text(con, relation)} FROM ({relation}) ORDER BY {order}) TO {lit(str(target))} "
                     f"(HEADER, DELIMITER {lit(delimiter)})")
     return count
+
+
+def _as_text(con: duckdb.DuckDBPyConnection, relation: str) -> str:
+    """The columns of ``relation``, every text that a spreadsheet would run as a formula quoted with a
+    leading apostrophe (:func:`kpilib._safe.cell_text`): a quarantine file is opened in Excel."""
+    columns = con.execute(f"DESCRIBE SELECT * FROM ({relation})").fetchall()
+    out = []
+    for name, kind, *_ in columns:
+        c = ident(name)
+        out.append(f"CASE WHEN regexp_matches({c}, {lit(FORMULA_START_PATTERN)}) AND NOT "
+                   f"regexp_full_match({c}, {lit(NUMBER_PATTERN)}) THEN '''' || {c} ELSE {c} END AS {c}"
+                   if kind == "VARCHAR" else c)
+    return ", ".join(out)
 
 
 def file_sha256(path: Path) -> str:

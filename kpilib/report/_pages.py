@@ -3,7 +3,9 @@
 Every page is one self-contained file: the stylesheet ``templates/report.css`` is inlined, figures
 are data: URIs, and no page loads a script, font or stylesheet from anywhere else. Day pages come
 from nbconvert with the ``templates/report`` template (cells only, code hidden, no scripts);
-every text from the client's data is escaped here or before it reached the notebook's outputs.
+every text from the client's data is escaped here or before it reached the notebook's outputs, and
+every link on a page passes :func:`kpilib._safe.sanitize_links` (only http(s), mailto and links
+inside the pack survive).
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from typing import Any
 
 import pandas as pd
 
+from kpilib._safe import sanitize_links
 from kpilib.report.narration import SUMMARY_MIME, format_value
 from kpilib.report.sections import SECTION_MIME, describe_need
 
@@ -38,10 +41,17 @@ class Card:
     error: str | None = None
     summary: dict[str, Any] | None = None
     rendered: bool = True
+    running: bool = False              # the render of this day has started and not finished
 
     @property
     def status(self) -> str:
+        if self.running:
+            return "running"
         return "missing" if not self.rendered else "failed" if self.error else "ok"
+
+
+#: The label of each card status on the index.
+STATUS_LABELS = {"ok": "rendered", "failed": "failed", "missing": "not rendered", "running": "not finished"}
 
 
 @dataclass
@@ -108,6 +118,8 @@ def read_summary(nb) -> dict[str, Any] | None:
 
 def _shell(*, title: str, client: str, heading: str, body: str, nav: str, foot: str = "") -> str:
     e = html.escape
+    body = sanitize_links(body)  # the notebook's cells, the cards: only http(s), mailto and in-pack links survive
+    nav = sanitize_links(nav)
     return f"""<!DOCTYPE html>
 <html lang="en">
 <head>
@@ -157,11 +169,23 @@ def day_page(card: Card, *, client: str, body: str) -> str:
                   body=banner + body, nav=nav)
 
 
-def index_page(data: IndexData, cards: Sequence[Card], *, rendered_at: dt.datetime) -> str:
-    """The pack's first page: the schedule, the data, one card per rendered day."""
+def index_page(data: IndexData, cards: Sequence[Card], *, rendered_at: dt.datetime,
+               in_progress: bool = False) -> str:
+    """The pack's first page: the schedule, the data, one card per rendered day.
+
+    With ``in_progress`` it is the index written when a render starts: it says that the pack is
+    not finished, so that a render that is stopped (killed, the machine off) leaves an index that
+    says so, rather than the previous render's index claiming pages it never saw.
+    """
     e = html.escape
     by_day = {card.day: card for card in cards}
-    parts = ["<h1>The workshop at a glance</h1>",
+    parts = []
+    if in_progress:
+        parts.append(f'<div class="kpi-failed-banner kpi-in-progress"><strong>This report pack is not finished.</strong> '
+                     f'A render started {rendered_at:%d-%m-%Y %H:%M} and has not completed: the days marked '
+                     f'"not finished" may show an earlier render or nothing. If this stays, the render was '
+                     f'stopped: run <code>kpi-workshop render</code> again.</div>')
+    parts += ["<h1>The workshop at a glance</h1>",
              f"<p>The report pack of the KPI workshop of {e(data.client)}: one page per workshop day, "
              "with the analysis on the client's data and the decisions the group took. Each card below "
              "shows a day's key results and its decisions; open a day for the full page.</p>"]
@@ -172,8 +196,8 @@ def index_page(data: IndexData, cards: Sequence[Card], *, rendered_at: dt.dateti
         parts += ["<h2>The data</h2>",
                   "<p>The canonical tables imported from the client's exports: rows, and the first and last "
                   "moment of each table's main timestamp (local time).</p>", _tables_table(data.tables)]
-    foot = (f'<footer class="kpi-foot">Rendered <time class="kpi-rendered">{rendered_at:%d-%m-%Y %H:%M}'
-            "</time> by kpi-workshop.</footer>")
+    foot = (f'<footer class="kpi-foot">{"Render started" if in_progress else "Rendered"} '
+            f'<time class="kpi-rendered">{rendered_at:%d-%m-%Y %H:%M}</time> by kpi-workshop.</footer>')
     return _shell(title=f"{data.client} — KPI workshop", client=data.client, heading="Report pack",
                   body="\n".join(parts), nav='<a href="#schedule">Schedule</a><a href="#days">Days</a>',
                   foot=foot)
@@ -188,7 +212,7 @@ def _schedule_table(schedule: Sequence[Card], by_day: dict[int, Card]) -> str:
             status = '<span class="kpi-status missing">not rendered</span>'
             theme = e(day.title)
         else:
-            label = {"ok": "rendered", "failed": "failed", "missing": "not rendered"}[card.status]
+            label = STATUS_LABELS[card.status]
             status = f'<span class="kpi-status {card.status}">{label}</span>'
             theme = f'<a href="{e(card.page)}">{e(day.title)}</a>' if card.page else e(day.title)
         date = long_date(day.date) if day.date else "–"
@@ -202,7 +226,7 @@ def _card(card: Card) -> str:
     e = html.escape
     parts = [f'<section class="kpi-card {card.status}">',
              f'<h3>Day {card.day}: {e(card.title)} <span class="kpi-status {card.status}">'
-             f'{ {"ok": "rendered", "failed": "failed", "missing": "not rendered"}[card.status]}</span></h3>']
+             f'{ STATUS_LABELS[card.status]}</span></h3>']
     parts.append(f'<div class="kpi-date">{e(long_date(card.date)) if card.date else "&nbsp;"}</div>')
     if card.error:
         parts.append(f'<p class="kpi-error">Failed at {e(card.error)}</p>')
@@ -228,7 +252,9 @@ def _card(card: Card) -> str:
             else:
                 items.append(f"<li><code>{e(str(d['key']))}</code>{badge}: {e(_short(str(d['text'])))}</li>")
         parts.append("<div><strong>Decisions</strong></div><ul>" + "".join(items) + "</ul>")
-    if card.rendered and not card.error and not summary:
+    if card.running:
+        parts.append('<p class="kpi-error">Not finished: this day was being rendered when the index was written.</p>')
+    elif card.rendered and not card.error and not summary:
         parts.append('<p class="kpi-error">This page has no day summary.</p>')
     links = []
     if card.page:

@@ -1,8 +1,9 @@
 """What a day notebook shows: escaped tables, narrative with computed numbers, the day's summary.
 
 Every text that comes from the client's data is HTML-escaped before it reaches a page: table cells
-and headers (:func:`show_table`), values put into narrative (:func:`narrate`), results and
-decisions (:func:`day_summary`).
+and headers (:func:`show_table`), values put into narrative (:func:`narrate`, where a value cannot
+form a Markdown link either), results and decisions (:func:`day_summary`). What goes out as HTML
+passes :func:`kpilib._safe.sanitize_links`: only http(s), mailto and links inside the pack survive.
 
 :func:`day_summary` also attaches a machine-readable summary to its output, under the MIME type
 :data:`SUMMARY_MIME`; ``kpi-workshop render`` reads it from the executed notebook into the day's
@@ -30,6 +31,7 @@ from typing import Any
 import pandas as pd
 
 from kpilib._checks import check_argument, check_number
+from kpilib._safe import markdown_text, sanitize_links
 from kpilib._style import stable_style
 from kpilib.report.sections import day_status, describe_need
 
@@ -167,16 +169,18 @@ class _Escaping(string.Formatter):
     def format_field(self, value: Any, format_spec: str) -> str:
         text = format_value(value) if not format_spec and not isinstance(value, str) else \
             super().format_field(value, format_spec)
-        return html.escape(text)
+        return markdown_text(text)
 
 
 def narrate(text: str, /, **values: Any):
-    """Markdown with computed values put in, each HTML-escaped: ``narrate("{share:.0%} of calls", share=s)``.
+    """Markdown with computed values put in, each as text: ``narrate("{share:.0%} of calls", share=s)``.
 
     A value without a format spec is written as :func:`format_value` writes it (``1 208``).
 
     Use it for every sentence that quotes a number or a name from the data, so that the narrative
-    says what the data says and a name such as ``<b>`` shows as text.
+    says what the data says and a name such as ``<b>`` shows as text. A value is never Markdown: its
+    ``<``, ``&`` and brackets are written as entities, so a decision text such as
+    ``[klik](javascript:alert(1))`` shows as typed and never becomes a link.
 
     Returns
     -------
@@ -198,7 +202,7 @@ def collapsible(summary: str, content) -> Any:
     from IPython.display import HTML
 
     inner = content.to_html() if hasattr(content, "to_html") else str(content)
-    return HTML(f"<details><summary>{html.escape(summary)}</summary>\n{inner}\n</details>")
+    return HTML(sanitize_links(f"<details><summary>{html.escape(summary)}</summary>\n{inner}\n</details>"))
 
 
 def _decision_rows(ws, keys: Sequence[str]) -> list[dict[str, Any]]:
@@ -245,7 +249,7 @@ def _summary_html(day: int, results: list[dict], decisions: list[dict], status: 
                          f'<small style="color:#555">{html.escape(row["description"])}</small></li>')
         parts.append("</ul>")
     parts.append("</section>")
-    return "\n".join(parts)
+    return sanitize_links("\n".join(parts))
 
 
 def day_summary(ws, *, day: int, results: Mapping[str, Any] | None = None,

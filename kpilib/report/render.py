@@ -11,6 +11,11 @@ summary that :func:`kpilib.day_summary` attached) and links to every page. A day
 written, with its error visible; the other days still render. Pages are deterministic: the same
 input gives the same HTML, apart from the time of rendering on the index.
 
+Every file of the pack is written whole or not at all (a hidden file, then :func:`os.replace`). When
+a render starts it writes an index that says the pack is not finished and marks the days it is
+about to render; the final index replaces it. A render that is killed thus leaves complete pages
+and an index that says it did not finish; the next render removes its hidden leftovers.
+
 By default each parallel job keeps one kernel for all the days it runs, emptied and reset before
 every notebook (:mod:`kpilib.report._kernel`), so that the imports and the kernel start are paid once per
 job rather than once per day; ``kernel="per-day"`` starts a new kernel for every notebook.
@@ -18,6 +23,7 @@ job rather than once per day; ``kernel="per-day"`` starts a new kernel for every
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import multiprocessing
 import multiprocessing.util
@@ -171,6 +177,10 @@ def render(workshop: str | Path, *, days: str | Iterable[int] | None = None,
 
     out = Path(out).resolve()
     out.mkdir(parents=True, exist_ok=True)
+    _remove_leftovers(out)
+    index = out / "index.html"
+    started = [dataclasses.replace(_card(ws, day), running=True) for day in selected]
+    _write(index, index_page(data, started, rendered_at=dt.datetime.now().astimezone(), in_progress=True))
     tasks = []
     for slot, day in enumerate(selected):
         notebook = available[day]
@@ -182,7 +192,6 @@ def render(workshop: str | Path, *, days: str | Iterable[int] | None = None,
     pages = _run_all(tasks, jobs, shared=kernel == "shared")
     cards = [_page_card(task, page) for task, page in zip(tasks, pages)]
     cards += _earlier_cards(ws, out, {day: path for day, path in available.items() if day not in selected})
-    index = out / "index.html"
     _write(index, index_page(data, cards, rendered_at=dt.datetime.now().astimezone()))
     return RenderResult(out, index, pages)
 
@@ -312,8 +321,8 @@ def _run_day(task: _Task, kernel: SharedKernel | None) -> DayPage:
         result = prepared
     # the error is kept with the executed notebook, so that a later render of other days can show it
     result.metadata["kpi_workshop"] = {"day": task.day, "error": error}
-    nbformat.write(result, partial)
-    os.replace(partial, executed)
+    _write(executed, nbformat.writes(result))
+    partial.unlink(missing_ok=True)
     summary = read_summary(result)
     card = Card(task.day, task.card.title, task.card.date, page=page.name, notebook=executed.name, error=error)
     _write(page, day_page(card, client=task.client, body=notebook_body(result)))
@@ -358,7 +367,28 @@ def _first_line(text: str, limit: int = 200) -> str:
 
 
 def _write(path: Path, text: str) -> None:
-    """Write ``text`` whole or not at all: a reader never sees half a page."""
+    """Write ``text`` whole or not at all: a reader never sees half a page, even after a crash.
+
+    The text goes to a hidden file next to ``path``, is flushed to disk, and replaces ``path`` in
+    one step (:func:`os.replace`); a process killed on the way leaves the old file, or none.
+    """
     partial = path.with_name(f".{path.name}.partial")
-    partial.write_text(text, encoding="utf-8")
-    os.replace(partial, path)
+    try:
+        with open(partial, "w", encoding="utf-8") as f:
+            f.write(text)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(partial, path)
+    except OSError as err:
+        partial.unlink(missing_ok=True)
+        raise WorkshopError(f"{path}: could not write the page ({err.strerror})") from None
+
+
+#: Files a render writes before moving them into place; one left over is from a render that was stopped.
+_LEFTOVERS = (".*.partial", ".*.running.ipynb")
+
+
+def _remove_leftovers(out: Path) -> None:
+    for pattern in _LEFTOVERS:
+        for path in out.glob(pattern):
+            path.unlink(missing_ok=True)

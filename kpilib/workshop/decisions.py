@@ -19,6 +19,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import re
 import sqlite3
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
@@ -28,6 +29,7 @@ from typing import Any, NamedTuple
 
 import yaml
 
+from kpilib._safe import markdown_text
 from kpilib.workshop import _decision_values as v
 from kpilib.exceptions import ParameterError, WorkshopError
 
@@ -306,6 +308,10 @@ def write_export(path: str | Path, records: list[dict[str, Any]], *, client: str
                  history: list[Decision] | None = None) -> Path:
     """Write the decisions in force (and optionally the whole log) to YAML or Markdown.
 
+    In Markdown, the texts of a decision (who, the note) are text, never Markdown: ``<`` and brackets
+    are written as entities, so no link or tag in them becomes live in a viewer; values stay in
+    code blocks.
+
     Parameters
     ----------
     path
@@ -354,17 +360,20 @@ def _markdown(records: list[dict[str, Any]], client: str | None, history: list[D
     for day in sorted({r["day"] for r in records}):
         lines += [f"## Day {day}", ""]
         for r in (r for r in records if r["day"] == day):
-            who = ", ".join(x for x in (r.get("by"), r.get("at")) if x)
+            who = markdown_text(", ".join(x for x in (r.get("by"), r.get("at")) if x))
             lines += [f"### {r['key']}", "", r["description"], "",
                       f"*{r['source']}*{f' ({who})' if who else ''}", ""]
             if r.get("note"):
-                lines += [f"> {r['note']}", ""]
-            lines += ["```yaml", _yaml_value(r["value"]), "```", ""]
+                lines += ["\n".join(f"> {line}" for line in markdown_text(r["note"]).splitlines()), ""]
+            value = _yaml_value(r["value"])
+            fence = "`" * max(3, 1 + max((len(run) for run in re.findall("`+", value)), default=0))
+            lines += [f"{fence}yaml", value, fence, ""]
     if history is not None:
         lines += ["## History", "", "| # | when (UTC) | decision | action | by | note |", "|---|---|---|---|---|---|"]
         for h in history:
             action = h.action if h.undoes is None else f"undo of #{h.undoes}"
-            cells = [str(h.id), h.at.isoformat(timespec="seconds"), h.key, action, h.by or "", h.note or ""]
+            cells = [str(h.id), h.at.isoformat(timespec="seconds"), h.key, action, markdown_text(h.by or ""),
+                     markdown_text(h.note or "")]
             lines.append("| " + " | ".join(c.replace("|", "\\|").replace("\n", " ") for c in cells) + " |")
         lines.append("")
     return "\n".join(lines)
