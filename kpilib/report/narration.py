@@ -220,10 +220,11 @@ def _decision_rows(ws, keys: Sequence[str]) -> list[dict[str, Any]]:
     return rows
 
 
-def _summary_html(day: int, results: list[dict], decisions: list[dict], status: Mapping[str, Any]) -> str:
+def _summary_html(day: int, results: list[dict], decisions: list[dict],
+                  status: Mapping[str, Any] | None = None) -> str:
     parts = [f'<section class="kpi-summary" style="{_BOX}">',
              f'<h3 style="margin:0.2em 0 0.6em">Summary of day {day}</h3>']
-    if status["status"] != "complete":
+    if status is not None and status["status"] != "complete":
         needs = "; ".join(describe_need(n) for n in status["needs"])
         lead = ("Nothing to show yet: every part of this day" if status["status"] == "empty"
                 else "Partial: some parts of this day were left out. They")
