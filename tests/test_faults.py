@@ -28,6 +28,7 @@ DECIDER = textwrap.dedent("""\
     from kpilib.workshop.decisions import DecisionStore
     path, name, go = sys.argv[1], sys.argv[2], Path(sys.argv[3])
     store = DecisionStore(path)
+    Path(f"{go}.{name}").touch()  # imported and ready: the test starts both at once
     while not go.exists():
         time.sleep(0.005)
     for i in range(200):
@@ -42,7 +43,10 @@ def test_two_processes_deciding_200_times_each_at_once_lose_nothing(tmp_path):
     go = tmp_path / "go"
     deciders = [subprocess.Popen([sys.executable, "-c", DECIDER, str(path), name, str(go)], env=ENV,
                                  stderr=subprocess.PIPE, text=True) for name in ("a", "b")]
-    go.touch()  # both start writing at the same moment
+    deadline = time.monotonic() + 120
+    while not all(Path(f"{go}.{name}").exists() for name in ("a", "b")) and time.monotonic() < deadline:
+        time.sleep(0.01)
+    go.touch()  # both start writing at the same moment, once both have imported kpilib
     for p in deciders:
         _, err = p.communicate(timeout=240)
         assert p.returncode == 0, err

@@ -76,7 +76,7 @@ class Section:
         needed = "".join(f"<li>{e(describe_need(n))}</li>" for n in self.missing)
         return (f'<div class="kpi-missing" style="{_BOX}"><strong>Not shown: {e(self.shows)}.</strong> '
                 f"This part needs data the workshop does not have yet:<ul style=\"margin:0.3em 0\">{needed}</ul>"
-                f"To add it, map the client's export in workshop.yaml (see \"Column specs\" in docs/mapping.md) "
+                f"To add it, map the client's export in workshop.yaml (see \"What each day needs\" in docs/mapping.md) "
                 f"and run the import again. A column that is mapped but empty in every row counts as missing.</div>")
 
 
