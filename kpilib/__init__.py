@@ -23,7 +23,7 @@ from kpilib.report.plots import (plot_calendar, plot_definitions, plot_satisfact
                           plot_target_history, plot_team_kpis, plot_variants, plot_working_days,
                           service_level_by_definition)
 from kpilib.report.narration import collapsible, day_summary, narrate, show_table
-from kpilib.report.sections import Section, section
+from kpilib.report.sections import Section, section, unmeasured
 from kpilib.kpis.kpiset import kpi_set, start_team
 from kpilib.kpis.timeliness import callback_timeliness, time_to_first_contact, time_to_resolution
 from kpilib.workshop.schedule import ScheduleDay
@@ -125,6 +125,7 @@ __all__ = [
     "time_to_first_contact",
     "time_to_resolution",
     "transfer_rate",
+    "unmeasured",
     "workshop_candidates",
     "write_workbook",
 ]

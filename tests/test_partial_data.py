@@ -197,3 +197,17 @@ def test_late_callbacks_without_callbacks_say_which_table_to_map():
 
     with pytest.raises(WorkshopError, match=r"late call-backs need the call-back requests \(table callbacks\)"):
         chains.late_callbacks({"contacts": pd.DataFrame({"contact_id": ["a"]})})
+
+
+def test_unmeasured_kpis_get_one_box_naming_each_and_the_union_of_their_needs():
+    from kpilib.report.sections import unmeasured
+
+    ws = _Workshop(missing={"orders", "cases|events"})
+    # two KPIs lack tables (one as a list, one as the text of a `missing` column); one is measurable
+    part = unmeasured(ws, "cards", {"time to first contact": ["orders"], "handoffs": "orders, cases|events",
+                                    "service level": ""}, shows="the cards of")
+    assert not part
+    assert part.missing == ("cases|events", "orders")
+    assert part.shows == "the cards of time to first contact, handoffs"
+    assert unmeasured(_Workshop(), "cards", {"service level": "", "csat": []}, shows="x") is None
+    assert len(ws.sections) == 1

@@ -20,12 +20,12 @@ Examples
 from __future__ import annotations
 
 import html
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from kpilib.exceptions import ParameterError
 
-__all__ = ["SECTION_MIME", "Section", "day_status", "describe_need", "section"]
+__all__ = ["SECTION_MIME", "Section", "day_status", "describe_need", "section", "unmeasured"]
 
 #: MIME type of a skipped part's marker output, read by the pack's page builder.
 SECTION_MIME = "application/vnd.kpi-workshop.section+json"
@@ -113,6 +113,35 @@ def section(ws, key: str, *, needs: Sequence[str], shows: str) -> Section:
         display({"text/html": part.box_html(), "text/plain": f"Not shown: {shows} (needs {', '.join(missing)})",
                  SECTION_MIME: {"key": key, "missing": list(missing)}}, raw=True)
     return part
+
+
+def unmeasured(ws, key: str, missing: Mapping[str, str | Sequence[str]], *, shows: str) -> Section | None:
+    """The box for the KPIs a workshop's data cannot measure, when there are any; their parts still run.
+
+    Parameters
+    ----------
+    ws : Workshop
+    key : str
+        The part's name, as for :func:`section`.
+    missing : mapping of label to needs
+        Each KPI (as the reader knows it) to the tables it lacks: a list, or text as in the
+        ``missing`` columns of :func:`kpilib.team_kpis` and :func:`kpilib.days.scoring.candidates`
+        (``"orders, cases|events"``); an empty one is measurable and left out.
+    shows : str
+        What is not shown, before the labels: "the cards of".
+
+    Returns
+    -------
+    Section or None
+        The skipped section (false), or None when every KPI can be measured.
+    """
+    lacking = {label: [needs] if isinstance(needs, str) else list(needs) for label, needs in missing.items()}
+    lacking = {label: [n for text in needs for n in str(text).split(", ") if n] for label, needs in lacking.items()}
+    lacking = {label: needs for label, needs in lacking.items() if needs}
+    if not lacking:
+        return None
+    return section(ws, key, needs=sorted({n for needs in lacking.values() for n in needs}),
+                   shows=f"{shows} {', '.join(lacking)}")
 
 
 def day_status(sections: Sequence[Section]) -> dict:
