@@ -16,7 +16,7 @@ from pathlib import Path
 import duckdb
 import pytest
 import yaml
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from kpilib.data._config_yaml import read_workshop_yaml
@@ -178,6 +178,8 @@ def _workshop(folder: Path, spec, data: bytes) -> None:
 @pytest.mark.slow
 @settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(exports)
+@example({"delimiter": ",", "quoting": csv.QUOTE_MINIMAL, "line_end": "\n", "teams": ["0"] * 12,
+          "customers": [""] * 10 + ["'", "'"], "bom": False, "blank_lines_at_end": 0})  # a sniffed ' quote
 def test_an_import_of_a_valid_csv_holds_every_record_or_says_why_not(spec):
     data, ids = _export(spec)
     with tempfile.TemporaryDirectory() as tmp:

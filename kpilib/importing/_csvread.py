@@ -62,7 +62,8 @@ def _read_csv_file(con: duckdb.DuckDBPyConnection, loaded: Loaded, copy: Path) -
     if path.stat().st_size == 0:
         loaded.fatal.append(_problem(source, "a header line with the column names", "an empty file"))
         return
-    options = ["header = true", "all_varchar = true", "store_rejects = true",
+    # RFC 4180 quoting, always: a sniffed quote character (an apostrophe in a name) merges records
+    options = ["header = true", "all_varchar = true", "quote = '\"'", "escape = '\"'", "store_rejects = true",
                f"rejects_table = '{name}_rejects'", f"rejects_scan = '{name}_scan'"]
     if source.delimiter:
         options.append(f"delim = {lit(source.delimiter)}")
