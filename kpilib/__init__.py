@@ -131,3 +131,32 @@ __all__ = [
 ]
 
 __version__ = "0.1.0"
+
+
+def _plain_errors_in_notebooks() -> None:
+    """In a notebook, a KpiError (a mistake in the data, the settings or a choice) shows as its message.
+
+    The group in the room and the reader of a page see what is wrong and how to fix it, in a red
+    box, not a Python traceback; the cell still fails, so a batch run stops and reports the day.
+    """
+    try:
+        from IPython import get_ipython
+    except ImportError:
+        return
+    shell = get_ipython()
+    if shell is None:
+        return
+
+    def show(_shell, etype, value, _tb, tb_offset=None):
+        import html
+
+        from IPython.display import HTML, display
+
+        display(HTML(f'<div class="kpi-error" role="alert" style="border-left:4px solid #b00020;'
+                     f'padding:.5em .8em;background:#fdecee;color:#5f0010">{html.escape(str(value))}</div>'))
+        return []  # the box says it all; the cell still reports the error
+
+    shell.set_custom_exc((KpiError,), show)
+
+
+_plain_errors_in_notebooks()

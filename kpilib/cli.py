@@ -27,7 +27,7 @@ class KpiGroup(click.Group):
     """A command group that reports a :class:`KpiError` as a message and exit code 1."""
 
     #: The commands in the order a workshop uses them; ``--help`` lists them so (others follow).
-    ORDER = ("new", "check", "import", "schedule", "lab", "decisions", "render")
+    ORDER = ("new", "check", "import", "schedule", "present", "lab", "decisions", "render")
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         rank = {name: i for i, name in enumerate(self.ORDER)}
@@ -232,28 +232,64 @@ def decisions_command(workshop: Path, export_to: Path | None, history: bool) -> 
         click.echo(f"day {row.day:>2}  {row.key:<18} {row.source:<13} {value}")
 
 
-@cli.command("lab", epilog=EPILOG, short_help="Open JupyterLab on the notebooks for a workshop.",
+_port = click.option("--port", type=click.IntRange(1, 65535), default=None,
+                     help="The port to listen on; default 8888 (lab) or 8866 (present). A busy port is an error.")
+_notebooks = click.option("--notebooks", type=click.Path(path_type=Path, file_okay=False), default=None,
+                          help="The notebooks folder; default the project's notebooks/.")
+
+
+def _announce(server, client: str) -> None:
+    click.echo(f"{client}: the day notebooks in {server.folder} (facilitator mode, this workshop's parameters).")
+    for kept in server.moved:
+        click.echo(f"  A changed copy was kept, not overwritten: {kept}")
+
+
+@cli.command("lab", epilog=EPILOG, short_help="Open JupyterLab on the day notebooks of a workshop.",
              context_settings={"ignore_unknown_options": True})
 @_workshop
-@click.option("--notebooks", type=click.Path(path_type=Path, file_okay=False), default=None,
-              help="The notebooks folder; default the project's notebooks/.")
-@click.option("--port", type=click.IntRange(1, 65535), default=None, help="The port JupyterLab listens on.")
+@_notebooks
+@_port
 @click.option("--no-browser", is_flag=True, help="Do not open a browser.")
 @click.argument("jupyter_args", nargs=-1, type=click.UNPROCESSED, metavar="[-- JUPYTER_OPTIONS]")
 def lab_command(workshop: Path, notebooks: Path | None, port: int | None, no_browser: bool,
                 jupyter_args: tuple[str, ...]) -> None:
-    """Start JupyterLab on the workshop notebooks, with WORKSHOP set in the environment
-    and the kernel of this installation, so the notebooks open the right workshop.
+    """Start JupyterLab on WORKSHOP's copies of the day notebooks, in WORKSHOP/live/: the workshop,
+    its `parameters:` and facilitator mode are filled in, so decisions go to WORKSHOP/decisions.sqlite.
 
-    Options after `--` go to JupyterLab as they are (for example `-- --ip=0.0.0.0`).
+    Ctrl-C stops JupyterLab and its kernels. Options after `--` go to JupyterLab as they are
+    (for example `-- --ip=0.0.0.0`).
     """
-    import subprocess
+    from kpilib.report.live import lab_server, run_server
+    from kpilib.workshop.folder import open_workshop
 
-    from kpilib.workshop.lab import lab_command as command
+    server = lab_server(workshop, notebooks=notebooks, port=port, browser=not no_browser, extra=jupyter_args)
+    _announce(server, open_workshop(workshop).client or workshop.name)
+    raise click.exceptions.Exit(run_server(server, open_browser=False, echo=click.echo))
 
-    argv, env = command(workshop, notebooks=notebooks, port=port, browser=not no_browser)
-    argv += list(jupyter_args)
-    raise click.exceptions.Exit(subprocess.call(argv, env=env))
+
+@cli.command("present", epilog=EPILOG, short_help="Show the days of a workshop as an app, without code.",
+             context_settings={"ignore_unknown_options": True})
+@_workshop
+@click.option("--day", type=click.IntRange(1, 10), default=None, help="The day to open first (1-10).")
+@_notebooks
+@_port
+@click.option("--no-browser", is_flag=True, help="Do not open a browser.")
+@click.argument("voila_args", nargs=-1, type=click.UNPROCESSED, metavar="[-- VOILA_OPTIONS]")
+def present_command(workshop: Path, day: int | None, notebooks: Path | None, port: int | None, no_browser: bool,
+                    voila_args: tuple[str, ...]) -> None:
+    """Serve WORKSHOP's days as an app for the room (Voilà): no code, the controls live, a day
+    picker and the day's date on top. Decisions go to WORKSHOP/decisions.sqlite.
+
+    Ctrl-C stops the app and its kernels. Options after `--` go to Voilà as they are.
+    """
+    from kpilib.report.live import present_server, run_server
+    from kpilib.workshop.folder import open_workshop
+
+    server = present_server(workshop, day=day, notebooks=notebooks, port=port, extra=voila_args)
+    _announce(server, open_workshop(workshop).client or workshop.name)
+    raise click.exceptions.Exit(run_server(server, open_browser=not no_browser, echo=click.echo))
+
+
 def _parameters_file(path: Path) -> dict:
     import yaml
 

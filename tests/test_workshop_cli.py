@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import shutil
+import socket
 import sys
 from pathlib import Path
 
@@ -12,7 +14,9 @@ from click.testing import CliRunner
 
 import kpilib
 from kpilib.cli import cli
-from kpilib.workshop.lab import lab_command
+from kpilib.exceptions import WorkshopError
+from kpilib.workshop.folder import open_workshop
+from kpilib.report.live import lab_server, prepare_live
 
 SAMPLE = Path(__file__).resolve().parents[1] / "data" / "sample"
 
@@ -21,7 +25,7 @@ def run(*args: str):
     return CliRunner().invoke(cli, [str(a) for a in args], prog_name="kpi-workshop")
 
 
-@pytest.mark.parametrize("command", ["new", "schedule", "decisions", "lab"])
+@pytest.mark.parametrize("command", ["new", "schedule", "decisions", "lab", "present"])
 def test_every_command_has_help_with_the_exit_codes(command):
     result = run(command, "--help")
     assert result.exit_code == 0
@@ -91,33 +95,70 @@ def test_schedule_of_a_missing_folder(tmp_path):
     assert result.exit_code == 1 and "no such workshop folder" in result.output
 
 
-def test_lab_runs_this_python_on_the_notebooks_with_workshop_set(tmp_path):
-    (tmp_path / "notebooks").mkdir()
-    argv, env = lab_command(SAMPLE, notebooks=tmp_path / "notebooks", port=8899, browser=False)
-    assert argv == [sys.executable, "-m", "jupyter", "lab", str(tmp_path / "notebooks"), "--port=8899",
-                    "--no-browser"]
-    assert env["WORKSHOP"] == str(SAMPLE.resolve())
+def test_lab_opens_the_workshops_live_copies_with_its_parameters(tmp_path, sample_workshop):
+    shutil.copytree(sample_workshop, tmp_path / "acme", ignore=shutil.ignore_patterns("live", "decisions.sqlite*"))
+    server = lab_server(tmp_path / "acme", port=8899, browser=False)
+    assert server.argv[:5] == [sys.executable, "-m", "jupyter", "lab", str((tmp_path / "acme" / "live").resolve())]
+    assert "--port=8899" in server.argv and "--no-browser" in server.argv and "--ServerApp.port_retries=0" in server.argv
+    assert server.env["WORKSHOP"] == str((tmp_path / "acme").resolve())
+    day6 = json.loads((server.folder / "day06_definitions.ipynb").read_text())
+    injected = next(c for c in day6["cells"] if "injected-parameters" in c["metadata"].get("tags", []))
+    text = "".join(injected["source"])
+    assert f'workshop = "{(tmp_path / "acme").resolve()}"' in text and "interactive = True" in text
     result = run("lab", SAMPLE, "--notebooks", tmp_path / "missing")
     assert result.exit_code == 1 and "no notebooks folder" in result.output
+
+
+def test_a_changed_live_copy_is_kept_not_overwritten(tmp_path, sample_workshop):
+    shutil.copytree(sample_workshop, tmp_path / "acme", ignore=shutil.ignore_patterns("live", "decisions.sqlite*"))
+    _, folder, moved = prepare_live(tmp_path / "acme")
+    assert moved == []
+    day3 = folder / "day03_todays_kpis.ipynb"
+    nb = json.loads(day3.read_text())
+    nb["cells"][-1]["outputs"] = [{"output_type": "stream", "name": "stdout", "text": "ran"}]  # outputs only
+    day3.write_text(json.dumps(nb))
+    assert prepare_live(tmp_path / "acme")[2] == []
+    nb["cells"][-1]["source"] = "print('the facilitator changed this')"
+    day3.write_text(json.dumps(nb))
+    _, _, moved = prepare_live(tmp_path / "acme")
+    assert len(moved) == 1 and moved[0].parent == folder / "edited"
+    assert "the facilitator changed this" in moved[0].read_text()
+
+
+def test_a_busy_port_is_an_error_not_another_port(sample_workshop):
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        result = run("present", sample_workshop, "--port", taken.getsockname()[1], "--no-browser")
+    assert result.exit_code == 1 and "is in use" in result.output
+
+
+def test_a_notebook_without_a_workshop_says_how_to_choose_one(monkeypatch):
+    monkeypatch.delenv("WORKSHOP", raising=False)
+    with pytest.raises(WorkshopError, match="kpi-workshop lab PATH"):
+        open_workshop("")
+    monkeypatch.setenv("WORKSHOP", str(SAMPLE))
+    assert open_workshop("").path.resolve() == SAMPLE.resolve()
 
 
 def test_help_lists_the_commands_in_the_order_a_workshop_uses_them():
     output = run("--help").output
     listed = [line.split()[0] for line in output.split("Commands:\n")[1].split("\n\n")[0].splitlines()]
-    assert listed[:7] == ["new", "check", "import", "schedule", "lab", "decisions", "render"]
+    assert listed[:8] == ["new", "check", "import", "schedule", "present", "lab", "decisions", "render"]
 
 
-def test_lab_passes_options_after_a_double_dash_to_jupyterlab(tmp_path, monkeypatch):
-    import subprocess
+def test_lab_passes_options_after_a_double_dash_to_jupyterlab(tmp_path, monkeypatch, sample_workshop):
+    from kpilib.report import live
 
     seen = {}
 
-    def call(argv, env):
-        seen.update(argv=argv, workshop=env["WORKSHOP"])
+    def run_server(server, **_):
+        seen.update(argv=server.argv, workshop=server.env["WORKSHOP"])
         return 0
 
-    monkeypatch.setattr(subprocess, "call", call)
-    (tmp_path / "notebooks").mkdir()
-    result = run("lab", SAMPLE, "--notebooks", tmp_path / "notebooks", "--no-browser", "--", "--ip=0.0.0.0")
+    monkeypatch.setattr(live, "run_server", run_server)
+    shutil.copytree(sample_workshop, tmp_path / "acme", ignore=shutil.ignore_patterns("live", "decisions.sqlite*"))
+    result = run("lab", tmp_path / "acme", "--no-browser", "--", "--ip=0.0.0.0")
     assert result.exit_code == 0, result.output
-    assert seen["argv"][-2:] == ["--no-browser", "--ip=0.0.0.0"] and seen["workshop"] == str(SAMPLE.resolve())
+    assert seen["argv"][-2:] == ["--no-browser", "--ip=0.0.0.0"]
+    assert seen["workshop"] == str((tmp_path / "acme").resolve())

@@ -42,7 +42,7 @@ from kpilib.report._pages import Card, IndexData, day_page, index_page, notebook
 from kpilib.report._parameters import check_parameters, notebook_parameters
 from kpilib.exceptions import ParameterError, WorkshopError
 
-__all__ = ["KERNELS", "NOTEBOOKS", "DayPage", "RenderResult", "day_notebooks", "parse_days", "render"]
+__all__ = ["KERNELS", "NOTEBOOKS", "DayPage", "RenderResult", "day_notebooks", "day_parameters", "parse_days", "render"]
 
 #: The day notebooks shipped with the project.
 NOTEBOOKS = Path(__file__).resolve().parents[2] / "notebooks"
@@ -162,17 +162,7 @@ def render(workshop: str | Path, *, days: str | Iterable[int] | None = None,
     store = ws.store  # fails here, before any notebook runs, when the workshop was not imported
     available = day_notebooks(notebooks)
     selected = _select(days, available, notebooks)
-    # one set of parameters for workshop.yaml and -p: those of every day notebook, whichever days run
-    # (the project's own days too, when another folder of notebooks is rendered)
-    declared = notebook_parameters(available)
-    known = declared if Path(notebooks).resolve() == NOTEBOOKS else \
-        notebook_parameters(day_notebooks(NOTEBOOKS)) | declared
-    shared = dict(ws.parameters or {})
-    try:
-        shared = check_parameters(shared, known)
-    except ParameterError as exc:
-        raise ParameterError(f"{Path(workshop) / 'workshop.yaml'}, block `parameters:`: {exc}") from None
-    values = {**shared, **check_parameters(dict(parameters or {}), known)}
+    injected = day_parameters(ws, available, parameters, interactive=False)
     data = IndexData(client=ws.client, schedule=[_card(ws, n) for n in range(1, 11)], tables=store.summary())
 
     out = Path(out).resolve()
@@ -183,17 +173,42 @@ def render(workshop: str | Path, *, days: str | Iterable[int] | None = None,
     _write(index, index_page(data, started, rendered_at=dt.datetime.now().astimezone(), in_progress=True))
     tasks = []
     for slot, day in enumerate(selected):
-        notebook = available[day]
-        injected = {"workshop": str(Path(workshop).resolve()), "interactive": False, **values}
-        injected = {name: value for name, value in injected.items()
-                    if name in declared and day in declared[name].days}
-        tasks.append(_Task(day, notebook, out, injected, _card(ws, day), ws.client,
+        tasks.append(_Task(day, available[day], out, injected[day], _card(ws, day), ws.client,
                            slot % max(1, jobs) if progress else None))
     pages = _run_all(tasks, jobs, shared=kernel == "shared")
     cards = [_page_card(task, page) for task, page in zip(tasks, pages)]
     cards += _earlier_cards(ws, out, {day: path for day, path in available.items() if day not in selected})
     _write(index, index_page(data, cards, rendered_at=dt.datetime.now().astimezone()))
     return RenderResult(out, index, pages)
+
+
+def day_parameters(ws, available: Mapping[int, Path], parameters: Mapping[str, Any] | None = None, *,
+                   interactive: bool) -> dict[int, dict[str, Any]]:
+    """The parameters injected into each day notebook (day → name → value), checked before any runs.
+
+    The workshop folder, the mode, the ``parameters:`` block of workshop.yaml and then
+    ``parameters``; each notebook gets the ones its parameters cell declares. Render, ``lab`` and
+    ``present`` inject the same values, so a day shows the same numbers in each.
+
+    Raises
+    ------
+    ParameterError
+        For an unknown parameter or a value of the wrong type or range, in workshop.yaml or in
+        ``parameters``.
+    """
+    # one set of parameters for workshop.yaml and -p: those of every day notebook, whichever days run
+    # (the project's own days too, when another folder of notebooks is used)
+    declared = notebook_parameters(available)
+    folders = {Path(path).resolve().parent for path in available.values()}
+    known = declared if folders <= {NOTEBOOKS} else notebook_parameters(day_notebooks(NOTEBOOKS)) | declared
+    try:
+        shared = check_parameters(dict(ws.parameters or {}), known)
+    except ParameterError as exc:
+        raise ParameterError(f"{ws.path / 'workshop.yaml'}, block `parameters:`: {exc}") from None
+    values = {"workshop": str(Path(ws.path).resolve()), "interactive": interactive, **shared,
+              **check_parameters(dict(parameters or {}), known)}
+    return {day: {name: value for name, value in values.items() if name in declared and day in declared[name].days}
+            for day in available}
 
 
 def _select(days, available: dict[int, Path], folder) -> list[int]:

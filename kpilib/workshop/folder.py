@@ -44,7 +44,8 @@ def open_workshop(path: str | Path) -> "Workshop":
     Parameters
     ----------
     path
-        The folder that holds ``workshop.yaml`` (or the file itself).
+        The folder that holds ``workshop.yaml`` (or the file itself). Empty: the folder in the
+        ``WORKSHOP`` environment variable, which ``kpi-workshop lab`` and ``present`` set.
 
     Returns
     -------
@@ -62,6 +63,13 @@ def open_workshop(path: str | Path) -> "Workshop":
     >>> str(ws.day(4))
     'Day 4 — Friday 4 December'
     """
+    if not str(path or "").strip():
+        path = os.environ.get("WORKSHOP", "").strip()
+        if not path:
+            raise WorkshopError(
+                "No workshop chosen. Open the days with `kpi-workshop lab PATH` or `kpi-workshop present PATH` "
+                "(PATH the client's workshop folder, for the sample data/sample), or set `workshop` in the "
+                "notebook's parameters cell to that folder.")
     return Workshop(load_config(path, require_sources=False))
 
 

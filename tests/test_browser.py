@@ -1,0 +1,100 @@
+"""The live room in a real browser: `kpi-workshop present` on a copy of the sample, driven with Playwright.
+
+Chromium is Debian's package (`apt-get install chromium`; `.ci/run` installs it); Playwright does
+not download a browser. Without one, the tests skip and say so.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import socket
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("browser")]
+
+CHROMIUM = os.environ.get("KPI_CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
+SAMPLE = Path(__file__).resolve().parents[1] / "data" / "sample"
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture
+def browser():
+    if CHROMIUM is None:
+        pytest.skip("no Chromium: install Debian's `chromium` package (or set KPI_CHROMIUM to the browser)")
+    playwright = pytest.importorskip("playwright.sync_api", reason="Playwright for Python is not installed")
+    with playwright.sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def presented(sample_workshop, tmp_path):
+    """`kpi-workshop present` on a copy of the sample (a client other than data/sample), and its port."""
+    folder = tmp_path / "clients" / "x"
+    shutil.copytree(sample_workshop, folder, ignore=shutil.ignore_patterns("live", "decisions.sqlite*"))
+    port = _free_port()
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    server = subprocess.Popen([sys.executable, "-m", "kpilib.cli", "present", str(folder), "--port", str(port),
+                               "--no-browser"], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                              start_new_session=True, text=True)
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and server.poll() is None:
+        with socket.socket() as probe:
+            if probe.connect_ex(("127.0.0.1", port)) == 0:
+                break
+        time.sleep(0.3)
+    assert server.poll() is None, server.stdout.read()
+    yield folder, port
+    os.killpg(server.pid, signal.SIGTERM)
+    server.wait(timeout=30)
+
+
+def _sample_decisions() -> tuple[bool, float | None]:
+    path = SAMPLE / "decisions.sqlite"
+    return path.exists(), path.stat().st_mtime if path.exists() else None
+
+
+def test_day6_in_the_app_shows_no_code_moves_the_numbers_and_records_in_the_right_workshop(browser, presented):
+    folder, port = presented
+    before = _sample_decisions()
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.goto(f"http://127.0.0.1:{port}/voila/render/day06_definitions.ipynb", timeout=120_000)
+    record = page.get_by_role("button", name="Record definitions")
+    record.wait_for(timeout=180_000)
+    assert page.locator(".kpi-live-bar").count() == 1          # the day picker, with the day's date
+    assert "Day 6" in page.locator(".kpi-live-bar").inner_text()
+    text = page.inner_text("body")
+    assert "import kpilib" not in text and "interactive = True" not in text   # no code on the page
+    assert "Traceback" not in page.content()
+
+    # the first definition chooser's threshold: the table under it follows the choice
+    chooser = page.locator(".widget-dropdown select").first
+    table = page.locator(".widget-html-content table").nth(1)
+    shown = table.inner_text()
+    options = chooser.locator("option").all_inner_texts()
+    chooser.select_option(label=options[-1])
+    page.wait_for_function("([el, old]) => el.innerText !== old", arg=[table.element_handle(), shown],
+                           timeout=30_000)
+
+    page.get_by_placeholder("who decided").first.fill("Team leads")
+    record.click()
+    page.get_by_text("Recorded").first.wait_for(timeout=30_000)
+    with sqlite3.connect(folder / "decisions.sqlite") as con:
+        rows = con.execute("SELECT key, by FROM decisions WHERE key = 'definitions'").fetchall()
+    assert rows == [("definitions", "Team leads")]
+    assert _sample_decisions() == before                        # nothing of data/sample changed
