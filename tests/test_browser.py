@@ -59,9 +59,16 @@ def presented(sample_workshop, tmp_path):
                 break
         time.sleep(0.3)
     assert server.poll() is None, server.stdout.read()
+    import psutil
+
+    kernels = lambda: psutil.Process(server.pid).children(recursive=True)  # noqa: E731
     yield folder, port
-    os.killpg(server.pid, signal.SIGTERM)
-    server.wait(timeout=30)
+    started = kernels()
+    assert started, "the app started no kernel"
+    server.send_signal(signal.SIGINT)             # what Ctrl-C in the terminal sends
+    server.wait(timeout=60)
+    assert not [k for k in started if k.is_running() and k.status() != psutil.STATUS_ZOMBIE], \
+        "kernels outlived the app"
 
 
 def _sample_decisions() -> tuple[bool, float | None]:

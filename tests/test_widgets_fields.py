@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pandas as pd
+import pytest
 
 from _fixtures import frame
 from kpilib.exceptions import ParameterError
@@ -44,9 +45,30 @@ def test_target_inputs_show_how_often_the_history_met_them():
     box = target_inputs({"service_level": 0.75},
                         compute=lambda t: target_overview({"service_level": history}, t))
     assert box.frame[["numerator", "denominator"]].iloc[0].tolist() == [2, 4]  # 0.9, 0.8 >= 0.75
-    box.fields["service_level"].value = 0.65
+    assert box.fields["service_level"].value == 75  # typed and shown as a percentage
+    box.fields["service_level"].value = 65
+    assert box.value == {"service_level": 0.65}
     assert box.frame["numerator"].iloc[0] == 3  # 0.9, 0.7, 0.8 >= 0.65
     assert "75%" in box.output.value  # 3 of 4 periods
+
+
+def test_a_value_out_of_range_is_refused_as_typed_with_the_reason_next_to_the_field():
+    history = pd.DataFrame({"week": pd.date_range("2026-04-06", periods=2, freq="W-MON"),
+                            "numerator": [6, 9], "denominator": [10] * 2, "value": [0.6, 0.9]})
+    box = target_inputs({"service_level": 0.75}, compute=lambda t: target_overview({"service_level": history}, t))
+    shown = box.output.value
+    box.fields["service_level"].value = 8000          # a fraction typed as a percentage, or a slip
+    assert box.fields["service_level"].value == 8000  # what was typed stays
+    assert "between 0 % and 100 %" in box.problems["service_level"].value
+    assert box.output.value == shown                  # the table is not recomputed on a refused value
+    with pytest.raises(ParameterError, match="8000 % is not possible"):
+        box.value
+    norms = norm_inputs({"service_level": 20}, compute=None)
+    assert norms.fields["service_level"].description == "Service level: norm (s)"
+    norms.fields["service_level"].value = -1          # refused, not silently made 0
+    assert "-1 is not possible" in norms.problems["service_level"].value
+    with pytest.raises(ParameterError):
+        norms.value
 
 
 def test_chain_selector_gives_the_ticked_chains_and_their_owners():

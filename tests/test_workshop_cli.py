@@ -105,7 +105,7 @@ def test_lab_opens_the_workshops_live_copies_with_its_parameters(tmp_path, sampl
     injected = next(c for c in day6["cells"] if "injected-parameters" in c["metadata"].get("tags", []))
     text = "".join(injected["source"])
     assert f'workshop = "{(tmp_path / "acme").resolve()}"' in text and "interactive = True" in text
-    result = run("lab", SAMPLE, "--notebooks", tmp_path / "missing")
+    result = run("lab", sample_workshop, "--notebooks", tmp_path / "missing")
     assert result.exit_code == 1 and "no notebooks folder" in result.output
 
 

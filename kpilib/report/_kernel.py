@@ -11,7 +11,10 @@ replaced by a new one before the next notebook.
 
 from __future__ import annotations
 
+import os
+import shutil
 import sys
+import tempfile
 import warnings
 from pathlib import Path
 from typing import Any
@@ -19,7 +22,7 @@ from typing import Any
 from jupyter_client.manager import AsyncKernelManager
 from jupyter_core.utils import run_sync
 
-__all__ = ["RESET_SOURCE", "SharedKernel", "fresh_state"]
+__all__ = ["RESET_SOURCE", "QuietKernelManager", "SharedKernel", "fresh_state"]
 
 #: Run in a shared kernel before every notebook, silently and outside the notebook's history.
 RESET_SOURCE = """\
@@ -132,7 +135,27 @@ class SharedKernel:
         self.shutdown()
 
 
-class _TrackedKernelManager(AsyncKernelManager):
+class QuietKernelManager(AsyncKernelManager):
+    """A kernel on IPC sockets in a private folder: no TCP port, so no plain-text warning in the log.
+
+    Each kernel has its own folder, so kernels started at once never race for a socket name.
+    """
+
+    def __init__(self, **kwargs) -> None:
+        self._kpi_folder = tempfile.mkdtemp(prefix="kpi-kernel-")
+        kwargs.setdefault("transport", "ipc")
+        kwargs.setdefault("ip", os.path.join(self._kpi_folder, "k"))
+        super().__init__(**kwargs)
+
+    async def _async_cleanup_resources(self, restart: bool = False) -> None:
+        await super()._async_cleanup_resources(restart=restart)
+        if not restart:
+            shutil.rmtree(self._kpi_folder, ignore_errors=True)
+
+    cleanup_resources = _async_cleanup_resources
+
+
+class _TrackedKernelManager(QuietKernelManager):
     """A kernel manager that remembers the clients it made, so that they can be closed."""
 
     def __init__(self, **kwargs) -> None:

@@ -11,12 +11,12 @@ A copy someone changed (a cell edited in JupyterLab) is not overwritten: it is m
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import html
 import json
 import os
-import signal
 import socket
 import subprocess
 import sys
@@ -227,14 +227,18 @@ def _wait_for(port: int, process: subprocess.Popen, *, timeout: float) -> bool:
 
 
 def _stop(process: subprocess.Popen) -> int:
-    """SIGTERM to the server's whole process group (its kernels too), then SIGKILL after 10 s."""
-    for sig, wait in ((signal.SIGTERM, 10), (signal.SIGKILL, 5)):
-        try:
-            os.killpg(process.pid, sig)
-        except ProcessLookupError:
-            break
-        try:
-            return process.wait(timeout=wait)
-        except subprocess.TimeoutExpired:
-            continue
+    """Stop the server and every process it started (its kernels): SIGTERM, then SIGKILL after 10 s."""
+    import psutil
+
+    try:
+        family = [psutil.Process(process.pid), *psutil.Process(process.pid).children(recursive=True)]
+    except psutil.NoSuchProcess:
+        return process.wait()
+    for member in family:
+        with contextlib.suppress(psutil.NoSuchProcess):
+            member.terminate()
+    _, alive = psutil.wait_procs(family, timeout=10)
+    for member in alive:
+        with contextlib.suppress(psutil.NoSuchProcess):
+            member.kill()
     return process.wait()

@@ -29,6 +29,7 @@ import multiprocessing
 import multiprocessing.util
 import os
 import re
+import sys
 import time
 from collections.abc import Iterable, Mapping
 from concurrent.futures import ProcessPoolExecutor
@@ -37,7 +38,7 @@ from pathlib import Path
 from typing import Any
 
 from kpilib._checks import check_argument
-from kpilib.report._kernel import SharedKernel
+from kpilib.report._kernel import QuietKernelManager, SharedKernel
 from kpilib.report._pages import Card, IndexData, day_page, index_page, notebook_body, read_summary
 from kpilib.report._parameters import check_parameters, notebook_parameters
 from kpilib.exceptions import ParameterError, WorkshopError
@@ -312,11 +313,12 @@ def _run_day(task: _Task, kernel: SharedKernel | None) -> DayPage:
     executed = task.out / task.notebook.name
     page = task.out / f"{task.notebook.stem}.html"
     partial = task.out / f".{task.notebook.stem}.running.ipynb"
-    bar = None if task.position is None else {"desc": f"day {task.day:02d}", "position": task.position,
-                                              "leave": True}
+    # a bar per day in a terminal; in a log (stderr not a terminal), one line per day when it ends
+    terminal = task.position is not None and sys.stderr.isatty()
+    bar = {"desc": f"day {task.day:02d}", "position": task.position, "leave": True} if terminal else None
     start, error = time.perf_counter(), None
     try:
-        kept = {} if kernel is None else {"km": kernel.manager()}
+        kept = {"kernel_manager_class": QuietKernelManager} if kernel is None else {"km": kernel.manager()}
         papermill.execute_notebook(prepared, str(partial), parameters=task.parameters, kernel_name="python3",
                                    cwd=str(task.notebook.parent), progress_bar=bar or False, log_output=False,
                                    **kept)
@@ -330,6 +332,9 @@ def _run_day(task: _Task, kernel: SharedKernel | None) -> DayPage:
         if kernel is not None:
             kernel.done(ok=error is None)
     seconds = time.perf_counter() - start
+    if task.position is not None and not terminal:
+        print(f"day {task.day:02d}: {'failed: ' + error if error else 'done'} ({seconds:.1f} s)", file=sys.stderr,
+              flush=True)
     if partial.exists():
         result = nbformat.read(partial, as_version=4)
     else:  # papermill stopped before it wrote anything: keep the prepared notebook as the record

@@ -9,7 +9,7 @@ from typing import Any
 import ipywidgets as widgets
 import pandas as pd
 
-from kpilib.exceptions import KpiError
+from kpilib.exceptions import KpiError, ParameterError
 from kpilib.widgets._table import table_html
 
 __all__ = ["ChainSelector", "NumberInputs", "chain_selector", "norm_inputs", "target_inputs"]
@@ -18,18 +18,26 @@ __all__ = ["ChainSelector", "NumberInputs", "chain_selector", "norm_inputs", "ta
 class NumberInputs(widgets.VBox):
     """One number field per key; ``value`` is ``{key: number}``; ``frame`` the table it drives.
 
-    A value the computation refuses (a :class:`kpilib.KpiError`) is explained under the fields;
-    the fields keep what was typed.
+    A field is checked as it is typed: a value outside its range keeps what was typed, shows the
+    reason next to the field and leaves the table as it was; ``value`` then raises, so the record
+    button says why it does not record. With ``percent``, the group types 80 for 80 % and ``value``
+    holds 0.8. A value the computation refuses (a :class:`kpilib.KpiError`) is explained under the fields.
     """
 
     def __init__(self, values: Mapping[str, float], *, compute: Callable[[dict], pd.DataFrame] | None,
-                 formats: Mapping[str, str], caption: str, step: float, labels: Mapping[str, str]) -> None:
+                 formats: Mapping[str, str], caption: str, step: float, labels: Mapping[str, str],
+                 bounds: tuple[float, float | None] = (0, None), percent: bool = False) -> None:
+        self.percent = percent
+        self.bounds = bounds
+        scale = 100 if percent else 1
         self.fields = {
-            key: widgets.BoundedFloatText(value=float(value), min=0, max=1e9, step=step,
-                                          description=labels.get(key, key),
-                                          style={"description_width": "initial"})
+            key: widgets.FloatText(value=round(float(value) * scale, 6), step=step * scale,
+                                   description=labels.get(key, key), style={"description_width": "initial"},
+                                   layout=widgets.Layout(width="26em"))
             for key, value in values.items()
         }
+        self.units = {key: widgets.HTML("%" if percent else "") for key in self.fields}
+        self.problems = {key: widgets.HTML("") for key in self.fields}
         self.compute = compute
         self.formats = dict(formats)
         self.caption = caption
@@ -37,16 +45,41 @@ class NumberInputs(widgets.VBox):
         self.frame: pd.DataFrame | None = None
         for field in self.fields.values():
             field.observe(lambda _change: self.update(), names="value")
-        super().__init__([*self.fields.values(), self.output])
+        rows = [widgets.HBox([self.fields[k], self.units[k], self.problems[k]]) for k in self.fields]
+        super().__init__([*rows, self.output])
         self.update()
+
+    def _problem(self, typed: float) -> str | None:
+        low, high = self.bounds
+        unit = " %" if self.percent else ""
+        if typed != typed:  # NaN: an empty or unreadable field
+            return "type a number"
+        if typed < low or (high is not None and typed > high):
+            upper = f" and {_text(high)}{unit}" if high is not None else " or more"
+            return f"{_text(typed)}{unit} is not possible: type a value between {_text(low)}{unit}{upper}" \
+                if high is not None else f"{_text(typed)}{unit} is not possible: a value of {_text(low)} or more"
+        return None
+
+    def _check(self) -> dict[str, str]:
+        problems = {}
+        for key, field in self.fields.items():
+            problem = self._problem(float(field.value))
+            self.problems[key].value = f'<span style="color:#b00020">{html.escape(problem)}</span>' if problem else ""
+            if problem:
+                problems[key] = problem
+        return problems
 
     @property
     def value(self) -> dict[str, float]:
-        return {key: _plain(field.value) for key, field in self.fields.items()}
+        problems = self._check()
+        if problems:
+            raise ParameterError("; ".join(f"{self.fields[k].description}: {p}" for k, p in problems.items()))
+        scale = 100 if self.percent else 1
+        return {key: _plain(round(float(field.value) / scale, 10)) for key, field in self.fields.items()}
 
     def update(self) -> pd.DataFrame | None:
-        """Recompute the table for the values in the fields and show it."""
-        if self.compute is None:
+        """Recompute the table for the values in the fields and show it (not for a value out of range)."""
+        if self._check() or self.compute is None:
             return None
         try:
             self.frame = self.compute(self.value)
@@ -55,6 +88,10 @@ class NumberInputs(widgets.VBox):
             return None
         self.output.value = table_html(self.frame, formats=self.formats, caption=self.caption)
         return self.frame
+
+
+def _text(number: float) -> str:
+    return f"{_plain(number)}"
 
 
 def _plain(number: float) -> int | float:
@@ -91,8 +128,8 @@ def norm_inputs(norms: Mapping[str, float], *, compute: Callable[[dict], pd.Data
     NumberInputs
         ``value`` is ``{kpi: norm}``, ready for ``record_decision(ws, "norms", ...)``.
     """
-    return NumberInputs(norms, compute=compute, step=1, labels=labels or {}, caption=caption,
-                        formats=KPI_FORMATS if formats is None else formats)
+    return NumberInputs(norms, compute=compute, step=1, labels={**norm_labels(norms), **(labels or {})},
+                        caption=caption, formats=KPI_FORMATS if formats is None else formats)
 
 
 def target_inputs(targets: Mapping[str, float], *, compute: Callable[[dict], pd.DataFrame] | None = None,
@@ -102,7 +139,8 @@ def target_inputs(targets: Mapping[str, float], *, compute: Callable[[dict], pd.
     Parameters
     ----------
     targets : mapping
-        KPI id → the starting target (the shape of the ``targets`` decision).
+        KPI id → the starting target as a share, 0.8 (the shape of the ``targets`` decision); the
+        field shows and takes it as a percentage, 80.
     compute : callable, optional
         Called with ``{kpi: target}``; for example
         ``lambda t: kpilib.days.norms.target_overview(histories, t)``.
@@ -115,8 +153,37 @@ def target_inputs(targets: Mapping[str, float], *, compute: Callable[[dict], pd.
         ``value`` is ``{kpi: target}``, ready for ``record_decision(ws, "targets", ...)``.
     """
     formats = {"target": "{:.1%}", "median": "{:.1%}", "best_quartile": "{:.1%}", "value": "{:.0%}"}
-    return NumberInputs(targets, compute=compute, step=0.01, labels=labels or {}, formats=formats,
+    return NumberInputs(targets, compute=compute, step=0.01, labels={**target_labels(targets), **(labels or {})},
+                        formats=formats, bounds=(0, 100), percent=True,
                         caption="Each target against the history: periods that met it (numerator of denominator)")
+
+
+_UNITS = (("_s", "s"), ("_days", "days"), ("_hours", "h"), ("_h", "h"), ("_min", "min"))
+
+
+def _kpi_name(kpi: str) -> str:
+    from kpilib.kpis.catalogue import load_catalogue
+
+    catalogue = load_catalogue()
+    return catalogue.entry(kpi).name.get("en", kpi) if kpi in catalogue else kpi.replace("_", " ")
+
+
+def norm_labels(norms: Mapping[str, float]) -> dict[str, str]:
+    """KPI id → "Service level: norm (s)": the KPI's name and the unit of its norm parameter."""
+    from kpilib.kpis.catalogue import load_catalogue
+
+    catalogue = load_catalogue()
+    labels = {}
+    for kpi in norms:
+        parameter = catalogue.entry(kpi).norm if kpi in catalogue else None
+        unit = next((u for suffix, u in _UNITS if parameter and parameter.endswith(suffix)), "")
+        labels[kpi] = f"{_kpi_name(kpi)}: norm" + (f" ({unit})" if unit else "")
+    return labels
+
+
+def target_labels(targets: Mapping[str, float]) -> dict[str, str]:
+    """KPI id → "Service level: target (%)"."""
+    return {kpi: f"{_kpi_name(kpi)}: target" for kpi in targets}
 
 
 class ChainSelector(widgets.VBox):

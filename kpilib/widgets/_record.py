@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 import json
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import ipywidgets as widgets
@@ -43,8 +44,10 @@ class DecisionRecorder(widgets.VBox):
         self.ws = ws
         self.key = key
         self.source = value
-        self.who = widgets.Text(value=by or "", description="by", placeholder="who decided")
-        self.note = widgets.Text(value="", description="note", placeholder="why, in a few words")
+        self.who = widgets.Text(value=by or "", description="Decided by", placeholder="who decided",
+                                style={"description_width": "initial"})
+        self.note = widgets.Text(value="", description="Note", placeholder="why, in a few words",
+                                 style={"description_width": "initial"})
         self.button = widgets.Button(description=f"Record {key}", button_style="primary", icon="check")
         self.message = widgets.HTML(value="")
         #: The Decision returned by the last successful recording, or None.
@@ -70,10 +73,14 @@ class DecisionRecorder(widgets.VBox):
             return None
         self.decision = decision
         who = self.who.value.strip()
+        where = getattr(self.ws, "decision_store", None)
+        client = getattr(self.ws, "client", None) or Path(getattr(self.ws, "path", ".")).name
         self.message.value = (
             f'<div style="color:#1b5e20">Recorded <code>{html.escape(self.key)}</code> = '
             f"{html.escape(describe_value(value))}"
             + (f" (by {html.escape(who)})" if who else "")
+            + f" in {html.escape(client)}"
+            + (f" ({html.escape(str(where.path))})" if getattr(where, "path", None) else "")
             + "</div>"
         )
         return decision
