@@ -46,7 +46,11 @@ def test_definitions_panel_records_the_chosen_definitions_and_keeps_the_others()
     assert value["service_level"] == {"threshold_s": 20, "clock": "queue", "abandoned": "fail", "short_abandon_s": 0}
     assert value["repeat_contact_rate"] == {"window_days": 1, "match": "customer", "window_unit": "24h"}
     assert value["time_to_resolution"] == {"norm_days": 3}  # not in the panel: recorded unchanged
-    assert panel.slider.frame["value"].tolist() == [0.5]  # the slider uses the definition in force
+    # one control per choice: the slider shows the chosen definition (abandons fail: 1 / 3) ...
+    assert panel.slider.frame["value"].tolist() == [1 / 3]
+    panel.slider.slider.value = 60  # ... and is its threshold: a3 (50 s) now within, 2 / 3
+    assert service.controls["threshold_s"].value == 60 and panel.value["service_level"]["threshold_s"] == 60
+    assert panel.slider.frame["value"].tolist() == [2 / 3] and service.frame["chosen"].iloc[0] == 2 / 3
 
 
 def test_norms_and_targets_panels_record_their_fields():

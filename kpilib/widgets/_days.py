@@ -19,7 +19,7 @@ from kpilib.widgets._record import record_decision
 __all__ = ["definitions_panel", "norms_panel", "targets_panel"]
 
 SERVICE_LEVEL_DEFAULT = {"threshold_s": 20, "clock": "queue", "abandoned": "fail", "short_abandon_s": 0}
-_THRESHOLDS = (10, 15, 20, 30, 45, 60)
+_THRESHOLDS = tuple(range(0, 125, 5))  # the slider's steps: the slider and the chooser are one control
 _SHORT = (0, 3, 5, 10)
 _WINDOWS = (1, 3, 7, 14, 28)
 
@@ -84,11 +84,21 @@ def definitions_panel(ws: Any, contacts, *, cases=None, surveys=None,
     def chosen() -> dict[str, dict[str, Any]]:
         return {**definitions, **{kpi: c.definition for kpi, c in choosers.items()}}
 
+    # one control per choice: the slider is the chooser's threshold, and follows the rest of its definition
+    service_chooser = choosers["service_level"]
+    threshold = service_chooser.controls["threshold_s"]
     slider = threshold_slider(explorer, threshold_s=int(service["threshold_s"]), clock=service["clock"],
                               abandoned=service["abandoned"], short_abandon_s=service["short_abandon_s"])
+    slider.compute = lambda value: explorer.service_level(**{**service_chooser.definition, "threshold_s": value})
+    slider.caption = "Service level within {} s, under the definition chosen below"
+    widgets.link((slider.slider, "value"), (threshold, "value"))
+    for name, control in service_chooser.controls.items():
+        if name != "threshold_s":
+            control.observe(lambda _change: slider.update(), names="value")
+    slider.update()
     recorder = record_decision(ws, "definitions", chosen)
     panel = _Panel([
-        _heading("Service level: how the threshold moves it (the definition in force)"), slider,
+        _heading("Service level: how the threshold moves it"), slider,
         _heading("Service level: choose the definition"), choosers["service_level"],
         _heading("First-contact resolution: choose the method"), choosers["first_contact_resolution"],
         _heading("Repeat contacts: choose the window"), choosers["repeat_contact_rate"],

@@ -63,7 +63,7 @@ def threshold_slider(explorer: ServiceLevelExplorer, *, threshold_s: int = 20, m
     KpiSlider
         ``value`` is the threshold in seconds.
     """
-    slider = widgets.IntSlider(value=threshold_s, min=0, max=max_s, step=step, description="threshold (s)",
+    slider = widgets.IntSlider(value=threshold_s, min=0, max=max_s, step=step, description="Threshold (s)",
                                continuous_update=True)
 
     def compute(value: int) -> pd.DataFrame:
@@ -82,9 +82,28 @@ def window_slider(explorer: RepeatExplorer, *, window_days: int = 7, max_days: i
     KpiSlider
         ``value`` is the window in days of 24 hours.
     """
-    slider = widgets.IntSlider(value=window_days, min=1, max=max_days, step=1, description="window (days)")
+    slider = widgets.IntSlider(value=window_days, min=1, max=max_days, step=1, description="Window (days)")
     return KpiSlider(slider, lambda value: explorer.repeat_contact_rate(window_days=value),
                      caption="Repeat contacts within {} × 24 h")
+
+
+#: The words a control shows for a definition parameter (the parameter stays what is recorded).
+PARAMETER_WORDS = {
+    "threshold_s": "Threshold (s)", "clock": "The wait starts", "abandoned": "Abandoned calls",
+    "short_abandon_s": "Short abandons left out, up to (s)", "method": "Method", "window_days": "Window (days)",
+    "window_unit": "Days counted as", "match": "The same customer by",
+}
+#: The words a control shows for a choice.
+CHOICE_WORDS = {
+    ("clock", "queue"): "after the phone menu", ("clock", "arrival"): "when the customer calls",
+    ("abandoned", "exclude"): "left out", ("abandoned", "fail"): "not in time",
+    ("abandoned", "fail_after_threshold"): "not in time after the threshold, else left out",
+    ("abandoned", "pass_within_threshold"): "in time when within the threshold",
+    ("method", "repeat_window"): "no new contact within the window", ("method", "case"): "case closed at first contact",
+    ("method", "survey"): "the customer says so (survey)",
+    ("window_unit", "24h"): "24 hours", ("window_unit", "calendar"): "calendar days",
+    ("window_unit", "working"): "working days", ("short_abandon_s", 0): "none (0 s)",
+}
 
 
 class DefinitionChooser(widgets.VBox):
@@ -106,7 +125,10 @@ class DefinitionChooser(widgets.VBox):
             start = initial.get(name, options[0])
             if start not in options:  # a definition decided earlier stays choosable
                 options.append(start)
-            self.controls[name] = widgets.Dropdown(options=options, value=start, description=name)
+            self.controls[name] = widgets.Dropdown(
+                options=[(CHOICE_WORDS.get((name, o), str(o)), o) for o in options], value=start,
+                description=PARAMETER_WORDS.get(name, name.replace("_", " ")),
+                style={"description_width": "initial"})
         self.fixed = {k: v for k, v in initial.items() if k not in self.controls}
         self.output = widgets.HTML()
         self.frame: pd.DataFrame | None = None
