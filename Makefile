@@ -9,7 +9,7 @@ OUT    ?= report
 JOBS   ?= 2
 DAYS   ?= 1-10
 
-.PHONY: report test test-fast install sample bench lab exercises clean help
+.PHONY: report test test-fast install sample bench lab present exercises clean help
 
 help:
 	@echo "make report   import the sample workshop, render its report pack into $(OUT)/ (DAYS=1,3 JOBS=2), print index.html"
@@ -17,7 +17,8 @@ help:
 	@echo "make test-fast  the suite without the slow (notebook) tests"
 	@echo "make sample   regenerate the sample exports in $(SAMPLE)/exports from the generator"
 	@echo "make bench    run the benchmarks in bench/ (writes bench/RESULTS.md); quick: make bench BENCH_SIZES=1M"
-	@echo "make lab      open JupyterLab on the notebooks with the sample workshop"
+	@echo "make lab      import the sample workshop and open JupyterLab on its day notebooks"
+	@echo "make present  import the sample workshop and show its days as an app (no code)"
 	@echo "make exercises  regenerate the trainee exercise notebooks from their solutions"
 
 $(VENV)/.installed: pyproject.toml
@@ -50,7 +51,12 @@ bench: $(VENV)/.installed
 	nice -n 10 $(BIN)/python bench/render.py --jobs $(JOBS)
 
 lab: $(VENV)/.installed
+	$(BIN)/kpi-workshop import $(SAMPLE)
 	$(BIN)/kpi-workshop lab $(SAMPLE)
+
+present: $(VENV)/.installed
+	$(BIN)/kpi-workshop import $(SAMPLE)
+	$(BIN)/kpi-workshop present $(SAMPLE)
 
 exercises: $(VENV)/.installed
 	$(BIN)/python -m kpilib.exercises generate
