@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from kpilib.exceptions import ParameterError, WorkshopError
-from kpilib.report.render import NOTEBOOKS, day_notebooks, day_parameters
+from kpilib.report.render import NOTEBOOKS, _write, day_notebooks, day_parameters
 
 __all__ = ["LIVE_FOLDER", "LiveServer", "day_bar", "lab_server", "prepare_live", "present_server", "run_server"]
 
@@ -92,7 +92,7 @@ def prepare_live(workshop: str | Path, *, notebooks: str | Path | None = None,
         kept = _keep_if_edited(target)
         if kept:
             moved.append(kept)
-        _write_atomic(target, nbformat.writes(nb))
+        _write(target, nbformat.writes(nb))  # whole or not at all, as render writes its pages
     return ws, folder, moved
 
 
@@ -117,12 +117,6 @@ def _keep_if_edited(target: Path) -> Path | None:
     kept.parent.mkdir(exist_ok=True)
     target.replace(kept)
     return kept
-
-
-def _write_atomic(path: Path, text: str) -> None:
-    partial = path.with_name(f".{path.name}.partial")
-    partial.write_text(text, encoding="utf-8")
-    partial.replace(path)
 
 
 def day_bar(workshop: str | Path, day: int) -> None:
