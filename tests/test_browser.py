@@ -100,7 +100,7 @@ def test_day6_in_the_app_shows_no_code_moves_the_numbers_and_records_in_the_righ
 
     page.get_by_placeholder("who decided").first.fill("Team leads")
     record.click()
-    page.get_by_text("Recorded").first.wait_for(timeout=30_000)
+    page.get_by_text("(by Team leads)").wait_for(timeout=30_000)   # the recorder's confirmation, nothing else
     with sqlite3.connect(folder / "decisions.sqlite") as con:
         rows = con.execute("SELECT key, by FROM decisions WHERE key = 'definitions'").fetchall()
     assert rows == [("definitions", "Team leads")]
