@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import random
 import shutil
 from pathlib import Path
 
 import duckdb
 import pytest
+import yaml
 
 from kpilib.exceptions import DataError
-from kpilib.importing import _store, api, import_workshop
+from kpilib.importing import _csvread, _store, api, import_workshop
 
 CORPUS = Path(__file__).parent / "fixtures" / "exports"
+SAMPLE = Path(__file__).parents[1] / "data" / "sample"
 
 QUARANTINED = """\
 id;klant;start;wachtrij;richting;antwoord;einde;code;_row;reason
@@ -105,3 +108,58 @@ def test_a_failure_while_writing_leaves_the_store_as_it_was(many_problems: Path,
         import_workshop(many_problems, quarantine=True)
     assert store.read_bytes() == before
     assert not (many_problems / "store.duckdb.tmp").exists()
+
+
+
+@pytest.mark.slow
+def test_every_good_line_of_a_large_file_with_many_short_lines_is_imported(tmp_path: Path) -> None:
+    """Past the reader's first block (8 MB), a file with many short lines once lost whole blocks of good rows.
+
+    The sample's contacts export repeated to 80,000 data lines (9.5 MB, ids made unique); about one line in
+    five, picked at random, loses its last three values. Every good line must be imported and every short
+    one quarantined: good + short = 80,000, counted while the file is written; the good lines of test calls
+    are left out by the sample's rule, and only they.
+    """
+    config = yaml.safe_load((SAMPLE / "workshop.yaml").read_text(encoding="utf-8"))
+    contacts = config["sources"]["contacts"]
+    folder = tmp_path / "ws"
+    (folder / Path(contacts["file"]).parent).mkdir(parents=True)
+    (folder / "workshop.yaml").write_text(yaml.safe_dump({"client": "Groot", "sources": {"contacts": contacts}}, sort_keys=False),
+                                          encoding="utf-8")
+    head, *body = (SAMPLE / contacts["file"]).read_text(encoding="cp1252").splitlines()
+    rng, short_lines, test_calls = random.Random(17), [], 0
+    with open(folder / contacts["file"], "w", encoding="cp1252", newline="\n") as f:
+        f.write(head + "\n")
+        for i in range(80_000):
+            fields = body[i % len(body)].split(";")
+            fields[0] = str(700_000_000 + i)
+            if rng.random() < 0.2:
+                fields = fields[:-3]
+                short_lines.append(i + 2)
+            else:
+                test_calls += fields[-1] == "Test"
+            f.write(";".join(fields) + "\n")
+    assert (folder / contacts["file"]).stat().st_size > 9_000_000 and 15_000 < len(short_lines) < 17_000
+    report = import_workshop(folder, quarantine=True)
+    assert report.quarantined == {"contacts": len(short_lines)}
+    assert test_calls > 0
+    assert report.tables["contacts"] == len(contact_ids(folder)) == 80_000 - len(short_lines) - test_calls
+    quarantined = (folder / "quarantine" / "contacts.csv").read_text(encoding="utf-8").splitlines()
+    rows = [int(line.split(";")[-2]) for line in quarantined[1:]]
+    assert rows == short_lines
+
+
+def test_a_file_with_more_records_than_were_read_is_refused(tmp_path: Path, monkeypatch) -> None:
+    """Should the reader ever return fewer records than the file holds, the import stops rather than drop rows.
+
+    The file has 3 records (one of them 9 values wide); the reader is made to lose the last good one, so
+    Python's count (3) exceeds what was read (1 good + 1 rejected = 2).
+    """
+    folder = Path(shutil.copytree(CORPUS / "malformed_line", tmp_path / "ws"))
+    (folder / "contacts.csv").write_text((folder / "contacts.csv").read_text() + "\n")   # blank line: recount
+    real = _csvread._physical_lines
+    monkeypatch.setattr(_csvread, "_physical_lines",
+                        lambda path, delimiter, width, good, rejected: real(path, delimiter, width, good - 1, rejected))
+    with pytest.raises(DataError, match=r"contacts.csv: expected all 3 records of the file read, found only 2 of them read\. Save the export again"):
+        import_workshop(folder, quarantine=True)
+    assert sorted(p.name for p in folder.iterdir()) == ["contacts.csv", "workshop.yaml"]
