@@ -83,3 +83,51 @@ def test_with_a_real_workshop_the_decision_is_stored_and_a_bad_one_explained(tmp
     decision = box.record()
     assert decision.value == {"service_level": 0.8} and decision.by == "Anna"
     assert kpilib.open_workshop(tmp_path / "acme").decision("targets") == {"service_level": 0.8}
+
+
+def test_the_log_shows_who_when_and_note_and_undo_puts_the_earlier_decision_back(tmp_path):
+    """Two recordings and an undo, on a real store: the log lists all three, newest first; undo's result shows."""
+    import kpilib
+
+    ws = kpilib.new_workshop(tmp_path / "acme", client="Acme", start="2026-12-01")
+    tactic = widgets.Dropdown(options=["customer_intimacy", "operational_excellence"], value="customer_intimacy")
+    box = record_decision(ws, "tactic", tactic)
+    assert "Not recorded yet." in box.history.value and box.undo_button.layout.display == "none"
+    assert box.button.description == "Record tactic"
+    box.who.value, box.note.value = "Anna", "customers want one contact person"
+    box.button.click()
+    tactic.value = "operational_excellence"
+    box.who.value, box.note.value = "Bram", "<b>cheaper</b>"
+    box.button.click()
+    assert box.undo_button.layout.display is None
+    rows = box.history.value.split("<tr")[2:]                      # after the header row, newest first
+    assert len(rows) == 2 and "Bram" in rows[0] and "&lt;b&gt;cheaper&lt;/b&gt;" in rows[0]
+    assert 'operational_excellence (in force)' in rows[0] and "font-weight:bold" in rows[0]
+    assert "Anna" in rows[1] and "customers want one contact person" in rows[1] and "(in force)" not in rows[1]
+    box.who.value, box.note.value = "Bram", "taken back"
+    box.undo()
+    assert ws.decision("tactic") == "customer_intimacy"
+    assert 'Undone: the tactic is customer_intimacy now' in box.message.value
+    rows = box.history.value.split("<tr")[2:]
+    assert len(rows) == 3 and 'undone: operational_excellence' in rows[0] and "taken back" in rows[0]
+    assert 'customer_intimacy (in force)' in rows[2]
+    box.undo()
+    box.undo()                                                  # nothing left: said, not raised
+    assert box.message.value.startswith('<div style="color:#b00020">Not undone:')
+    assert box.undo_button.layout.display == "none" and ws.decision("tactic") is None
+
+
+def test_the_log_gives_the_time_in_the_workshops_zone(tmp_path):
+    import datetime as dt
+
+    from zoneinfo import ZoneInfo
+
+    from kpilib.widgets._record import _log_html
+    from kpilib.workshop.decisions import Decision
+
+    at = dt.datetime(2026, 3, 29, 0, 30, tzinfo=dt.timezone.utc)      # 01:30 CET; DST starts at 02:00 local
+    later = dt.datetime(2026, 3, 29, 1, 30, tzinfo=dt.timezone.utc)   # 03:30 CEST
+    rows = [Decision(1, "tactic", "decide", "customer_intimacy", "Anna", None, at),
+            Decision(2, "tactic", "decide", "product_leadership", None, None, later)]
+    text = _log_html(rows, {2}, ZoneInfo("Europe/Amsterdam"))
+    assert text.index("29-03-2026 03:30") < text.index("29-03-2026 01:30")

@@ -1,4 +1,8 @@
-"""The "record decision" button: writes what the group agreed to the workshop's decisions store."""
+"""The "record decision" button: writes what the group agreed to the workshop's decisions store.
+
+Under the button, the log of that decision (when, who, what, note) and an undo of the one in force,
+so the room sees what it agreed and can take a decision back without leaving the day.
+"""
 
 from __future__ import annotations
 
@@ -7,12 +11,25 @@ import json
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import ipywidgets as widgets
 
 from kpilib.exceptions import KpiError
 
 __all__ = ["DecisionRecorder", "describe_value", "record_decision"]
+
+#: What each decision is called on its button and in its log, in plain words.
+LABELS = {
+    "customer_values": "customer values", "customer_norms": "customer norms", "chains": "chains",
+    "chain_owners": "chain owners", "current_kpis": "today's KPIs", "customer_outcomes": "customer outcomes",
+    "handover_points": "handover points", "definitions": "definitions", "norms": "norms", "targets": "targets",
+    "tactic": "tactic", "levers": "levers", "criteria_weights": "criteria weights", "kpi_set": "KPI set",
+    "sign_off": "sign-off",
+}
+
+#: How many rows of a decision's log are shown (the newest first).
+LOG_ROWS = 5
 
 
 def describe_value(value: Any) -> str:
@@ -48,12 +65,21 @@ class DecisionRecorder(widgets.VBox):
                                 style={"description_width": "initial"})
         self.note = widgets.Text(value="", description="Note", placeholder="why, in a few words",
                                  style={"description_width": "initial"})
-        self.button = widgets.Button(description=f"Record {key}", button_style="primary", icon="check")
+        self.label = label = LABELS.get(key, key.replace("_", " "))
+        self.button = widgets.Button(description=f"Record {label}", button_style="primary", icon="check",
+                                     layout={"width": "auto"})
+        self.undo_button = widgets.Button(description=f"Undo the {label} in force", icon="undo",
+                                          layout={"width": "auto"})
         self.message = widgets.HTML(value="")
+        #: The log of this decision (an HTML table): its last recordings and undos, newest first.
+        self.history = widgets.HTML(value="")
         #: The Decision returned by the last successful recording, or None.
         self.decision: Any = None
         self.button.on_click(lambda _button: self.record())
-        super().__init__([widgets.HBox([self.who, self.note]), self.button, self.message])
+        self.undo_button.on_click(lambda _button: self.undo())
+        super().__init__([widgets.HBox([self.who, self.note]), widgets.HBox([self.button, self.undo_button]),
+                          self.message, self.history])
+        self.show_log()
 
     def record(self) -> Any:
         """Write the current value to the decisions store; show what was recorded or why not.
@@ -83,7 +109,76 @@ class DecisionRecorder(widgets.VBox):
             + (f" ({html.escape(str(where.path))})" if getattr(where, "path", None) else "")
             + "</div>"
         )
+        self.show_log()
         return decision
+
+    def undo(self) -> Any:
+        """Withdraw the recorded decision in force (a new row in the log; nothing is deleted).
+
+        The decision before it is in force again, else the workshop's own or the default value. Returns
+        the undo row, or None when there was nothing to undo.
+        """
+        who, note = self.who.value.strip() or None, self.note.value.strip() or None
+        try:
+            row = self.ws.undo(self.key, by=who, note=note)
+            now = _plain(self.ws.decision(self.key))
+        except KpiError as error:
+            self.message.value = f'<div style="color:#b00020">Not undone: {html.escape(str(error))}</div>'
+            return None
+        self.decision = None
+        self.message.value = (f'<div style="color:#1b5e20">Undone: the {html.escape(self.label)} is '
+                              f"{html.escape(now, quote=False)} now</div>")
+        self.show_log()
+        return row
+
+    def show_log(self) -> None:
+        """Show this decision's log (when, who, what, note), newest first; hide undo when there is none."""
+        store = getattr(self.ws, "decision_store", None)
+        if store is None:                      # a workshop without a store (a stand-in): no log to show
+            self.history.value, self.undo_button.layout.display = "", "none"
+            return
+        try:
+            rows = store.rows(self.key)
+        except KpiError as error:
+            self.history.value = f'<div style="color:#b00020">The log cannot be read: {html.escape(str(error))}</div>'
+            return
+        in_force = {d.id for d in store.in_force().values()} if rows else set()
+        self.undo_button.layout.display = None if any(r.id in in_force for r in rows) else "none"
+        self.history.value = _log_html(rows, in_force, self._zone())
+
+    def _zone(self) -> ZoneInfo | None:
+        zone = getattr(getattr(self.ws, "config", None), "time_zone", None)
+        return ZoneInfo(zone) if isinstance(zone, str) else zone
+
+
+def _log_html(rows: list[Any], in_force: set[int], zone: Any) -> str:
+    """The newest LOG_ROWS rows of a decision's log as a small table; the decision in force in bold."""
+    if not rows:
+        return '<div class="kpi-decision-log" style="color:#555">Not recorded yet.</div>'
+    value_of = {r.id: r.value for r in rows}
+    lines = []
+    for r in reversed(rows[-LOG_ROWS:]):
+        at = r.at.astimezone(zone) if zone is not None else r.at
+        if r.action == "undo":
+            what = "undone: " + _short(_plain(value_of.get(r.undoes)))
+        else:
+            what = _short(_plain(r.value)) + (" (in force)" if r.id in in_force else "")
+        cells = [at.strftime("%d-%m-%Y %H:%M"), r.by or "", what, r.note or ""]
+        weight = "font-weight:bold;" if r.id in in_force else ""
+        lines.append(f'<tr style="{weight}">' + "".join(f"<td>{html.escape(c, quote=False)}</td>" for c in cells) + "</tr>")
+    more = len(rows) - LOG_ROWS
+    tail = f'<div style="color:#555">… and {more} earlier</div>' if more > 0 else ""
+    return ('<table class="kpi-decision-log"><thead><tr><th>When</th><th>Who</th><th>What</th><th>Note</th>'
+            "</tr></thead><tbody>" + "".join(lines) + "</tbody></table>" + tail)
+
+
+def _plain(value: Any) -> str:
+    """A decision value as the room reads it: a text as it is, anything else as compact JSON."""
+    return value if isinstance(value, str) else "none" if value is None else describe_value(value)
+
+
+def _short(text: str, width: int = 80) -> str:
+    return text if len(text) <= width else text[:width - 1] + "…"
 
 
 def record_decision(ws: Any, key: str, value: Any | Callable[[], Any], *,
