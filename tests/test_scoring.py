@@ -135,6 +135,28 @@ def test_scoring_grid_recomputes_on_a_change():
     assert "all weights are 0" in grid.result.value
 
 
+
+def test_the_owner_of_each_kpi_in_the_set_can_be_edited_and_is_what_is_recorded():
+    from kpilib.widgets import scoring_grid
+
+    grid = scoring_grid(candidates(), weights=WEIGHTS, chains=["fault", "contact"],
+                        owners={"fault": "manager technical support"}, size=2,
+                        kpi_owners={"csat": "head of customer service"})
+    # the fields start with the recorded owner (csat), else the chain owner (time_to_resolution covers fault)
+    assert {k: f.value for k, f in grid.owner_fields.items()} == {
+        "time_to_resolution": "manager technical support", "csat": "head of customer service"}
+    grid.owner_fields["time_to_resolution"].value = "  Anna de Vries "
+    assert [(i["kpi"], i["owner"]) for i in grid.kpi_set()] == [
+        ("time_to_resolution", "Anna de Vries"), ("csat", "head of customer service")]
+    # a KPI that leaves the set and comes back keeps what was typed
+    grid._size.value = 1
+    assert len(grid._owner_box.children) == 2                 # the heading and one KPI
+    grid._size.value = 2
+    assert grid.owner_fields["time_to_resolution"].value == "  Anna de Vries "
+    grid.owner_fields["csat"].value = " "
+    with pytest.raises(ParameterError, match="every KPI in the set needs an owner: enter one for"):
+        grid.kpi_set()
+
 def test_criteria_are_the_decisions_criteria():
     from kpilib.workshop.decisions import CRITERIA as DECIDED
 

@@ -9,7 +9,7 @@ from typing import Any
 import ipywidgets as widgets
 import pandas as pd
 
-from kpilib.exceptions import KpiError
+from kpilib.exceptions import KpiError, ParameterError
 from kpilib.days.scoring import (CRITERIA, DEFAULT_WEIGHTS, balance_check, check_scores, check_weights,
                             kpi_set_value, score_candidates, select_set)
 
@@ -30,11 +30,16 @@ class ScoringGrid(widgets.VBox):
     """
 
     def __init__(self, candidates: pd.DataFrame, *, weights: Mapping[str, float] | None = None,
-                 chains: Sequence[str] = (), owners: Mapping[str, str] | None = None, size: int = 5) -> None:
+                 chains: Sequence[str] = (), owners: Mapping[str, str] | None = None, size: int = 5,
+                 kpi_owners: Mapping[str, str] | None = None) -> None:
         self._candidates = check_scores(candidates)
         start = check_weights(DEFAULT_WEIGHTS if weights is None else weights)
         self._chains = list(chains)
         self._owners = dict(owners or {})
+        self._kpi_owners = dict(kpi_owners or {})
+        #: The owner field of each KPI that has been in the set, kept when it leaves it (nothing typed is lost).
+        self.owner_fields: dict[str, widgets.Text] = {}
+        self._owner_box = widgets.VBox()
         self._weight_inputs = {c: widgets.BoundedFloatText(value=start[c], min=0, max=10, step=0.5,
                                                            layout=_CELL) for c in CRITERIA}
         self._score_inputs = {
@@ -45,7 +50,7 @@ class ScoringGrid(widgets.VBox):
         self.result = widgets.HTML()
         for control in [*self._weight_inputs.values(), *self._score_inputs.values(), self._size]:
             control.observe(lambda _change: self.refresh(), names="value")
-        super().__init__([self._grid(), self._size, self.result])
+        super().__init__([self._grid(), self._size, self._owner_box, self.result])
         self.refresh()
 
     def _grid(self) -> widgets.GridBox:
@@ -76,8 +81,29 @@ class ScoringGrid(widgets.VBox):
         return select_set(self.scored(), size=self._size.value, chains=self._chains)
 
     def kpi_set(self) -> list[dict[str, Any]]:
-        """The selection as the value of the ``kpi_set`` decision."""
-        return kpi_set_value(self.selection(), owners=self._owners, chains=self._chains)
+        """The selection as the value of the ``kpi_set`` decision, with the owners as entered."""
+        selection = self.selection()
+        value = kpi_set_value(selection, owners=self._owners, chains=self._chains)
+        names = dict(zip(selection["kpi"], selection["name"]))
+        for item in value:
+            field = self.owner_fields.get(item["kpi"])
+            if field is not None:
+                item["owner"] = field.value.strip()
+            if not item["owner"]:
+                raise ParameterError(f"every KPI in the set needs an owner: enter one for {names[item['kpi']]}")
+        return value
+
+    def _show_owners(self, chosen: pd.DataFrame) -> None:
+        """An owner field per KPI in the set, filled with the recorded owner, else the chain owner (day 2)."""
+        start = {i["kpi"]: i["owner"] for i in kpi_set_value(chosen, owners=self._owners, chains=self._chains)}
+        rows = [widgets.HTML("<b>Owner of each KPI in the set</b>")]
+        for kpi, name in zip(chosen["kpi"], chosen["name"]):
+            if kpi not in self.owner_fields:
+                self.owner_fields[kpi] = widgets.Text(value=self._kpi_owners.get(kpi, start[kpi]),
+                                                      placeholder="who owns this KPI", layout={"width": "260px"})
+            rows.append(widgets.HBox([widgets.HTML(html.escape(str(name)), layout={"width": "300px"}),
+                                      self.owner_fields[kpi]]))
+        self._owner_box.children = rows
 
     def refresh(self) -> None:
         """Recompute and show the ranking, the set and its balance; show a clear message on bad input."""
@@ -88,6 +114,7 @@ class ScoringGrid(widgets.VBox):
         except KpiError as error:
             self.result.value = f'<div style="color:#b00020">{html.escape(str(error))}</div>'
             return
+        self._show_owners(chosen)
         ranking = scored[["rank", "name", "total"]].assign(total=scored["total"].round(2),
                                                            chosen=scored["kpi"].isin(chosen["kpi"]))
         checks = balance.assign(ok=balance["ok"].map({True: "yes", False: "NO"}))
@@ -97,7 +124,7 @@ class ScoringGrid(widgets.VBox):
 
 def scoring_grid(candidates: pd.DataFrame, *, weights: Mapping[str, float] | None = None,
                  chains: Sequence[str] = (), owners: Mapping[str, str] | None = None,
-                 size: int = 5) -> ScoringGrid:
+                 size: int = 5, kpi_owners: Mapping[str, str] | None = None) -> ScoringGrid:
     """The day-9 scoring grid for ``candidates`` (:func:`kpilib.days.scoring.workshop_candidates`).
 
     Parameters
@@ -112,9 +139,13 @@ def scoring_grid(candidates: pd.DataFrame, *, weights: Mapping[str, float] | Non
         Chain id -> owner (the ``chain_owners`` decision), for the ``kpi_set`` value.
     size : int
         The starting size of the set.
+    kpi_owners : mapping, optional
+        KPI id -> owner (from the ``kpi_set`` decision in force): the owner fields start with these;
+        other KPIs start with their chain's owner, else "to be agreed". The group can edit every one.
 
     Returns
     -------
     ScoringGrid
     """
-    return ScoringGrid(candidates, weights=weights, chains=chains, owners=owners, size=size)
+    return ScoringGrid(candidates, weights=weights, chains=chains, owners=owners, size=size,
+                       kpi_owners=kpi_owners)
