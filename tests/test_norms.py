@@ -158,3 +158,42 @@ def test_kpi_histories_leave_out_periods_only_partly_in_the_data():
                         norms={"time_to_first_contact": 20}, first="2026-03-30", last="2026-05-03")
     assert_kpi(got["time_to_first_contact"], [(pd.Timestamp("2026-03-30"), 1, 1, 1.0),
                                               (pd.Timestamp("2026-04-20"), 1, 1, 1.0)], by=["week"])
+
+
+def test_the_norms_explorer_counts_each_norm_by_hand():
+    from kpilib.days.norms import NormsExplorer
+
+    explorer = NormsExplorer({"orders": orders()})
+    # as_of = 28 Apr 09:00: O1 took 2 working days, O2 16; O3 open for 1 working day (24 Apr)
+    cases = {5: (1, 2),      # O1 within, O2 a breach, O3 still within the norm: not counted
+             1: (0, 2),      # O1 (2) and O2 (16) breaches; O3 (1) not past the norm
+             0.5: (0, 3),    # O3's 1 working day is past half a day: a breach too
+             16: (2, 2),     # both contacted orders within; O3 not past
+             15.5: (1, 2)}   # O2's 16 is not
+    for norm, (numerator, denominator) in cases.items():
+        got = explorer({"time_to_first_contact": norm})
+        assert got[["kpi", "norm_parameter", "norm"]].iloc[0].tolist() == ["time_to_first_contact", "norm_days", norm]
+        assert_kpi(got[["numerator", "denominator", "value"]], [(numerator, denominator, numerator / denominator)])
+    with pytest.raises(ParameterError, match="norm_days"):
+        explorer({"time_to_first_contact": -1})
+
+
+@pytest.mark.slow
+def test_the_norms_explorer_gives_exactly_what_kpis_under_norms_gives(sample_workshop):
+    """On the sample: every KPI, several norms, by nothing and by month; a definition no explorer covers too."""
+    import kpilib
+    from kpilib.days.norms import NormsExplorer, kpis_under_norms
+
+    ws = kpilib.open_workshop(sample_workshop)
+    base = {"service_level": 20, "repeat_contact_rate": 7, "time_to_resolution": 3, "time_to_first_contact": 5}
+    for definitions in (ws.decision("definitions"),
+                        {"repeat_contact_rate": {"window_days": 7, "window_unit": "calendar_day"},
+                         "service_level": {"clock": "queue", "abandoned": "exclude", "short_abandon_s": 5}}):
+        for by in (None, "month"):
+            explorer = NormsExplorer(ws.store, definitions=definitions, calendar=ws.calendar, by=by)
+            for change in ({}, {"service_level": 45}, {"repeat_contact_rate": 2.5}, {"time_to_resolution": 0},
+                           {"time_to_first_contact": 10, "time_to_resolution": 1}):
+                norms = {**base, **change}
+                pd.testing.assert_frame_equal(
+                    explorer(norms),
+                    kpis_under_norms(ws.store, norms, definitions=definitions, calendar=ws.calendar, by=by))

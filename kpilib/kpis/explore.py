@@ -3,7 +3,7 @@
 A slider that recomputes :func:`kpilib.service_level` on a million contacts waits for a database
 query at every step. The explorers here run the query once: per group they keep the sorted waits of
 the answered and of the abandoned offered contacts (for both clocks), or the sorted gaps to the next
-contact. A threshold's counts are then binary searches (:func:`numpy.searchsorted`), and the result
+contact, or the sorted working days of each order or case. A threshold's counts are then binary searches (:func:`numpy.searchsorted`), and the result
 is exactly the frame the KPI function returns for the same arguments.
 """
 
@@ -24,7 +24,7 @@ from kpilib.kpis.queue import (ABANDON_RULES, CLOCKS, QUEUE_COLUMNS, check_commo
                                wait_seconds)
 from kpilib.kpis.resolution import MATCHES, follow_up_gaps
 
-__all__ = ["RepeatExplorer", "ServiceLevelExplorer"]
+__all__ = ["RepeatExplorer", "ServiceLevelExplorer", "TimelinessExplorer"]
 
 _SAME = object()  # "the explorer's own channel"
 
@@ -182,3 +182,47 @@ class RepeatExplorer:
         check_number("window_days", window_days, minimum=0, strict_minimum=True)
         limit = window_days * 86400
         return _result(self._keys, [g.at_most(limit) for g in self._gaps], [len(g.values) for g in self._gaps])
+
+
+class TimelinessExplorer:
+    """The share of orders (cases) first contacted (resolved) within any norm, fast.
+
+    Per group it keeps the sorted working days of the spans that ended and the sorted working days
+    elapsed of those still open, so a norm's counts are two binary searches.
+
+    Parameters
+    ----------
+    data : pandas.DataFrame or ibis Table
+        Canonical orders (``span="first_contact"``) or cases (``span="resolution"``).
+    span : {'first_contact', 'resolution'}
+        Which of :func:`kpilib.time_to_first_contact` and :func:`kpilib.time_to_resolution` it answers.
+    as_of, calendar, by
+        As in those functions.
+    """
+
+    def __init__(self, data, *, span: str = "resolution", as_of=None, calendar=None,
+                 by: str | Sequence[str] | None = None) -> None:
+        from kpilib.kpis.timeliness import SPANS, span_table
+
+        check_argument("span", span, tuple(SPANS))
+        spec = SPANS[span]
+        table, self.by, inp = span_table(data, spec, as_of=as_of, calendar=calendar, by=by)
+        columns = {"_done": table[spec.end].notnull(), "_wd": table._wd, "_elapsed": table._elapsed}
+        frame = _fetch(table, self.by, table[spec.start], columns, con=inp.con, time_zone=inp.time_zone)
+        keys, groups = _grouped(frame, self.by, list(columns))
+        self._keys = keys
+        self._done = [_Sorted(np.sort(g["_wd"][g["_done"] > 0])) for g in groups]
+        self._open = [_Sorted(np.sort(g["_elapsed"][g["_done"] == 0])) for g in groups]
+        self._open_known = [int(np.count_nonzero(~np.isnan(o.values))) for o in self._open]
+
+    def share_within(self, *, norm_days: float) -> pd.DataFrame:
+        """Exactly the KPI function with this norm (and the explorer's ``as_of``, ``calendar``, ``by``).
+
+        numerator: ended within ``norm_days`` working days; denominator: ended, plus still open and
+        already past the norm (an open span without a known age is neither).
+        """
+        check_number("norm_days", norm_days, minimum=0)
+        numerator = [d.at_most(norm_days) for d in self._done]
+        denominator = [len(d.values) + known - o.at_most(norm_days)
+                       for d, o, known in zip(self._done, self._open, self._open_known)]
+        return _result(self._keys, numerator, denominator)

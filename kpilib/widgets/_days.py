@@ -11,7 +11,7 @@ import pandas as pd
 from kpilib.kpis.explore import ServiceLevelExplorer
 from kpilib.kpis.queue import ABANDON_RULES, CLOCKS
 from kpilib.kpis.resolution import FCR_METHODS, MATCHES, WINDOW_UNITS, first_contact_resolution, repeat_contact_rate
-from kpilib.days.norms import kpis_under_norms, target_overview
+from kpilib.days.norms import NormsExplorer, target_overview
 from kpilib.widgets._explore import definition_chooser, threshold_slider
 from kpilib.widgets._fields import norm_inputs, target_inputs
 from kpilib.widgets._record import record_decision
@@ -122,9 +122,11 @@ class _Panel(widgets.VBox):
 
 def norms_panel(ws: Any, tables, *, norms: Mapping[str, float],
                 definitions: Mapping[str, Mapping[str, Any]] | None = None, calendar=None) -> widgets.VBox:
-    """Day 7: a norm field per KPI, the KPIs under those norms live, and the record button for ``norms``."""
-    inputs = norm_inputs(norms, compute=lambda chosen: kpis_under_norms(tables, chosen, definitions=definitions,
-                                                                        calendar=calendar))
+    """Day 7: a norm field per KPI, the KPIs under those norms live, and the record button for ``norms``.
+
+    A changed field recomputes only its KPI, from an explorer (:class:`kpilib.days.norms.NormsExplorer`).
+    """
+    inputs = norm_inputs(norms, compute=NormsExplorer(tables, definitions=definitions, calendar=calendar))
     recorder = record_decision(ws, "norms", inputs)
     panel = _Panel([inputs, recorder], value=lambda: inputs.value)
     panel.inputs, panel.recorder = inputs, recorder
