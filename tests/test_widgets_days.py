@@ -40,6 +40,13 @@ def test_definitions_panel_records_the_chosen_definitions_and_keeps_the_others()
     assert repeat.frame["chosen"].tolist() == [0.5]  # a1 repeated within 7 × 24 h by a3: 1 / 2
     repeat.controls["window_days"].value = 1  # 72 h > 24 h: 0 / 2
     assert repeat.frame["chosen"].tolist() == [0.0]
+    repeat.controls["window_days"].value = 3  # exactly 72 h: "at most 3 × 24 h later" counts it, 1 / 2
+    assert repeat.frame["chosen"].tolist() == [0.5]
+    repeat.controls["window_unit"].value = "calendar_day"  # Mon 2 → Thu 5 March: 3 dates later, 1 / 2
+    assert repeat.frame["chosen"].tolist() == [0.5]
+    repeat.controls["window_days"].value = 1  # 3 dates > 1: 0 / 2
+    assert repeat.frame["chosen"].tolist() == [0.0]
+    repeat.controls["window_unit"].value = "24h"
     panel.recorder.record()
     key, value = ws.recorded[0]
     assert key == "definitions"

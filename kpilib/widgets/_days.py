@@ -8,7 +8,7 @@ from typing import Any
 import ipywidgets as widgets
 import pandas as pd
 
-from kpilib.kpis.explore import ServiceLevelExplorer
+from kpilib.kpis.explore import RepeatExplorer, ServiceLevelExplorer
 from kpilib.kpis.queue import ABANDON_RULES, CLOCKS
 from kpilib.kpis.resolution import FCR_METHODS, MATCHES, WINDOW_UNITS, first_contact_resolution, repeat_contact_rate
 from kpilib.days.norms import NormsExplorer, target_overview
@@ -61,11 +61,26 @@ def definitions_panel(ws: Any, contacts, *, cases=None, surveys=None,
     repeat = {"window_days": 7, "match": "customer", "window_unit": "24h",
               **definitions.get("repeat_contact_rate", {})}
 
+    known: dict[tuple, pd.DataFrame] = {}          # each definition computed once: the room goes back and forth
+    repeat_explorers: dict[str, RepeatExplorer] = {}
+
+    def remembered(kpi: str, compute, chosen: dict) -> pd.DataFrame:
+        key = (kpi, *sorted(chosen.items()))
+        if key not in known:
+            known[key] = compute(**chosen)
+        return known[key]
+
     def fcr_by_month(**chosen):
-        return first_contact_resolution(contacts, cases=cases, surveys=surveys, by="month", **chosen)
+        return remembered("fcr", lambda **c: first_contact_resolution(contacts, cases=cases, surveys=surveys,
+                                                                      by="month", **c), chosen)
 
     def repeat_by_team(**chosen):
-        return repeat_contact_rate(contacts, by="team", **chosen)
+        if chosen.get("window_unit", "24h") != "24h" or set(chosen) - {"window_days", "match", "window_unit"}:
+            return remembered("repeat", lambda **c: repeat_contact_rate(contacts, by="team", **c), chosen)
+        match = chosen.get("match", "customer")    # any 24-hour window from one query per match
+        if match not in repeat_explorers:
+            repeat_explorers[match] = RepeatExplorer(contacts, match=match, by="team")
+        return repeat_explorers[match].repeat_contact_rate(window_days=chosen.get("window_days", 7))
 
     choosers = {
         "service_level": definition_chooser(
