@@ -105,3 +105,62 @@ def test_day6_in_the_app_shows_no_code_moves_the_numbers_and_records_in_the_righ
         rows = con.execute("SELECT key, by FROM decisions WHERE key = 'definitions'").fetchall()
     assert rows == [("definitions", "Team leads")]
     assert _sample_decisions() == before                        # nothing of data/sample changed
+
+
+@pytest.fixture
+def lab(sample_workshop, tmp_path):
+    """`kpi-workshop lab` on a copy of the sample (client x), without a token, and its port."""
+    folder = tmp_path / "clients" / "x"
+    shutil.copytree(sample_workshop, folder, ignore=shutil.ignore_patterns("live", "decisions.sqlite*"))
+    port = _free_port()
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "JUPYTER_CONFIG_DIR": str(tmp_path / "jupyter-config"),
+           "JUPYTER_RUNTIME_DIR": str(tmp_path / "jupyter-runtime")}
+    server = subprocess.Popen([sys.executable, "-m", "kpilib.cli", "lab", str(folder), "--port", str(port),
+                               "--no-browser", "--", "--IdentityProvider.token=", "--ServerApp.password=",
+                               "--LabApp.news_url=", "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate"],
+                              env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True,
+                              text=True)
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and server.poll() is None:
+        with socket.socket() as probe:
+            if probe.connect_ex(("127.0.0.1", port)) == 0:
+                break
+        time.sleep(0.3)
+    assert server.poll() is None, server.stdout.read()
+    import psutil
+
+    yield folder, port
+    started = psutil.Process(server.pid).children(recursive=True)
+    server.send_signal(signal.SIGINT)
+    try:
+        server.wait(timeout=60)
+    except subprocess.TimeoutExpired:                # JupyterLab asks to confirm a first Ctrl-C
+        server.send_signal(signal.SIGINT)
+        server.wait(timeout=60)
+    assert not [k for k in started if k.is_running() and k.status() != psutil.STATUS_ZOMBIE], \
+        "kernels outlived JupyterLab"
+
+
+def test_day8_in_jupyterlab_runs_as_is_and_records_in_the_right_workshop(browser, lab):
+    """Run All on the live copy, nothing edited: the tactic buttons record into clients/x, not data/sample."""
+    folder, port = lab
+    before = _sample_decisions()
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    page.goto(f"http://127.0.0.1:{port}/lab/tree/day08_tactics.ipynb", timeout=120_000)
+    page.locator(".jp-Notebook").wait_for(timeout=120_000)
+    page.locator(".jp-Notebook-ExecutionIndicator[data-status='idle']").wait_for(timeout=120_000)
+    page.get_by_role("menuitem", name="Run", exact=True).click()
+    page.locator("li[data-command='notebook:run-all-cells']").click()
+    record = page.get_by_role("button", name="Record tactic")
+    record.wait_for(timeout=240_000)
+    assert "Traceback" not in page.inner_text(".jp-Notebook")
+    page.get_by_role("button", name="Product leadership").click()
+    page.get_by_placeholder("who decided").first.fill("Management team")
+    record.click()
+    confirmation = page.get_by_text("(by Management team)")
+    confirmation.wait_for(timeout=60_000)
+    assert str(folder) in confirmation.inner_text()                # it says where it was recorded
+    with sqlite3.connect(folder / "decisions.sqlite") as con:
+        rows = con.execute("SELECT key, value, by FROM decisions").fetchall()
+    assert rows == [("tactic", '"product_leadership"', "Management team")]
+    assert _sample_decisions() == before

@@ -197,3 +197,20 @@ def test_the_norms_explorer_gives_exactly_what_kpis_under_norms_gives(sample_wor
                 pd.testing.assert_frame_equal(
                     explorer(norms),
                     kpis_under_norms(ws.store, norms, definitions=definitions, calendar=ws.calendar, by=by))
+
+
+@pytest.mark.slow
+def test_the_targets_panel_shows_exactly_target_overview_field_by_field(sample_workshop):
+    import kpilib
+    from kpilib.days.norms import kpi_histories, target_overview
+    from kpilib.widgets import targets_panel
+
+    ws = kpilib.open_workshop(sample_workshop)
+    targets = ws.decision("targets")
+    histories = kpi_histories(ws.store, list(targets), period="month", definitions=ws.decision("definitions"),
+                              norms=ws.decision("norms"), calendar=ws.calendar)
+    panel = targets_panel(ws, histories, targets=targets)
+    for kpi in targets:
+        for change in (0.05, -0.05, 0.05):                  # the third answer is the remembered one
+            chosen = {**targets, kpi: round(targets[kpi] + change, 2)}
+            pd.testing.assert_frame_equal(panel.inputs.compute(chosen), target_overview(histories, chosen))

@@ -154,8 +154,15 @@ def targets_panel(ws: Any, histories: Mapping[str, pd.DataFrame], *, targets: Ma
 
     ``min_denominator`` leaves small periods out, as in :func:`kpilib.days.norms.target_overview`.
     """
-    inputs = target_inputs(targets, compute=lambda chosen: target_overview(histories, chosen,
-                                                                           min_denominator=min_denominator))
+    known: dict[tuple[str, float], pd.DataFrame] = {}   # each KPI's row per target: a field recomputes its own
+
+    def overview(chosen: Mapping[str, float]) -> pd.DataFrame:
+        for kpi, target in chosen.items():
+            if (kpi, target) not in known:
+                known[kpi, target] = target_overview(histories, {kpi: target}, min_denominator=min_denominator)
+        return pd.concat([known[kpi, target] for kpi, target in chosen.items()], ignore_index=True)
+
+    inputs = target_inputs(targets, compute=overview)
     recorder = record_decision(ws, "targets", inputs)
     panel = _Panel([inputs, recorder], value=lambda: inputs.value)
     panel.inputs, panel.recorder = inputs, recorder

@@ -39,6 +39,9 @@ class ScoringGrid(widgets.VBox):
         self._kpi_owners = dict(kpi_owners or {})
         #: The owner field of each KPI that has been in the set, kept when it leaves it (nothing typed is lost).
         self.owner_fields: dict[str, widgets.Text] = {}
+        self._owner_rows: dict[str, widgets.HBox] = {}
+        self._owner_heading = widgets.HTML("<b>Owner of each KPI in the set</b>")
+        self._owners_shown: tuple[str, ...] = ()
         self._owner_box = widgets.VBox()
         self._weight_inputs = {c: widgets.BoundedFloatText(value=start[c], min=0, max=10, step=0.5,
                                                            layout=_CELL) for c in CRITERIA}
@@ -94,16 +97,24 @@ class ScoringGrid(widgets.VBox):
         return value
 
     def _show_owners(self, chosen: pd.DataFrame) -> None:
-        """An owner field per KPI in the set, filled with the recorded owner, else the chain owner (day 2)."""
+        """An owner field per KPI in the set, filled with the recorded owner, else the chain owner (day 2).
+
+        The rows are built once per KPI and shown again when the set changes, so a change of weights or
+        scores that keeps the set costs nothing here.
+        """
+        kpis = tuple(chosen["kpi"])
+        if kpis == self._owners_shown:
+            return
         start = {i["kpi"]: i["owner"] for i in kpi_set_value(chosen, owners=self._owners, chains=self._chains)}
-        rows = [widgets.HTML("<b>Owner of each KPI in the set</b>")]
         for kpi, name in zip(chosen["kpi"], chosen["name"]):
             if kpi not in self.owner_fields:
                 self.owner_fields[kpi] = widgets.Text(value=self._kpi_owners.get(kpi, start[kpi]),
                                                       placeholder="who owns this KPI", layout={"width": "260px"})
-            rows.append(widgets.HBox([widgets.HTML(html.escape(str(name)), layout={"width": "300px"}),
-                                      self.owner_fields[kpi]]))
-        self._owner_box.children = rows
+                self._owner_rows[kpi] = widgets.HBox([widgets.HTML(html.escape(str(name)),
+                                                                   layout={"width": "300px"}),
+                                                      self.owner_fields[kpi]])
+        self._owner_box.children = [self._owner_heading, *(self._owner_rows[k] for k in kpis)]
+        self._owners_shown = kpis
 
     def refresh(self) -> None:
         """Recompute and show the ranking, the set and its balance; show a clear message on bad input."""
