@@ -119,3 +119,10 @@ def test_day_summary_checks_day_and_keys(workshop):
         day_summary(workshop, day=11)
     with pytest.raises(ParameterError, match="`decisions` must be one of 'customer_values'"):
         day_summary(workshop, day=1, decisions=["customer_value"])
+
+
+def test_an_empty_table_says_none_yet_in_its_caption():
+    frame = pd.DataFrame({"kpi": pd.Series([], dtype=object), "definition": pd.Series([], dtype=object)})
+    assert "The definitions in force: none yet</caption>" in show_table(frame, caption="The definitions in force").to_html()
+    assert "The definitions in force</caption>" in show_table(frame.reindex([0]).fillna("x"),
+                                                             caption="The definitions in force").to_html()

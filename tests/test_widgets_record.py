@@ -107,7 +107,7 @@ def test_the_log_shows_who_when_and_note_and_undo_puts_the_earlier_decision_back
     box.who.value, box.note.value = "Bram", "taken back"
     box.undo()
     assert ws.decision("tactic") == "customer_intimacy"
-    assert 'Undone: the tactic is customer_intimacy now' in box.message.value
+    assert 'Undone. In force now for the tactic: customer_intimacy' in box.message.value
     rows = box.history.value.split("<tr")[2:]
     assert len(rows) == 3 and 'undone: operational_excellence' in rows[0] and "taken back" in rows[0]
     assert 'customer_intimacy (in force)' in rows[2]

@@ -125,7 +125,8 @@ def show_table(frame: pd.DataFrame, *, formats: Mapping[str, str | Callable] | N
         Overrides the defaults: whole numbers ``12 345``, other floats three decimals,
         timestamps ``31-12-2026 14:05``, missing values ``–``.
     caption : str, optional
-        Shown above the table (escaped).
+        Shown above the table (escaped); for a table without rows it ends in ": none yet", so an
+        empty table never reads as a missing one.
 
     Returns
     -------
@@ -161,7 +162,7 @@ def show_table(frame: pd.DataFrame, *, formats: Mapping[str, str | Callable] | N
     if texts:
         styler.set_properties(subset=texts, **{"text-align": "left"})
     if caption:
-        styler.set_caption(html.escape(caption))
+        styler.set_caption(html.escape(f"{caption}: none yet" if frame.empty else caption))
     return styler
 
 

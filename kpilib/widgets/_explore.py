@@ -12,8 +12,9 @@ from typing import Any
 import ipywidgets as widgets
 import pandas as pd
 
-from kpilib.days.definitions import compare_definitions, describe_definition
+from kpilib.days.definitions import compare_definitions
 from kpilib.kpis.explore import RepeatExplorer, ServiceLevelExplorer
+from kpilib.widgets._fields import _kpi_name
 from kpilib.widgets._table import table_html
 
 __all__ = ["DefinitionChooser", "KpiSlider", "definition_chooser", "threshold_slider", "window_slider"]
@@ -24,10 +25,13 @@ _SHARE = {"value": "{:.1%}", "numerator": "{:,.0f}", "denominator": "{:,.0f}"}
 class KpiSlider(widgets.VBox):
     """A slider and the KPI table it drives; ``value`` is the slider's value, ``frame`` the table shown."""
 
-    def __init__(self, slider: widgets.Widget, compute: Callable[[Any], pd.DataFrame], *, caption: str) -> None:
+    def __init__(self, slider: widgets.Widget, compute: Callable[[Any], pd.DataFrame], *, caption: str,
+                 headers: Mapping[str, str] | None = None) -> None:
         self.slider = slider
         self.compute = compute
         self.caption = caption
+        #: The words shown over the count columns (the frame keeps its own names).
+        self.headers = dict(headers or {})
         self.output = widgets.HTML()
         self.frame: pd.DataFrame | None = None
         slider.observe(lambda _change: self.update(), names="value")
@@ -41,7 +45,9 @@ class KpiSlider(widgets.VBox):
     def update(self) -> pd.DataFrame:
         """Recompute the table for the slider's current value and show it."""
         self.frame = self.compute(self.slider.value)
-        self.output.value = table_html(self.frame, formats=_SHARE, caption=self.caption.format(self.slider.value))
+        shown = self.frame.rename(columns=self.headers)
+        formats = {self.headers.get(k, k): f for k, f in _SHARE.items()}
+        self.output.value = table_html(shown, formats=formats, caption=self.caption.format(self.slider.value))
         return self.frame
 
 
@@ -64,14 +70,14 @@ def threshold_slider(explorer: ServiceLevelExplorer, *, threshold_s: int = 20, m
         ``value`` is the threshold in seconds.
     """
     slider = widgets.IntSlider(value=threshold_s, min=0, max=max_s, step=step, description="Threshold (s)",
-                               continuous_update=True)
+                               continuous_update=True, style={"description_width": "initial"})
 
     def compute(value: int) -> pd.DataFrame:
         return explorer.service_level(threshold_s=value, clock=clock, abandoned=abandoned,
                                       short_abandon_s=short_abandon_s)
 
-    return KpiSlider(slider, compute, caption="Service level within {} s, abandons: " + abandoned
-                     + ", clock: " + clock)
+    return KpiSlider(slider, compute, caption="Service level within {} s; " + plain_definition(
+        {"clock": clock, "abandoned": abandoned}), headers=SERVICE_LEVEL_HEADERS)
 
 
 def window_slider(explorer: RepeatExplorer, *, window_days: int = 7, max_days: int = 30) -> KpiSlider:
@@ -82,9 +88,11 @@ def window_slider(explorer: RepeatExplorer, *, window_days: int = 7, max_days: i
     KpiSlider
         ``value`` is the window in days of 24 hours.
     """
-    slider = widgets.IntSlider(value=window_days, min=1, max=max_days, step=1, description="Window (days)")
+    slider = widgets.IntSlider(value=window_days, min=1, max=max_days, step=1, description="Window (days)",
+                               style={"description_width": "initial"})
     return KpiSlider(slider, lambda value: explorer.repeat_contact_rate(window_days=value),
-                     caption="Repeat contacts within {} × 24 h")
+                     caption="Repeat contacts within {} × 24 h",
+                     headers={"numerator": "followed by another", "denominator": "contacts", "value": "repeat rate"})
 
 
 #: The words a control shows for a definition parameter (the parameter stays what is recorded).
@@ -101,9 +109,20 @@ CHOICE_WORDS = {
     ("abandoned", "pass_within_threshold"): "in time when within the threshold",
     ("method", "repeat_window"): "no new contact within the window", ("method", "case"): "case closed at first contact",
     ("method", "survey"): "the customer says so (survey)",
-    ("window_unit", "24h"): "24 hours", ("window_unit", "calendar"): "calendar days",
-    ("window_unit", "working"): "working days", ("short_abandon_s", 0): "none (0 s)",
+    ("window_unit", "24h"): "24 hours", ("window_unit", "calendar_day"): "calendar days",
+    ("match", "customer"): "customer number", ("match", "case"): "case number", ("short_abandon_s", 0): "none (0 s)",
 }
+#: The words over the service level's counts.
+SERVICE_LEVEL_HEADERS = {"numerator": "in time", "denominator": "counted", "value": "service level"}
+
+
+def plain_definition(definition: Mapping[str, Any]) -> str:
+    """A definition in the control's words: "the wait starts: after the phone menu; abandoned calls: not in time"."""
+    parts = []
+    for name, value in definition.items():
+        words = PARAMETER_WORDS.get(name, name.replace("_", " "))
+        parts.append(f"{words[0].lower() + words[1:]}: {CHOICE_WORDS.get((name, value), value)}")
+    return "; ".join(parts)
 
 
 class DefinitionChooser(widgets.VBox):
@@ -150,8 +169,8 @@ class DefinitionChooser(widgets.VBox):
         """Recompute the chosen definition and show it next to the reference."""
         chosen = self.compute(**self.definition)
         self.frame = compare_definitions(self._reference_frame, chosen, by=self.by)
-        caption = (f"{self.kpi}: chosen ({describe_definition(self.definition)}) "
-                   f"vs reference ({describe_definition(self.reference)})")
+        caption = (f"{_kpi_name(self.kpi)}: the chosen definition next to the reference "
+                   f"({plain_definition(self.reference)})")
         formats = {"reference": "{:.1%}", "chosen": "{:.1%}", "difference": "{:+.1%}"}
         self.output.value = table_html(self.frame, formats=formats, caption=caption)
         return self.frame

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import html
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -126,8 +126,8 @@ class DecisionRecorder(widgets.VBox):
             self.message.value = f'<div style="color:#b00020">Not undone: {html.escape(str(error))}</div>'
             return None
         self.decision = None
-        self.message.value = (f'<div style="color:#1b5e20">Undone: the {html.escape(self.label)} is '
-                              f"{html.escape(now, quote=False)} now</div>")
+        self.message.value = (f'<div style="color:#1b5e20">Undone. In force now for the {html.escape(self.label)}: '
+                              f"{html.escape(now, quote=False)}</div>")
         self.show_log()
         return row
 
@@ -172,9 +172,33 @@ def _log_html(rows: list[Any], in_force: set[int], zone: Any) -> str:
             "</tr></thead><tbody>" + "".join(lines) + "</tbody></table>" + tail)
 
 
-def _plain(value: Any) -> str:
-    """A decision value as the room reads it: a text as it is, anything else as compact JSON."""
-    return value if isinstance(value, str) else "none" if value is None else describe_value(value)
+def _plain(value: Any, inner: bool = False) -> str:
+    """A decision value as the room reads it: texts as they are, KPIs by name, "name: value; …" for a mapping.
+
+    Inside a value, a mapping reads "(key value, …)", one with a ``kpi`` starts with the KPI's name.
+    """
+    if value is None:
+        return "none"
+    if isinstance(value, str):
+        return _kpi_name(value)
+    if isinstance(value, Mapping):
+        if inner or "kpi" in value:
+            rest = ", ".join(f"{k.replace('_', ' ')} {_plain(v, True)}" for k, v in value.items() if k != "kpi")
+            head = _kpi_name(str(value["kpi"])) if "kpi" in value else ""
+            return f"{head} ({rest})".strip() if rest else head
+        return "; ".join(f"{_kpi_name(str(k))}: {_plain(v, True).removeprefix('(').removesuffix(')')}"
+                         for k, v in value.items()) or "none"
+    if isinstance(value, (list, tuple)):
+        return ", ".join(_plain(v, True) for v in value) or "none"
+    return describe_value(value)
+
+
+def _kpi_name(text: str) -> str:
+    """The catalogue's name of a KPI id; any other text unchanged."""
+    from kpilib.kpis.catalogue import load_catalogue
+
+    catalogue = load_catalogue()
+    return catalogue.entry(text).name.get("en", text) if text in catalogue else text
 
 
 def _short(text: str, width: int = 80) -> str:
