@@ -26,14 +26,18 @@ class NumberInputs(widgets.VBox):
 
     def __init__(self, values: Mapping[str, float], *, compute: Callable[[dict], pd.DataFrame] | None,
                  formats: Mapping[str, str], caption: str, step: float, labels: Mapping[str, str],
-                 bounds: tuple[float, float | None] = (0, None), percent: bool = False) -> None:
+                 bounds: tuple[float, float | None] = (0, None), percent: bool = False,
+                 present: Callable[[pd.DataFrame], pd.DataFrame] | None = None) -> None:
         self.percent = percent
         self.bounds = bounds
+        self.present = present
         scale = 100 if percent else 1
+        # one column of labels wide enough for the longest, and every field the same width beside it
+        label_em = max(12, round(0.6 * max((len(labels.get(k, k)) for k in values), default=0)) + 1)
         self.fields = {
             key: widgets.FloatText(value=round(float(value) * scale, 6), step=step * scale,
-                                   description=labels.get(key, key), style={"description_width": "initial"},
-                                   layout=widgets.Layout(width="26em"))
+                                   description=labels.get(key, key), style={"description_width": f"{label_em}em"},
+                                   layout=widgets.Layout(width=f"{label_em + 8}em"))
             for key, value in values.items()
         }
         self.units = {key: widgets.HTML("%" if percent else "") for key in self.fields}
@@ -86,7 +90,8 @@ class NumberInputs(widgets.VBox):
         except KpiError as error:
             self.output.value = f'<div style="color:#b00020">{html.escape(str(error))}</div>'
             return None
-        self.output.value = table_html(self.frame, formats=self.formats, caption=self.caption)
+        shown = self.frame if self.present is None else self.present(self.frame)
+        self.output.value = table_html(shown, formats=self.formats, caption=self.caption)
         return self.frame
 
 
@@ -106,7 +111,7 @@ KPI_FORMATS = {"value": "{:.1%}", "numerator": "{:,.0f}", "denominator": "{:,.0f
 def norm_inputs(norms: Mapping[str, float], *, compute: Callable[[dict], pd.DataFrame] | None = None,
                 labels: Mapping[str, str] | None = None, formats: Mapping[str, Any] | None = None,
                 caption: str = "The KPIs under these norms") -> NumberInputs:
-    """Number fields for the norm of each KPI, with the KPIs under those norms shown live.
+    """Number fields for the norm of each KPI, with the KPIs under those norms shown live (KPIs by name).
 
     Parameters
     ----------
@@ -129,7 +134,8 @@ def norm_inputs(norms: Mapping[str, float], *, compute: Callable[[dict], pd.Data
         ``value`` is ``{kpi: norm}``, ready for ``record_decision(ws, "norms", ...)``.
     """
     return NumberInputs(norms, compute=compute, step=1, labels={**norm_labels(norms), **(labels or {})},
-                        caption=caption, formats=KPI_FORMATS if formats is None else formats)
+                        caption=caption, formats=_NORM_FORMATS if formats is None else formats,
+                        present=_present_norms if formats is None else None)
 
 
 def target_inputs(targets: Mapping[str, float], *, compute: Callable[[dict], pd.DataFrame] | None = None,
@@ -152,10 +158,36 @@ def target_inputs(targets: Mapping[str, float], *, compute: Callable[[dict], pd.
     NumberInputs
         ``value`` is ``{kpi: target}``, ready for ``record_decision(ws, "targets", ...)``.
     """
-    formats = {"target": "{:.1%}", "median": "{:.1%}", "best_quartile": "{:.1%}", "value": "{:.0%}"}
+    formats = {"target": "{:.1%}", "median": "{:.1%}", "best quartile": "{:.1%}", "share met": "{:.0%}"}
     return NumberInputs(targets, compute=compute, step=0.01, labels={**target_labels(targets), **(labels or {})},
-                        formats=formats, bounds=(0, 100), percent=True,
+                        formats=formats, bounds=(0, 100), percent=True, present=_present_targets,
                         caption="Each target against the history: periods that met it (numerator of denominator)")
+
+
+_NORM_FORMATS = {"share within the norm": "{:.1%}", "within the norm": "{:,.0f}", "counted": "{:,.0f}"}
+
+
+def _present_norms(frame: pd.DataFrame) -> pd.DataFrame:
+    """The KPIs under norms as the room reads them: the KPI's name, its norm with the unit, the counts."""
+    units = norm_labels(dict.fromkeys(frame["kpi"]))
+    rest = [c for c in frame.columns if c not in ("kpi", "norm_parameter", "norm", "numerator", "denominator", "value")]
+    return pd.DataFrame({
+        "KPI": [_kpi_name(k) for k in frame["kpi"]],
+        "norm": [f"{_plain(n)} {units[k].rpartition('(')[2].rstrip(')')}".strip() if "(" in units[k] else f"{_plain(n)}"
+                 for k, n in zip(frame["kpi"], frame["norm"])],
+        **{c: frame[c].to_numpy() for c in rest},
+        "within the norm": frame["numerator"].to_numpy(), "counted": frame["denominator"].to_numpy(),
+        "share within the norm": frame["value"].to_numpy()})
+
+
+def _present_targets(frame: pd.DataFrame) -> pd.DataFrame:
+    """Each target against the history, in the room's words: better when higher or lower, periods met."""
+    return pd.DataFrame({
+        "KPI": [_kpi_name(k) for k in frame["kpi"]],
+        "better when": frame["polarity"].to_numpy(), "target": frame["target"].to_numpy(),
+        "median": frame["median"].to_numpy(), "best quartile": frame["best_quartile"].to_numpy(),
+        "periods met": frame["numerator"].to_numpy(), "periods measured": frame["denominator"].to_numpy(),
+        "share met": frame["value"].to_numpy()})
 
 
 _UNITS = (("_s", "s"), ("_days", "days"), ("_hours", "h"), ("_h", "h"), ("_min", "min"))
