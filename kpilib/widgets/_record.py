@@ -102,8 +102,8 @@ class DecisionRecorder(widgets.VBox):
         where = getattr(self.ws, "decision_store", None)
         client = getattr(self.ws, "client", None) or Path(getattr(self.ws, "path", ".")).name
         self.message.value = (
-            f'<div style="color:#1b5e20">Recorded <code>{html.escape(self.key)}</code> = '
-            f"{html.escape(describe_value(value))}"
+            f'<div style="color:#1b5e20">Recorded the {html.escape(self.label)}: '
+            f"{html.escape(_plain(decision.value if hasattr(decision, 'value') else value), quote=False)}"
             + (f" (by {html.escape(who)})" if who else "")
             + f" in {html.escape(client)}"
             + (f" ({html.escape(str(where.path))})" if getattr(where, "path", None) else "")

@@ -7,9 +7,11 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 import ipywidgets as widgets
+import numpy as np
 import pandas as pd
 
 from kpilib.exceptions import KpiError, ParameterError
+from kpilib.widgets._table import table_html
 from kpilib.days.scoring import (CRITERIA, DEFAULT_WEIGHTS, balance_check, check_scores, check_weights,
                             kpi_set_value, score_candidates, select_set)
 
@@ -126,11 +128,12 @@ class ScoringGrid(widgets.VBox):
             self.result.value = f'<div style="color:#b00020">{html.escape(str(error))}</div>'
             return
         self._show_owners(chosen)
-        ranking = scored[["rank", "name", "total"]].assign(total=scored["total"].round(2),
-                                                           chosen=scored["kpi"].isin(chosen["kpi"]))
+        ranking = pd.DataFrame({"rank": scored["rank"].to_numpy(), "KPI": scored["name"].to_numpy(),
+                                "total": scored["total"].round(2).to_numpy(),
+                                "in the set": np.where(scored["kpi"].isin(chosen["kpi"]), "yes", "")})
         checks = balance.assign(ok=balance["ok"].map({True: "yes", False: "NO"}))
-        self.result.value = ("<h4>Ranking</h4>" + ranking.to_html(index=False, escape=True)
-                             + "<h4>Balance of the set</h4>" + checks.to_html(index=False, escape=True))
+        self.result.value = (table_html(ranking, formats={"total": "{:.2f}"}, caption="Ranking")
+                             + table_html(checks, caption="Balance of the set"))
 
 
 def scoring_grid(candidates: pd.DataFrame, *, weights: Mapping[str, float] | None = None,
