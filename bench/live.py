@@ -64,9 +64,10 @@ def _workshop(scratch: Path) -> Path:
 
 
 def _serve(folder: Path, port: int) -> subprocess.Popen:
+    log = open(folder.parent / "server.log", "w")
     server = subprocess.Popen([sys.executable, "-m", "kpilib.cli", "present", str(folder), "--port", str(port),
                                "--no-browser"], env={**os.environ, "PYTHONPATH": str(ROOT)},
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+                              stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline and server.poll() is None:
         with socket.socket() as probe:
@@ -90,7 +91,8 @@ def _controls(page, day: int, reps: int):
             options = select.evaluate("el => [...el.options].map(o => o.value)")
             current = select.input_value()
             others = [o for o in options if o != current] or options
-            values = [(others[k % len(others)] if k % 2 == 0 else current) for k in range(reps)]
+            # every other choice in turn, back to the one in force after each: the next control starts from it
+            values = [others[k // 2 % len(others)] if k % 2 == 0 else current for k in range(reps + reps % 2)]
             found.append((f"{label} (choice)", select, "select", values))
     elif day == 9:
         inputs = page.locator(".widget-gridbox input[type=number]")
@@ -143,9 +145,22 @@ def measure(chromium: str, days: list[int], reps: int) -> list[tuple[str, str, l
                 page.close()
         finally:
             browser.close()
-            os.killpg(server.pid, signal.SIGINT)
-            server.wait(timeout=60)
+            _stop(server)
     return rows
+
+
+def _stop(server: subprocess.Popen) -> None:
+    """Ctrl-C, as in the terminal; the server must be gone within a minute, else it is killed and said so."""
+    started = time.perf_counter()
+    os.killpg(server.pid, signal.SIGINT)
+    try:
+        server.wait(timeout=60)
+    except subprocess.TimeoutExpired:
+        os.killpg(server.pid, signal.SIGKILL)
+        print("the app did not stop within 60 s of Ctrl-C; it was killed. Its last lines:", file=sys.stderr)
+        print(Path(server.args[4]).parent.joinpath("server.log").read_text()[-3000:], file=sys.stderr)
+        return
+    print(f"the app stopped {time.perf_counter() - started:.1f} s after Ctrl-C", file=sys.stderr)
 
 
 def main() -> None:
