@@ -201,7 +201,11 @@ def run_server(server: LiveServer, *, open_browser: bool, echo=print) -> int:
             echo(f"Open {server.url}  (Ctrl-C stops the server)")
             if open_browser and server.what == "present":
                 webbrowser.open(server.url)
-        return process.wait()
+        while True:
+            # short waits, not one long one: Ctrl-C may reach one of DuckDB's threads rather than this
+            # one, and then only returns here between two waits (a blocked wait would never end)
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                return process.wait(timeout=0.5)
     except KeyboardInterrupt:
         echo("Stopping the server …")
         return _stop(process)
