@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import socket
 import sys
@@ -162,3 +163,40 @@ def test_lab_passes_options_after_a_double_dash_to_jupyterlab(tmp_path, monkeypa
     assert result.exit_code == 0, result.output
     assert seen["argv"][-2:] == ["--no-browser", "--ip=0.0.0.0"]
     assert seen["workshop"] == str((tmp_path / "acme").resolve())
+
+
+@pytest.mark.slow
+def test_ctrl_c_stops_the_server_even_when_another_thread_receives_it(tmp_path):
+    """The signal of Ctrl-C goes to any thread of the process (DuckDB keeps several); the server stops anyway.
+
+    A stand-in server listens on a port; 1 s after it answers, a second thread sends SIGINT to itself.
+    A wait that only the main thread's signal could end would hang here for the server's 60 s.
+    """
+    import subprocess
+    import textwrap
+    import time
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    script = tmp_path / "room.py"
+    script.write_text(textwrap.dedent(f"""
+        import signal, sys, threading, time
+        from pathlib import Path
+        from kpilib.report.live import LiveServer, run_server
+
+        server = [sys.executable, "-c", "import socket, time; s = socket.socket(); "
+                  "s.bind(('127.0.0.1', {port})); s.listen(); time.sleep(60)"]
+        def interrupt():
+            time.sleep(1.5)
+            signal.pthread_kill(threading.get_ident(), signal.SIGINT)   # to this thread, not the main one
+        threading.Thread(target=interrupt, daemon=True).start()
+        code = run_server(LiveServer(server, {{}}, "http://localhost:{port}", {port}, Path("."), [], "present"),
+                          open_browser=False)
+        print("stopped", code)
+    """))
+    started = time.monotonic()
+    done = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=50,
+                          env={**os.environ, "PYTHONPATH": str(Path(__file__).parents[1])})
+    assert "Stopping the server" in done.stdout and "stopped" in done.stdout, done.stdout + done.stderr
+    assert time.monotonic() - started < 30
