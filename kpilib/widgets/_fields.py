@@ -169,12 +169,10 @@ _NORM_FORMATS = {"share within the norm": "{:.1%}", "within the norm": "{:,.0f}"
 
 def _present_norms(frame: pd.DataFrame) -> pd.DataFrame:
     """The KPIs under norms as the room reads them: the KPI's name, its norm with the unit, the counts."""
-    units = norm_labels(dict.fromkeys(frame["kpi"]))
     rest = [c for c in frame.columns if c not in ("kpi", "norm_parameter", "norm", "numerator", "denominator", "value")]
     return pd.DataFrame({
         "KPI": [_kpi_name(k) for k in frame["kpi"]],
-        "norm": [f"{_plain(n)} {units[k].rpartition('(')[2].rstrip(')')}".strip() if "(" in units[k] else f"{_plain(n)}"
-                 for k, n in zip(frame["kpi"], frame["norm"])],
+        "norm": [f"{_plain(n)} {_norm_unit(k)}".strip() for k, n in zip(frame["kpi"], frame["norm"])],
         **{c: frame[c].to_numpy() for c in rest},
         "within the norm": frame["numerator"].to_numpy(), "counted": frame["denominator"].to_numpy(),
         "share within the norm": frame["value"].to_numpy()})
@@ -202,15 +200,16 @@ def _kpi_name(kpi: str) -> str:
 
 def norm_labels(norms: Mapping[str, float]) -> dict[str, str]:
     """KPI id → "Service level: norm (s)": the KPI's name and the unit of its norm parameter."""
+    return {kpi: f"{_kpi_name(kpi)}: norm" + (f" ({_norm_unit(kpi)})" if _norm_unit(kpi) else "") for kpi in norms}
+
+
+def _norm_unit(kpi: str) -> str:
+    """The unit of the KPI's norm parameter ("s", "days", …), from its name; "" when it has none."""
     from kpilib.kpis.catalogue import load_catalogue
 
     catalogue = load_catalogue()
-    labels = {}
-    for kpi in norms:
-        parameter = catalogue.entry(kpi).norm if kpi in catalogue else None
-        unit = next((u for suffix, u in _UNITS if parameter and parameter.endswith(suffix)), "")
-        labels[kpi] = f"{_kpi_name(kpi)}: norm" + (f" ({unit})" if unit else "")
-    return labels
+    parameter = catalogue.entry(kpi).norm if kpi in catalogue else None
+    return next((u for suffix, u in _UNITS if parameter and parameter.endswith(suffix)), "")
 
 
 def target_labels(targets: Mapping[str, float]) -> dict[str, str]:
