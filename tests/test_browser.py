@@ -31,17 +31,20 @@ def _free_port() -> int:
         return probe.getsockname()[1]
 
 
-def _start(arguments: list[str], env: dict[str, str], port: int) -> subprocess.Popen:
-    """`kpi-workshop ARGUMENTS` in its own session, once it answers on ``port`` (its output kept for a failure)."""
-    server = subprocess.Popen([sys.executable, "-m", "kpilib.cli", *arguments], env=env, stdout=subprocess.PIPE,
-                              stderr=subprocess.STDOUT, start_new_session=True, text=True)
+def _start(arguments: list[str], env: dict[str, str], port: int, log: Path) -> subprocess.Popen:
+    """`kpi-workshop ARGUMENTS` in its own session, once it answers on ``port``; its output goes to ``log``.
+
+    A file, not a pipe: nobody reads a pipe while the test runs, and a server whose log fills it blocks.
+    """
+    server = subprocess.Popen([sys.executable, "-m", "kpilib.cli", *arguments], env=env,
+                              stdout=log.open("w"), stderr=subprocess.STDOUT, start_new_session=True)
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline and server.poll() is None:
         with socket.socket() as probe:
             if probe.connect_ex(("127.0.0.1", port)) == 0:
                 break
         time.sleep(0.3)
-    assert server.poll() is None, server.stdout.read()
+    assert server.poll() is None, log.read_text()
     return server
 
 
@@ -63,7 +66,7 @@ def presented(sample_workshop, tmp_path):
     shutil.copytree(sample_workshop, folder, ignore=shutil.ignore_patterns("live", "decisions.sqlite*"))
     port = _free_port()
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    server = _start(["present", str(folder), "--port", str(port), "--no-browser"], env, port)
+    server = _start(["present", str(folder), "--port", str(port), "--no-browser"], env, port, tmp_path / "app.log")
     import psutil
 
     kernels = lambda: psutil.Process(server.pid).children(recursive=True)  # noqa: E731
@@ -123,7 +126,8 @@ def lab(sample_workshop, tmp_path):
     server = _start(["lab", str(folder), "--port", str(port), "--no-browser", "--", "--IdentityProvider.token=",
                      "--ServerApp.password=", "--LabApp.news_url=",
                      "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
-                     *(["--allow-root"] if os.geteuid() == 0 else [])], env, port)          # CI runs as root
+                     *(["--allow-root"] if os.geteuid() == 0 else [])], env, port,          # CI runs as root
+                    tmp_path / "lab.log")
     import psutil
 
     yield folder, port
