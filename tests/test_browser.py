@@ -35,9 +35,11 @@ def _start(arguments: list[str], env: dict[str, str], port: int, log: Path) -> s
     """`kpi-workshop ARGUMENTS` in its own session, once it answers on ``port``; its output goes to ``log``.
 
     A file, not a pipe: nobody reads a pipe while the test runs, and a server whose log fills it blocks.
+    Ctrl-C is made to work as in a terminal: a test worker may ignore SIGINT, and a child inherits that.
     """
     server = subprocess.Popen([sys.executable, "-m", "kpilib.cli", *arguments], env=env,
-                              stdout=log.open("w"), stderr=subprocess.STDOUT, start_new_session=True)
+                              stdout=log.open("w"), stderr=subprocess.STDOUT, start_new_session=True,
+                              preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline and server.poll() is None:
         with socket.socket() as probe:
