@@ -144,6 +144,17 @@ def lab(sample_workshop, tmp_path):
         "kernels outlived JupyterLab"
 
 
+def _lab_state(page, folder: Path) -> str:
+    """What JupyterLab showed and logged, for a test that failed: the status bar, the notebook's end, the log's end."""
+    page.screenshot(path=str(folder.parent.parent / "lab.png"), full_page=True)
+    status = page.locator(".jp-StatusBar-Widget").first.inner_text()
+    # textContent, not innerText: a cell scrolled out of view renders no text
+    cells = page.locator(".jp-Notebook .jp-Cell").evaluate_all("cells => cells.map(c => c.textContent)")
+    shown = "\n".join(f"[{i}] {' '.join(text.split())[:400]}" for i, text in enumerate(cells[:10]))
+    log = (folder.parent.parent / "lab.log").read_text(errors="replace").splitlines()
+    return f"status bar: {' '.join(status.split())}\nfirst cells:\n{shown}\nlab.log (end):\n" + "\n".join(log[-40:])
+
+
 def test_day8_in_jupyterlab_runs_as_is_and_records_in_the_right_workshop(browser, lab):
     """Run All on the live copy, nothing edited: the tactic buttons record into clients/x, not data/sample."""
     folder, port = lab
@@ -151,16 +162,17 @@ def test_day8_in_jupyterlab_runs_as_is_and_records_in_the_right_workshop(browser
     page = browser.new_page(viewport={"width": 1400, "height": 1000})
     page.goto(f"http://127.0.0.1:{port}/lab/tree/day08_tactics.ipynb", timeout=120_000)
     page.locator(".jp-Notebook").wait_for(timeout=120_000)
-    page.locator(".jp-Notebook-ExecutionIndicator[data-status='idle']").wait_for(timeout=120_000)
+    # the kernel is connected and idle (the status bar says so), as a user waits before Run All
+    page.wait_for_function("() => /\\| Idle/.test(document.querySelector('.jp-StatusBar-Widget')?.innerText ?? '')",
+                           timeout=120_000)
     page.locator(".jp-Notebook .jp-Cell").first.click()        # the notebook has the focus, as after a click
     try:
         page.locator(".lm-MenuBar-item", has_text="Run").first.click()
         page.get_by_role("menuitem", name="Run All Cells", exact=True).first.click(timeout=10_000)
-    except Exception:
-        page.screenshot(path=str(folder.parent / "lab.png"))
-        raise
-    record = page.get_by_role("button", name="Record tactic")
-    record.wait_for(timeout=240_000)
+        record = page.get_by_role("button", name="Record tactic")
+        record.wait_for(timeout=240_000)
+    except Exception as error:
+        pytest.fail(f"{error}\n{_lab_state(page, folder)}")
     assert "Traceback" not in page.inner_text(".jp-Notebook")
     page.get_by_role("button", name="Product leadership").click()
     page.get_by_placeholder("who decided").first.fill("Management team")
