@@ -32,6 +32,7 @@ from kpilib.days.scoring import (balance_check, kpi_set_value, score_candidates,
 from kpilib.days.staffing import estimate_patience, plot_staffing, staffing_by_hour
 from kpilib.days.levers import callback_options, callback_replay, escalation_options, escalation_replay
 from kpilib.workshop.folder import Workshop, new_workshop, open_workshop
+from kpilib._i18n import current_language, set_language, tr
 
 __all__ = [
     "Catalogue",
@@ -75,6 +76,7 @@ __all__ = [
     "connect",
     "contacts_per_case",
     "csat",
+    "current_language",
     "data_caveats",
     "data_end",
     "day_summary",
@@ -116,6 +118,7 @@ __all__ = [
     "select_set",
     "service_level",
     "service_level_by_definition",
+    "set_language",
     "show_table",
     "staffing_by_hour",
     "start_team",
@@ -124,6 +127,7 @@ __all__ = [
     "team_kpis",
     "time_to_first_contact",
     "time_to_resolution",
+    "tr",
     "transfer_rate",
     "unmeasured",
     "workshop_candidates",

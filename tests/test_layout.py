@@ -2,7 +2,7 @@
 
 The layers, lowest first (docs/architecture.md draws them):
 
-    foundation (exceptions, _checks, _docstrings, _style, _safe)
+    foundation (exceptions, _checks, _docstrings, _style, _safe, _i18n)
     data ← importing, synth ← kpis ← chains ← days ← workshop ← report ← widgets
     ← kpilib (the public API in kpilib/__init__.py) ← exercises, cli
 
@@ -19,7 +19,7 @@ import pytest
 
 PACKAGE = Path(__file__).resolve().parents[1] / "kpilib"
 
-FOUNDATION = ("kpilib.exceptions", "kpilib._checks", "kpilib._docstrings", "kpilib._style", "kpilib._safe")
+FOUNDATION = ("kpilib.exceptions", "kpilib._checks", "kpilib._docstrings", "kpilib._style", "kpilib._safe", "kpilib._i18n")
 LAYERS = [
     ("foundation",),
     ("kpilib.data",),

@@ -13,7 +13,7 @@ from kpilib.report.narration import SUMMARY_MIME, collapsible, day_summary, form
 
 
 @pytest.mark.parametrize("value, text", [
-    (12345, "12\u2009345"),          # whole numbers: thin-space thousands
+    (12345, "12,345"),               # whole numbers: the language's thousands separator
     (0.8234, "0.82"),                # other numbers: two decimals
     (305.4, "305"),                  # from 100 on: none
     (float("nan"), "–"),
@@ -34,7 +34,7 @@ def test_show_table_escapes_cells_headers_and_caption():
     assert "A &amp; B" in html
     assert "team &lt;b&gt;" in html and "<b>" not in html
     assert "&lt;i&gt;caption&lt;/i&gt;" in html
-    assert "12\u2009345" in html                      # readable whole numbers
+    assert "12,345" in html                           # readable whole numbers
     assert 'class="row_heading' not in html           # the index is hidden
 
 
@@ -86,7 +86,7 @@ def test_day_summary_attaches_results_and_decisions(workshop):
                     decisions=["customer_values", "customer_norms"])
     summary = bundle[SUMMARY_MIME]
     assert summary["version"] == 1 and summary["day"] == 1
-    assert summary["results"][0] == {"label": "Surveys", "value": 1208, "text": "1\u2009208"}
+    assert summary["results"][0] == {"label": "Surveys", "value": 1208, "text": "1,208"}
     values, norms = summary["decisions"]
     assert values["value"] == ["resolution", "speed"] and values["default"] is False   # recorded
     assert norms["default"] is True                                                    # never decided

@@ -16,6 +16,7 @@ from matplotlib.cm import ScalarMappable
 from matplotlib.colors import ListedColormap, Normalize
 from matplotlib.ticker import FuncFormatter, PercentFormatter
 
+from kpilib._i18n import format_number, tr
 from kpilib.chains._discover import Discovery
 
 _WAIT_MAP = "YlOrRd"
@@ -101,7 +102,7 @@ def plot_chain(found: Discovery, *, ax: Axes | None = None, min_handoffs: int = 
     shown = ListedColormap(cmap(np.linspace(0.3, 1.0, 256)))
     bar = ax.figure.colorbar(ScalarMappable(norm=norm, cmap=shown), ax=ax, shrink=0.7, pad=0.01, aspect=25)
     bar.set_label("median wait after the handoff\n(working hours)")
-    ax.set_title(title or f"Handoffs between teams ({found.cases:,} cases)".replace(",", " "))
+    ax.set_title(tr(title) if title else tr("Handoffs between teams ({cases} cases)").format(cases=format_number(found.cases)))
     return ax
 
 
@@ -125,7 +126,7 @@ def plot_handoff_heatmap(matrix: pd.DataFrame, *, ax: Axes | None = None, title:
     ax.set_ylabel("from team")
     ax.tick_params(axis="x", rotation=0)
     ax.tick_params(axis="y", rotation=0)
-    ax.set_title(title or "Handoffs: from the row's team to the column's team")
+    ax.set_title(tr(title) if title else tr("Handoffs: from the row's team to the column's team"))
     return ax
 
 
@@ -152,7 +153,7 @@ def plot_variants(variants: pd.DataFrame, *, ax: Axes | None = None, title: str 
     ax.xaxis.set_major_formatter(PercentFormatter(1.0))
     ax.set_xlim(0, min(1.0, float(variants["share"].max()) * 1.8 if len(variants) else 1.0))
     ax.set_xlabel("share of cases")
-    ax.set_title(title or "The most frequent paths through the teams")
+    ax.set_title(tr(title) if title else tr("The most frequent paths through the teams"))
     sns.despine(ax=ax)
     return ax
 

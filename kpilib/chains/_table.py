@@ -7,6 +7,7 @@ import html
 import pandas as pd
 from pandas.io.formats.style import Styler
 
+from kpilib._i18n import tr
 from kpilib._style import stable_style
 
 #: Cell colours of the verdicts.
@@ -75,7 +76,7 @@ def style_chain_view(view: pd.DataFrame, *, chain: str | None = None, caption: s
                                       {"selector": "td", "props": "padding: 2px 10px; text-align: left"}])
     styler = styler.set_properties(subset=["value", "target"], **{"text-align": "right", "white-space": "nowrap"})
     if caption:
-        styler = styler.set_caption(html.escape(caption))
+        styler = styler.set_caption(html.escape(tr(caption)))
     return styler
 
 
@@ -107,5 +108,5 @@ def style_verdict_matrix(view: pd.DataFrame, *, side: str = "customer", caption:
     styler = stable_style(text, caption).format(escape="html").format_index(escape="html", axis=0).format_index(escape="html", axis=1)
     styler = styler.apply(lambda _: verdicts.map(lambda v: COLOURS.get(v, "")).to_numpy(), axis=None)
     if caption:
-        styler = styler.set_caption(html.escape(caption))
+        styler = styler.set_caption(html.escape(tr(caption)))
     return styler

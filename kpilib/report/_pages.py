@@ -20,6 +20,7 @@ from typing import Any
 
 import pandas as pd
 
+from kpilib._i18n import current_language, format_date, format_datetime, tr
 from kpilib._safe import sanitize_links
 from kpilib.report.narration import SUMMARY_MIME, format_value
 from kpilib.report.sections import SECTION_MIME, describe_need
@@ -121,7 +122,7 @@ def _shell(*, title: str, client: str, heading: str, body: str, nav: str, foot: 
     body = sanitize_links(body)  # the notebook's cells, the cards: only http(s), mailto and in-pack links survive
     nav = sanitize_links(nav)
     return f"""<!DOCTYPE html>
-<html lang="en">
+<html lang="{current_language()}">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
@@ -132,7 +133,7 @@ def _shell(*, title: str, client: str, heading: str, body: str, nav: str, foot: 
 </head>
 <body>
 <header class="kpi-top">
-<div class="kpi-client">{e(client)} · KPI workshop</div>
+<div class="kpi-client">{e(client)} · {e(tr("KPI workshop"))}</div>
 <div class="kpi-title">{e(heading)}</div>
 <nav>{nav}</nav>
 </header>
@@ -146,26 +147,28 @@ def _shell(*, title: str, client: str, heading: str, body: str, nav: str, foot: 
 
 
 def card_heading(card: Card) -> str:
-    when = f" — {long_date(card.date)}" if card.date else ""
-    return f"Day {card.day}{when}: {card.title}"
+    if card.date:
+        return tr("Day {day} — {date}: {theme}").format(day=card.day, date=long_date(card.date), theme=card.title)
+    return tr("Day {day}: {theme}").format(day=card.day, theme=card.title)
 
 
 def long_date(date: dt.date) -> str:
-    """``Thursday 4 December 2026``."""
-    return f"{date:%A} {date.day} {date:%B %Y}"
+    """``Thursday 4 December 2026`` (``donderdag 4 december 2026``), in the current language."""
+    return format_date(date, "EEEE d MMMM y")
 
 
 def day_page(card: Card, *, client: str, body: str) -> str:
     """A day's page: the notebook's cells, and a banner when it failed."""
-    nav = '<a href="index.html">← All days</a>'
+    nav = f'<a href="index.html">{html.escape(tr("← All days"))}</a>'
     if card.notebook:
-        nav += f'<a href="{html.escape(card.notebook)}">Executed notebook</a>'
+        nav += f'<a href="{html.escape(card.notebook)}">{html.escape(tr("Executed notebook"))}</a>'
     banner = ""
     if card.error:
-        banner = (f'<div class="kpi-failed-banner"><strong>This day did not finish.</strong> '
-                  f'It stopped at {html.escape(card.error)}. The outputs up to that cell and the error '
-                  f'are below.</div>\n')
-    return _shell(title=f"{client} — day {card.day}", client=client, heading=card_heading(card),
+        banner = (f'<div class="kpi-failed-banner"><strong>{html.escape(tr("This day did not finish."))}</strong> '
+                  + html.escape(tr("It stopped at {where}. The outputs up to that cell and the error are below.")
+                                .format(where=card.error)) + '</div>\n')
+    return _shell(title=tr("{client} — day {day}").format(client=client, day=card.day), client=client,
+                  heading=card_heading(card),
                   body=banner + body, nav=nav)
 
 
@@ -181,26 +184,29 @@ def index_page(data: IndexData, cards: Sequence[Card], *, rendered_at: dt.dateti
     by_day = {card.day: card for card in cards}
     parts = []
     if in_progress:
-        parts.append(f'<div class="kpi-failed-banner kpi-in-progress"><strong>This report pack is not finished.</strong> '
-                     f'A render started {rendered_at:%d-%m-%Y %H:%M} and has not completed: the days marked '
-                     f'"not finished" may show an earlier render or nothing. If this stays, the render was '
-                     f'stopped: run <code>kpi-workshop render</code> again.</div>')
-    parts += ["<h1>The workshop at a glance</h1>",
-             f"<p>The report pack of the KPI workshop of {e(data.client)}: one page per workshop day, "
-             "with the analysis on the client's data and the decisions the group took. Each card below "
-             "shows a day's key results and its decisions; open a day for the full page.</p>"]
-    parts += ['<h2 id="schedule">Schedule</h2>', _schedule_table(data.schedule, by_day)]
-    parts += ['<h2 id="days">The days</h2>', '<div class="kpi-cards">',
+        parts.append(f'<div class="kpi-failed-banner kpi-in-progress"><strong>{e(tr("This report pack is not finished."))}'
+                     '</strong> ' + e(tr('A render started {when} and has not completed: the days marked "not finished" '
+                                         'may show an earlier render or nothing. If this stays, the render was stopped: '
+                                         'run {command} again.').format(when=format_datetime(rendered_at), command="\0"))
+                     .replace("\0", "<code>kpi-workshop render</code>") + '</div>')
+    parts += [f"<h1>{e(tr('The workshop at a glance'))}</h1>",
+              "<p>" + e(tr("The report pack of the KPI workshop of {client}: one page per workshop day, with the "
+                           "analysis on the client's data and the decisions the group took. Each card below shows a "
+                           "day's key results and its decisions; open a day for the full page.")
+                        .format(client=data.client)) + "</p>"]
+    parts += [f'<h2 id="schedule">{e(tr("Schedule"))}</h2>', _schedule_table(data.schedule, by_day)]
+    parts += [f'<h2 id="days">{e(tr("The days"))}</h2>', '<div class="kpi-cards">',
               *[_card(card) for card in sorted(cards, key=lambda c: c.day)], "</div>"]
     if data.tables is not None:
-        parts += ["<h2>The data</h2>",
-                  "<p>The canonical tables imported from the client's exports: rows, and the first and last "
-                  "moment of each table's main timestamp (local time).</p>", _tables_table(data.tables)]
-    foot = (f'<footer class="kpi-foot">{"Render started" if in_progress else "Rendered"} '
-            f'<time class="kpi-rendered">{rendered_at:%d-%m-%Y %H:%M}</time> by kpi-workshop.</footer>')
-    return _shell(title=f"{data.client} — KPI workshop", client=data.client, heading="Report pack",
-                  body="\n".join(parts), nav='<a href="#schedule">Schedule</a><a href="#days">Days</a>',
-                  foot=foot)
+        parts += [f"<h2>{e(tr('The data'))}</h2>",
+                  "<p>" + e(tr("The canonical tables imported from the client's exports: rows, and the first and last "
+                               "moment of each table's main timestamp (local time).")) + "</p>",
+                  _tables_table(data.tables)]
+    foot = (f'<footer class="kpi-foot">{e(tr("Render started") if in_progress else tr("Rendered"))} '
+            f'<time class="kpi-rendered">{format_datetime(rendered_at)}</time> {e(tr("by kpi-workshop."))}</footer>')
+    return _shell(title=tr("{client} — KPI workshop").format(client=data.client), client=data.client,
+                  heading=tr("Report pack"), body="\n".join(parts),
+                  nav=f'<a href="#schedule">{e(tr("Schedule"))}</a><a href="#days">{e(tr("Days"))}</a>', foot=foot)
 
 
 def _schedule_table(schedule: Sequence[Card], by_day: dict[int, Card]) -> str:
@@ -209,34 +215,34 @@ def _schedule_table(schedule: Sequence[Card], by_day: dict[int, Card]) -> str:
     for day in schedule:
         card = by_day.get(day.day)
         if card is None:
-            status = '<span class="kpi-status missing">not rendered</span>'
+            status = f'<span class="kpi-status missing">{tr("not rendered")}</span>'
             theme = e(day.title)
         else:
-            label = STATUS_LABELS[card.status]
+            label = tr(STATUS_LABELS[card.status])
             status = f'<span class="kpi-status {card.status}">{label}</span>'
             theme = f'<a href="{e(card.page)}">{e(day.title)}</a>' if card.page else e(day.title)
         date = long_date(day.date) if day.date else "–"
         rows.append(f'<tr><td class="kpi-number">{day.day}</td><td class="kpi-text">{e(date)}</td>'
                     f'<td class="kpi-text">{theme}</td><td class="kpi-text">{status}</td></tr>')
-    return ("<table><thead><tr><th>Day</th><th>Date</th><th>Theme</th><th>Page</th></tr></thead><tbody>"
-            + "".join(rows) + "</tbody></table>")
+    head = "".join(f"<th>{e(tr(name))}</th>" for name in ("Day", "Date", "Theme", "Page"))
+    return f"<table><thead><tr>{head}</tr></thead><tbody>" + "".join(rows) + "</tbody></table>"
 
 
 def _card(card: Card) -> str:
     e = html.escape
     parts = [f'<section class="kpi-card {card.status}">',
-             f'<h3>Day {card.day}: {e(card.title)} <span class="kpi-status {card.status}">'
-             f'{ STATUS_LABELS[card.status]}</span></h3>']
+             f'<h3>{e(tr("Day {day}: {theme}").format(day=card.day, theme=card.title))} '
+             f'<span class="kpi-status {card.status}">{e(tr(STATUS_LABELS[card.status]))}</span></h3>']
     parts.append(f'<div class="kpi-date">{e(long_date(card.date)) if card.date else "&nbsp;"}</div>')
     if card.error:
-        parts.append(f'<p class="kpi-error">Failed at {e(card.error)}</p>')
+        parts.append(f'<p class="kpi-error">{e(tr("Failed at {where}").format(where=card.error))}</p>')
     summary = card.summary or {}
     if summary.get("status") in ("partial", "empty"):
-        label = "partial" if summary["status"] == "partial" else "nothing to show yet"
+        label = tr("partial") if summary["status"] == "partial" else tr("nothing to show yet")
         needs = ", ".join(describe_need(n) for n in summary.get("needs", []))
-        parts.append(f'<p class="kpi-partial"><strong>{label}</strong> — needs: {e(needs)}</p>')
+        parts.append(f'<p class="kpi-partial"><strong>{e(label)}</strong> — {e(tr("needs:"))} {e(needs)}</p>')
     elif summary.get("status") == "complete":
-        parts.append('<p class="kpi-complete">complete</p>')
+        parts.append(f'<p class="kpi-complete">{e(tr("complete"))}</p>')
     results = summary.get("results", [])
     if results:
         parts.append("<dl>" + "".join(f"<dt>{e(str(r['label']))}</dt><dd>{e(str(r['text']))}</dd>"
@@ -245,22 +251,23 @@ def _card(card: Card) -> str:
     if decisions:
         items = []
         for d in decisions:
-            badge = '<span class="kpi-default">default</span>' if d.get("default") else ""
+            badge = f'<span class="kpi-default">{e(tr("default"))}</span>' if d.get("default") else ""
             if d.get("items"):
                 listed = "".join(f"<li>{e(_short(str(item)))}</li>" for item in d["items"])
                 items.append(f"<li><code>{e(str(d['key']))}</code>{badge}:<ul>{listed}</ul></li>")
             else:
                 items.append(f"<li><code>{e(str(d['key']))}</code>{badge}: {e(_short(str(d['text'])))}</li>")
-        parts.append("<div><strong>Decisions</strong></div><ul>" + "".join(items) + "</ul>")
+        parts.append(f"<div><strong>{e(tr('Decisions'))}</strong></div><ul>" + "".join(items) + "</ul>")
     if card.running:
-        parts.append('<p class="kpi-error">Not finished: this day was being rendered when the index was written.</p>')
+        parts.append(f'<p class="kpi-error">'
+                     f'{e(tr("Not finished: this day was being rendered when the index was written."))}</p>')
     elif card.rendered and not card.error and not summary:
-        parts.append('<p class="kpi-error">This page has no day summary.</p>')
+        parts.append(f'<p class="kpi-error">{e(tr("This page has no day summary."))}</p>')
     links = []
     if card.page:
-        links.append(f'<a href="{e(card.page)}">Open the day</a>')
+        links.append(f'<a href="{e(card.page)}">{e(tr("Open the day"))}</a>')
     if card.notebook:
-        links.append(f'<a href="{e(card.notebook)}">Executed notebook</a>')
+        links.append(f'<a href="{e(card.notebook)}">{e(tr("Executed notebook"))}</a>')
     parts += [f'<div class="kpi-links">{"".join(links)}</div>', "</section>"]
     return "\n".join(parts)
 
@@ -273,9 +280,9 @@ def _tables_table(frame: pd.DataFrame) -> str:
     e = html.escape
     rows = []
     for row in frame.itertuples(index=False):
-        first = row.first.strftime("%d-%m-%Y %H:%M") if pd.notna(row.first) else "–"
-        last = row.last.strftime("%d-%m-%Y %H:%M") if pd.notna(row.last) else "–"
+        first = format_datetime(row.first) if pd.notna(row.first) else "–"
+        last = format_datetime(row.last) if pd.notna(row.last) else "–"
         rows.append(f'<tr><td class="kpi-text">{e(str(row.table))}</td><td class="kpi-number">{e(format_value(int(row.rows)))}</td>'
                     f'<td class="kpi-text">{e(str(row.timestamp or "–"))}</td><td>{first}</td><td>{last}</td></tr>')
-    return ("<table><thead><tr><th>Table</th><th>Rows</th><th>Timestamp</th><th>First</th><th>Last</th></tr>"
-            "</thead><tbody>" + "".join(rows) + "</tbody></table>")
+    head = "".join(f"<th>{e(tr(name))}</th>" for name in ("Table", "Rows", "Timestamp", "First", "Last"))
+    return f"<table><thead><tr>{head}</tr></thead><tbody>" + "".join(rows) + "</tbody></table>"

@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from kpilib._i18n import in_language
 from kpilib.exceptions import ParameterError, WorkshopError
 from kpilib.report.render import NOTEBOOKS, _write, day_notebooks, day_parameters
 
@@ -81,7 +82,7 @@ def prepare_live(workshop: str | Path, *, notebooks: str | Path | None = None,
     folder.mkdir(exist_ok=True)
     moved = []
     for day, path in sorted(available.items()):
-        nb = parameterize_notebook(load_notebook_node(str(path)), injected[day])
+        nb = parameterize_notebook(in_language(load_notebook_node(str(path)), ws.language), injected[day])
         bar = nbformat.v4.new_code_cell(f"from kpilib.report.live import day_bar\n"
                                         f"day_bar({str(Path(ws.path).resolve())!r}, {day})",
                                         metadata={"tags": [_BAR_TAG]})

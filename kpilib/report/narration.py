@@ -24,6 +24,7 @@ from __future__ import annotations
 import html
 import json
 import numbers
+import re
 import string
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
@@ -31,6 +32,7 @@ from typing import Any
 import pandas as pd
 
 from kpilib._checks import check_argument, check_number
+from kpilib._i18n import format_number, format_percent, tr
 from kpilib._safe import markdown_text, sanitize_links
 from kpilib._style import stable_style
 from kpilib.report.sections import day_status, describe_need
@@ -47,29 +49,29 @@ _DEFAULT_BADGE = ("display:inline-block;margin-left:0.5em;padding:0 0.45em;borde
 
 
 def format_value(value: Any) -> str:
-    """A value as readers see it: ``12 345``, ``0.82``, ``4.3``; lists and mappings joined.
+    """A value as readers see it, in the current language: ``12,345`` / ``12.345``, ``0.82`` / ``0,82``.
 
-    Whole numbers get a thin-space thousands separator; other numbers two decimals (none from 100
+    Whole numbers get the language's thousands separator; other numbers two decimals (none from 100
     on). Lists become ``a, b``; mappings ``key: value; …``; a list of mappings one ``key=value``
     group per item.
 
     Examples
     --------
     >>> format_value(12345)
-    '12 345'
+    '12,345'
     >>> format_value(0.8234)
     '0.82'
     >>> format_value({"resolution_days": 3, "callback_hours": 24})
     'resolution_days: 3; callback_hours: 24'
     """
     if isinstance(value, bool) or value is None:
-        return {True: "yes", False: "no", None: "–"}[value]
+        return {True: tr("yes"), False: tr("no"), None: "–"}[value]
     if isinstance(value, numbers.Integral):
-        return f"{value:,}".replace(",", "\u2009")
+        return format_number(value)
     if isinstance(value, numbers.Real):
         if pd.isna(value):
             return "–"
-        return f"{value:,.0f}".replace(",", "\u2009") if abs(value) >= 100 else f"{value:.2f}"
+        return format_number(value) if abs(value) >= 100 else format_number(value, 2)
     if isinstance(value, Mapping):
         return "; ".join(f"{k}: {format_value(v)}" for k, v in value.items())
     if isinstance(value, (list, tuple)):
@@ -100,7 +102,8 @@ def _default_format(series: pd.Series) -> str | Callable | None:
         return lambda v: format_value(int(v)) if pd.notna(v) else "–"
     if pd.api.types.is_float_dtype(series):
         whole = series.dropna().eq(series.dropna().round()).all() and series.abs().max() >= 100
-        return (lambda v: format_value(round(v)) if pd.notna(v) else "–") if whole else "{:.3f}"
+        return (lambda v: format_value(round(v)) if pd.notna(v) else "–") if whole else \
+            (lambda v: format_number(v, 3) if pd.notna(v) else "–")
     if isinstance(series.dtype, pd.DatetimeTZDtype) or pd.api.types.is_datetime64_dtype(series):
         stamps = series.dropna()
         dates = stamps.empty or (stamps == stamps.dt.normalize()).all()
@@ -122,11 +125,11 @@ def show_table(frame: pd.DataFrame, *, formats: Mapping[str, str | Callable] | N
     frame : pandas.DataFrame
         The table; its index is not shown (reset it first if it holds data).
     formats : mapping of column to format string or callable, optional
-        Overrides the defaults: whole numbers ``12 345``, other floats three decimals,
+        Overrides the defaults: whole numbers ``12,345`` (``12.345`` in Dutch), other floats three decimals,
         timestamps ``31-12-2026 14:05``, missing values ``–``.
     caption : str, optional
-        Shown above the table (escaped); for a table without rows it ends in ": none yet", so an
-        empty table never reads as a missing one.
+        Shown above the table (escaped, in the current language); for a table without rows it ends
+        in ": none yet", so an empty table never reads as a missing one. Column labels are translated too.
 
     Returns
     -------
@@ -151,7 +154,7 @@ def show_table(frame: pd.DataFrame, *, formats: Mapping[str, str | Callable] | N
         spec = formats.get(column, _default_format(frame[column]))
         if spec is not None:
             styler.format(spec, subset=[column], na_rep="–", escape="html")
-    styler.format_index(lambda name: html.escape(str(name).replace("_", " ")), axis="columns")
+    styler.format_index(lambda name: html.escape(tr(str(name).replace("_", " "))), axis="columns")
     numbers_ = [c for c in frame.columns if _is_number(frame[c])]
     texts = [c for c in frame.columns if c not in numbers_]
     if numbers_:
@@ -162,21 +165,34 @@ def show_table(frame: pd.DataFrame, *, formats: Mapping[str, str | Callable] | N
     if texts:
         styler.set_properties(subset=texts, **{"text-align": "left"})
     if caption:
-        styler.set_caption(html.escape(f"{caption}: none yet" if frame.empty else caption))
+        caption = tr(caption)
+        styler.set_caption(html.escape(tr("{caption}: none yet").format(caption=caption) if frame.empty else caption))
     return styler
 
 
 class _Escaping(string.Formatter):
     def format_field(self, value: Any, format_spec: str) -> str:
-        text = format_value(value) if not format_spec and not isinstance(value, str) else \
-            super().format_field(value, format_spec)
+        if not format_spec and not isinstance(value, str):
+            text = format_value(value)
+        elif (number := _NUMBER_SPEC.fullmatch(format_spec)) and isinstance(value, numbers.Real) \
+                and not isinstance(value, bool) and not pd.isna(value):
+            decimals = int(number["decimals"] or 0)
+            text = format_percent(value, decimals) if number["kind"] == "%" else format_number(value, decimals)
+        else:
+            text = super().format_field(value, format_spec)
         return markdown_text(text)
+
+
+#: The number formats of narrative written in the language's own way: ``{n:,}``, ``{x:.1f}``, ``{share:.0%}``.
+_NUMBER_SPEC = re.compile(r",?(?:\.(?P<decimals>\d+))?(?P<kind>[fd%])?")
 
 
 def narrate(text: str, /, **values: Any):
     """Markdown with computed values put in, each as text: ``narrate("{share:.0%} of calls", share=s)``.
 
-    A value without a format spec is written as :func:`format_value` writes it (``1 208``).
+    ``text`` is written in the current language: its translation from the catalogue (the English
+    text is the key). A value without a format spec is written as :func:`format_value` writes it
+    (``1,208``; ``1.208`` in Dutch); ``{share:.0%}`` follows the language as well.
 
     Use it for every sentence that quotes a number or a name from the data, so that the narrative
     says what the data says and a name such as ``<b>`` shows as text. A value is never Markdown: its
@@ -189,7 +205,7 @@ def narrate(text: str, /, **values: Any):
     """
     from IPython.display import Markdown
 
-    return Markdown(_Escaping().format(text, **values))
+    return Markdown(_Escaping().format(tr(text), **values))
 
 
 def collapsible(summary: str, content) -> Any:
@@ -224,13 +240,14 @@ def _decision_rows(ws, keys: Sequence[str]) -> list[dict[str, Any]]:
 def _summary_html(day: int, results: list[dict], decisions: list[dict],
                   status: Mapping[str, Any] | None = None) -> str:
     parts = [f'<section class="kpi-summary" style="{_BOX}">',
-             f'<h3 style="margin:0.2em 0 0.6em">Summary of day {day}</h3>']
+             f'<h3 style="margin:0.2em 0 0.6em">{html.escape(tr("Summary of day {day}").format(day=day))}</h3>']
     if status is not None and status["status"] != "complete":
         needs = "; ".join(describe_need(n) for n in status["needs"])
-        lead = ("Nothing to show yet: every part of this day" if status["status"] == "empty"
-                else "Partial: some parts of this day were left out. They")
-        parts.append(f'<p class="kpi-partial" style="margin:0 0 0.6em"><strong>{html.escape(lead)} need data the '
-                     f'workshop does not have:</strong> {html.escape(needs)}.</p>')
+        lead = (tr("Nothing to show yet: every part of this day needs data the workshop does not have:")
+                if status["status"] == "empty" else
+                tr("Partial: some parts of this day were left out. They need data the workshop does not have:"))
+        parts.append(f'<p class="kpi-partial" style="margin:0 0 0.6em"><strong>{html.escape(lead)}</strong> '
+                     f'{html.escape(needs)}.</p>')
     if results:
         parts.append('<table style="border-collapse:collapse;margin-bottom:0.8em">')
         for row in results:
@@ -239,16 +256,17 @@ def _summary_html(day: int, results: list[dict], decisions: list[dict],
                          f'{html.escape(row["text"])}</td></tr>')
         parts.append("</table>")
     if decisions:
-        parts.append('<p style="margin:0.4em 0;font-weight:600">Decisions in force</p><ul style="margin:0">')
+        parts.append(f'<p style="margin:0.4em 0;font-weight:600">{html.escape(tr("Decisions in force"))}</p>'
+                     '<ul style="margin:0">')
         for row in decisions:
-            badge = (f'<span class="kpi-default" style="{_DEFAULT_BADGE}">documented default: not decided '
-                     f'yet</span>') if row["default"] else ""
+            badge = (f'<span class="kpi-default" style="{_DEFAULT_BADGE}">'
+                     f'{html.escape(tr("documented default: not decided yet"))}</span>') if row["default"] else ""
             if row["items"]:
                 shown = "<ul>" + "".join(f"<li>{html.escape(item)}</li>" for item in row["items"]) + "</ul>"
             else:
                 shown = html.escape(row["text"]) + "<br>"
             parts.append(f'<li><code>{html.escape(row["key"])}</code>{badge}: {shown}'
-                         f'<small style="color:#555">{html.escape(row["description"])}</small></li>')
+                         f'<small style="color:#555">{html.escape(tr(row["description"]))}</small></li>')
         parts.append("</ul>")
     parts.append("</section>")
     return sanitize_links("\n".join(parts))
@@ -281,7 +299,8 @@ def day_summary(ws, *, day: int, results: Mapping[str, Any] | None = None,
     from IPython.display import display
 
     check_number("day", day, minimum=1, maximum=10, integer=True)
-    result_rows = [{"label": str(label), "value": _json_value(value), "text": format_value(value)}
+    result_rows = [{"label": tr(str(label)), "value": _json_value(value),
+                    "text": tr(value) if isinstance(value, str) else format_value(value)}
                    for label, value in (results or {}).items()]
     decision_rows = _decision_rows(ws, list(decisions))
     status = day_status(ws.sections)
@@ -290,7 +309,7 @@ def day_summary(ws, *, day: int, results: Mapping[str, Any] | None = None,
     bundle = {"version": 1, "day": int(day), "results": result_rows, **status,
               "decisions": [{**row, "value": _json_value(row["value"])} for row in decision_rows]}
     display({"text/html": _summary_html(int(day), result_rows, decision_rows, status),
-             "text/plain": f"Summary of day {day}", SUMMARY_MIME: bundle}, raw=True)
+             "text/plain": tr("Summary of day {day}").format(day=day), SUMMARY_MIME: bundle}, raw=True)
 
 
 def _json_value(value: Any) -> Any:

@@ -9,6 +9,7 @@ import seaborn as sns
 from matplotlib.axes import Axes
 from matplotlib.ticker import PercentFormatter
 
+from kpilib._i18n import tr
 from kpilib.kpis.queue import service_level
 
 __all__ = ["SERVICE_LEVEL_DEFINITIONS", "plot_calendar", "plot_definitions", "plot_satisfaction_drivers", "plot_spread",
@@ -59,7 +60,7 @@ def plot_definitions(contacts, *, ax: Axes | None = None, threshold_s: float = 2
     sns.barplot(frame, x=by, y="value", hue="definition", ax=ax)
     ax.yaxis.set_major_formatter(PercentFormatter(1.0))
     ax.set_ylim(0, 1)
-    ax.set_ylabel("service level")
+    ax.set_ylabel(tr("service level"))
     ax.set_xlabel(by)
     ax.legend(title=None, loc="upper left", bbox_to_anchor=(1.01, 1), frameon=False)
     return ax
@@ -82,7 +83,7 @@ def plot_variants(variants: pd.DataFrame, *, ax: Axes | None = None, title: str 
     ax.set_xlabel("value")
     ax.set_ylabel(None)
     if title:
-        ax.set_title(title)
+        ax.set_title(tr(title))
     return ax
 
 
@@ -110,7 +111,7 @@ def plot_spread(spread: pd.DataFrame, *, x: str, hue: str | None = None, ax: Axe
     ax.set_xticklabels([f"{v:%b %Y}" if isinstance(v, pd.Timestamp) else str(v) for v in labels])
     ax.yaxis.set_major_formatter(PercentFormatter(1.0))
     ax.set_ylim(0, 1)
-    ax.set_ylabel(f"{ylabel}: lowest to highest definition")
+    ax.set_ylabel(tr("{what}: lowest to highest definition").format(what=tr(ylabel)))
     ax.set_xlabel(x)
     if hue is not None:
         ax.legend(title=hue, loc="upper left", bbox_to_anchor=(1.01, 1), frameon=False)
@@ -136,8 +137,8 @@ def plot_working_days(days: pd.DataFrame, *, norms: dict[str, float], ax: Axes |
         # bars start at whole days: "within the norm" is everything left of norm + 1
         ax.axvline(norm + 1, color=colour, linestyle="--")
         ax.text(norm + 1, ax.get_ylim()[1] * 0.95, f" {label} norm: ≤ {norm:g}", color=colour, va="top")
-    ax.set_xlabel(f"{what} (the last bar holds {limit} and more)")
-    ax.set_ylabel("items")
+    ax.set_xlabel(tr("{what} (the last bar holds {limit} and more)").format(what=tr(what), limit=limit))
+    ax.set_ylabel(tr("items"))
     return ax
 
 
@@ -192,7 +193,7 @@ def plot_target_history(history: pd.DataFrame, *, x: str, targets: dict[str, flo
         ax.text(0.5, 0.5, f"no {x} with at least {min_denominator} measured", ha="center",
                 transform=ax.transAxes)
     ax.yaxis.set_major_formatter(PercentFormatter(1.0))
-    ax.set_ylabel(ylabel)
+    ax.set_ylabel(tr(ylabel))
     ax.set_xlabel(x)
 def plot_satisfaction_drivers(gaps: pd.DataFrame, *, ax: Axes | None = None) -> Axes:
     """Share satisfied when each driver was met and when it was not, one line per driver.

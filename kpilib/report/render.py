@@ -38,6 +38,7 @@ from pathlib import Path
 from typing import Any
 
 from kpilib._checks import check_argument
+from kpilib._i18n import in_language, set_language
 from kpilib.report._kernel import QuietKernelManager, SharedKernel
 from kpilib.report._pages import Card, IndexData, day_page, index_page, notebook_body, read_summary
 from kpilib.report._parameters import check_parameters, notebook_parameters
@@ -175,7 +176,7 @@ def render(workshop: str | Path, *, days: str | Iterable[int] | None = None,
     tasks = []
     for slot, day in enumerate(selected):
         tasks.append(_Task(day, available[day], out, injected[day], _card(ws, day), ws.client,
-                           slot % max(1, jobs) if progress else None))
+                           slot % max(1, jobs) if progress else None, ws.language))
     pages = _run_all(tasks, jobs, shared=kernel == "shared")
     cards = [_page_card(task, page) for task, page in zip(tasks, pages)]
     cards += _earlier_cards(ws, out, {day: path for day, path in available.items() if day not in selected})
@@ -267,6 +268,7 @@ class _Task:
     card: Card
     client: str
     position: int | None
+    language: str = "en"
 
 
 def _run_all(tasks: list[_Task], jobs: int, shared: bool) -> list[DayPage]:
@@ -308,7 +310,8 @@ def _run_day(task: _Task, kernel: SharedKernel | None) -> DayPage:
     import nbformat
     import papermill
 
-    source = nbformat.read(task.notebook, as_version=4)
+    set_language(task.language)  # a worker process writes the page in the workshop's language too
+    source = in_language(nbformat.read(task.notebook, as_version=4), task.language)
     prepared = _with_setup_cell(source)
     executed = task.out / task.notebook.name
     page = task.out / f"{task.notebook.stem}.html"

@@ -23,6 +23,7 @@ import html
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from kpilib._i18n import tr
 from kpilib.exceptions import ParameterError
 
 __all__ = ["SECTION_MIME", "Section", "day_status", "describe_need", "section", "unmeasured"]
@@ -45,11 +46,11 @@ def describe_need(need: str) -> str:
     ``"cases|orders"`` (either will do) → both, joined by "or".
     """
     if "|" in need:
-        return " or ".join(describe_need(one) for one in need.split("|"))
+        return tr(" or ").join(describe_need(one) for one in need.split("|"))
     table, _, column = need.partition(".")
     if not column:
-        return f"{TABLE_NAMES.get(table, table)} — table {table}"
-    return f"column {column} of {TABLE_NAMES.get(table, table)}"
+        return tr("{name} — table {table}").format(name=tr(TABLE_NAMES.get(table, table)), table=table)
+    return tr("column {column} of {name}").format(column=column, name=tr(TABLE_NAMES.get(table, table)))
 
 
 def _without_covered(missing: Sequence[str]) -> tuple[str, ...]:
@@ -74,10 +75,12 @@ class Section:
         """The box shown in place of the part: what it would show, what it needs, how to map it."""
         e = html.escape
         needed = "".join(f"<li>{e(describe_need(n))}</li>" for n in self.missing)
-        return (f'<div class="kpi-missing" style="{_BOX}"><strong>Not shown: {e(self.shows)}.</strong> '
-                f"This part needs data the workshop does not have yet:<ul style=\"margin:0.3em 0\">{needed}</ul>"
-                f"To add it, map the client's export in workshop.yaml (see \"What each day needs\" in docs/mapping.md) "
-                f"and run the import again. A column that is mapped but empty in every row counts as missing.</div>")
+        return (f'<div class="kpi-missing" style="{_BOX}"><strong>{e(tr("Not shown: {what}.").format(what=self.shows))}'
+                f'</strong> {e(tr("This part needs data the workshop does not have yet:"))}'
+                f'<ul style="margin:0.3em 0">{needed}</ul>'
+                + e(tr("To add it, map the client's export in workshop.yaml (see \"What each day needs\" in "
+                       "docs/mapping.md) and run the import again. A column that is mapped but empty in every row "
+                       "counts as missing.")) + "</div>")
 
 
 def section(ws, key: str, *, needs: Sequence[str], shows: str) -> Section:
@@ -107,6 +110,7 @@ def section(ws, key: str, *, needs: Sequence[str], shows: str) -> Section:
         raise ParameterError(f"`key` must be letters, digits and _; got {key!r}")
     needs = tuple(needs)
     missing = _without_covered(ws.store.missing(needs))
+    shows = tr(shows)
     part = Section(key=key, shows=shows, needs=needs, missing=missing)
     ws.sections.append(part)
     if not part:
@@ -141,7 +145,7 @@ def unmeasured(ws, key: str, missing: Mapping[str, str | Sequence[str]], *, show
     if not lacking:
         return None
     return section(ws, key, needs=sorted({n for needs in lacking.values() for n in needs}),
-                   shows=f"{shows} {', '.join(lacking)}")
+                   shows=f"{tr(shows)} {', '.join(lacking)}")
 
 
 def day_status(sections: Sequence[Section]) -> dict:

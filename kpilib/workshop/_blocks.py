@@ -16,7 +16,8 @@ from kpilib.workshop import _decision_values as values
 from kpilib.data.config import WorkshopConfig
 from kpilib.workshop.decisions import validate_decision
 from kpilib.exceptions import KpiError, ParameterError
-from kpilib.workshop.schedule import DAYS, LANGUAGES
+from kpilib._i18n import LANGUAGES
+from kpilib.workshop.schedule import DAYS
 
 _SCHEDULE_KEYS = ("days", "skip")
 

@@ -26,7 +26,8 @@ from kpilib.data.config import CONFIG_NAME, WorkshopConfig, load_config
 from kpilib.workshop.decisions import (DECISION_KEYS, DECISIONS_FILE, Decision, DecisionStore, validate_decision,
                               write_export)
 from kpilib.exceptions import ParameterError, WorkshopError
-from kpilib.workshop.schedule import LANGUAGES, ScheduleDay, build_schedule, skipped_days
+from kpilib._i18n import LANGUAGES, set_language
+from kpilib.workshop.schedule import ScheduleDay, build_schedule, skipped_days
 from kpilib.workshop import _decision_values as values
 from kpilib.workshop import _blocks as blocks
 from kpilib.workshop._template import workshop_yaml
@@ -50,6 +51,8 @@ def open_workshop(path: str | Path) -> "Workshop":
     Returns
     -------
     Workshop
+        Its ``language`` is from then on the one kpilib writes its texts, numbers and dates in
+        (:func:`kpilib.set_language`).
 
     Raises
     ------
@@ -70,7 +73,9 @@ def open_workshop(path: str | Path) -> "Workshop":
                 "No workshop chosen. Open the days with `kpi-workshop lab PATH` or `kpi-workshop present PATH` "
                 "(PATH the client's workshop folder, for the sample data/sample), or set `workshop` in the "
                 "notebook's parameters cell to that folder.")
-    return Workshop(load_config(path, require_sources=False))
+    ws = Workshop(load_config(path, require_sources=False))
+    set_language(ws.language)
+    return ws
 
 
 class Workshop:

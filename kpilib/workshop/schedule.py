@@ -16,12 +16,11 @@ import babel.dates
 import pandas as pd
 
 from kpilib._checks import check_argument, check_number
+from kpilib._i18n import LANGUAGES
 from kpilib.data.calendar import WorkingCalendar
 
 __all__ = ["DAYS", "LANGUAGES", "ScheduleDay", "build_schedule"]
 
-#: The languages of the workshop's texts.
-LANGUAGES = ("en", "nl")
 _WORD = {"en": "Day", "nl": "Dag"}
 
 #: The ten days: (notebook stem, English theme, Dutch theme).

@@ -1,0 +1,174 @@
+"""The language kpilib writes in: its texts from the catalogues, and the cells of a notebook in one language.
+
+Texts a reader sees are written in English in the code and translated here, from the gettext
+catalogues in ``kpilib/locale/<language>/*.po`` (read with Babel; every ``.po`` file of a language is
+one catalogue, so a day's texts and the library's can live in files of their own). A text with no
+translation is shown in English; ``tests/test_i18n.py`` fails on any such text.
+
+The language is the workshop's: :func:`kpilib.open_workshop` sets it, and every later text, number
+and date follows it. :func:`set_language` sets it by hand.
+
+The day notebooks hold their narrative once per language: a Markdown cell tagged ``lang-en`` is
+followed by its translation, tagged ``lang-nl``. :func:`in_language` keeps the cells of one language
+(render and the live copies call it); the texts in code cells go through the catalogue.
+"""
+
+from __future__ import annotations
+
+import ast
+import functools
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+__all__ = ["LANGUAGES", "current_language", "in_language", "notebook_messages", "set_language", "tr"]
+
+#: The languages of the workshop's texts.
+LANGUAGES = ("en", "nl")
+
+LOCALE = Path(__file__).resolve().parent / "locale"
+
+#: The keyword arguments of kpilib's display functions that carry a text a reader sees.
+TEXT_KEYWORDS = ("caption", "shows", "title", "what", "ylabel", "xlabel", "description", "placeholder")
+#: The functions whose first argument is such a text.
+TEXT_FUNCTIONS = ("narrate", "tr")
+
+_language = ["en"]
+#: The percent sign as each language writes it: Dutch with a (non-breaking) space, as the Taalunie advises.
+_PERCENT_SIGN = {"en": "%", "nl": "\u00a0%"}
+
+
+def set_language(language: str) -> None:
+    """Write every later text, number and date in ``language`` (``"en"`` or ``"nl"``)."""
+    from kpilib._checks import check_argument
+
+    check_argument("language", language, LANGUAGES)
+    _language[0] = language
+
+
+def current_language() -> str:
+    """The language kpilib writes in now."""
+    return _language[0]
+
+
+@functools.cache
+def catalogue(language: str) -> dict[str, str]:
+    """Every translated text of ``language``: English text → translation, from all its ``.po`` files."""
+    from babel.messages.pofile import read_po
+
+    messages: dict[str, str] = {}
+    for path in sorted((LOCALE / language).glob("*.po")):
+        with path.open("rb") as file:
+            for message in read_po(file, locale=language):
+                if message.id and message.string and not message.fuzzy:
+                    messages[message.id] = message.string
+    return messages
+
+
+def tr(text: str, language: str | None = None) -> str:
+    """``text`` in the current language (or ``language``); in English when it has no translation yet.
+
+    Examples
+    --------
+    >>> tr("Service level", "nl")
+    'Servicelevel'
+    """
+    language = language or _language[0]
+    if language == "en" or not text:
+        return text
+    return catalogue(language).get(text, text)
+
+
+def cell_language(cell: Any) -> str | None:
+    """The language a cell is written in (its ``lang-xx`` tag), or None for a cell of every language."""
+    for tag in cell.get("metadata", {}).get("tags", []):
+        if tag.startswith("lang-"):
+            return tag[len("lang-"):]
+    return None
+
+
+def in_language(nb: Any, language: str) -> Any:
+    """``nb`` with only the cells of ``language`` and of every language (a copy; ``nb`` is not changed)."""
+    import copy
+
+    kept = copy.copy(nb)
+    kept["cells"] = [cell for cell in nb["cells"] if cell_language(cell) in (None, language)]
+    kept["metadata"] = copy.copy(nb["metadata"])
+    return kept
+
+
+def notebook_messages(nb: Any) -> Iterator[tuple[int, str]]:
+    """The texts of ``nb``'s code cells that a reader sees, with their cell numbers: what the catalogue translates.
+
+    A text is a string literal given to ``narrate`` or ``tr`` first, or as one of :data:`TEXT_KEYWORDS`,
+    or a label or text of the day's summary: ``results = {"Label": …, "Other": "text"}``, ``results["Label"] = …``.
+    """
+    for number, cell in enumerate(nb["cells"]):
+        if cell["cell_type"] != "code":
+            continue
+        source = cell["source"] if isinstance(cell["source"], str) else "".join(cell["source"])
+        try:
+            tree = ast.parse(source)
+        except SyntaxError:
+            continue
+        for node in ast.walk(tree):
+            texts = []
+            if isinstance(node, ast.Call):
+                name = node.func.attr if isinstance(node.func, ast.Attribute) else getattr(node.func, "id", "")
+                texts = [node.args[0]] if name in TEXT_FUNCTIONS and node.args else []
+                texts += [k.value for k in node.keywords if k.arg in TEXT_KEYWORDS]
+            elif isinstance(node, (ast.Assign, ast.AnnAssign)):
+                texts = _summary_texts(node)
+            for text in texts:
+                if isinstance(text, ast.Constant) and isinstance(text.value, str) and text.value.strip():
+                    yield number, text.value
+
+
+def format_number(value: float, decimals: int = 0, language: str | None = None) -> str:
+    """``7749`` → ``7,749`` (English), ``7.749`` (Dutch); with ``decimals`` that many after the point."""
+    from babel.numbers import format_decimal
+
+    pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
+    return format_decimal(value, format=pattern, locale=language or _language[0])
+
+
+def format_percent(share: float, decimals: int = 0, language: str | None = None) -> str:
+    """A share as a percentage: ``0.84`` → ``84%`` (English), ``84 %`` (Dutch)."""
+    from babel.numbers import format_percent as babel_percent
+
+    language = language or _language[0]
+    pattern = "#,##0" + ("." + "0" * decimals if decimals else "") + _PERCENT_SIGN[language]
+    return babel_percent(share, format=pattern, locale=language)
+
+
+def format_points(difference: float, decimals: int = 1, language: str | None = None) -> str:
+    """A difference of two shares in percentage points: ``-0.712`` → ``-71.2 pp`` / ``-71,2 procentpunt``."""
+    number = format_number(difference * 100, decimals, language)
+    sign = "+" if difference > 0 else ""
+    return f"{sign}{number} {tr('percentage points', language)}"
+
+
+def format_date(date: Any, pattern: str = "d-M-y", language: str | None = None) -> str:
+    """A date by a Babel ``pattern``: ``EEEE d MMMM y`` → ``donderdag 4 december 2026``."""
+    import babel.dates
+
+    return babel.dates.format_date(date, pattern, locale=language or _language[0])
+
+
+def format_datetime(moment: Any, language: str | None = None) -> str:
+    """A moment as ``03-12-2026 18:45`` (the same in both languages: the client's exports write it so)."""
+    return f"{moment:%d-%m-%Y %H:%M}"
+
+
+def _summary_texts(node: ast.Assign | ast.AnnAssign) -> list[ast.expr]:
+    """The labels (and literal texts) of a day's ``results``, which :func:`kpilib.day_summary` shows."""
+    targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+    texts: list[ast.expr] = []
+    for target in targets:
+        if isinstance(target, ast.Name) and target.id == "results" and isinstance(node.value, ast.Dict):
+            texts += [k for k in node.value.keys if k is not None]
+            texts += [v for v in node.value.values if isinstance(v, ast.Constant)]
+            texts += [v.values[-1] for v in node.value.values if isinstance(v, ast.BoolOp)]  # x or "not yet"
+        elif isinstance(target, ast.Subscript) and getattr(target.value, "id", None) == "results":
+            texts.append(target.slice)
+    return texts
