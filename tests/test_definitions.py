@@ -114,8 +114,10 @@ def test_definitions_table_describes_each_kpi():
     from kpilib.days.definitions import definitions_table
 
     got = definitions_table({"service_level": {"clock": "arrival", "abandoned": "fail"}, "csat": {}})
-    assert got.to_dict("list") == {"kpi": ["service_level", "csat"],
-                                   "definition": ["clock=arrival, abandoned=fail", "the function's defaults"]}
+    assert got.to_dict("list") == {"kpi": ["Service level", "Customer satisfaction"], "definition": [
+        "answered within 20 s of the customer's call (the phone menu included); abandoned calls count as not in time; "
+        "calls abandoned within 0 s are left out; only phone contacts",       # the catalogue's defaults fill the rest
+        "the default definition"]}
 
 
 def test_fcr_variants_stack_the_three_methods():

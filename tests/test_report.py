@@ -99,14 +99,16 @@ def test_day_summary_keeps_the_order_of_list_items(workshop):
     workshop.decide("current_kpis", inventory)
     bundle = _shown(workshop, day=3, decisions=["current_kpis"])
     (row,) = bundle[SUMMARY_MIME]["decisions"]
-    assert row["items"] == ["team=field, kpi=time_to_first_contact, target=0.85, definition=(norm_days=20)"]  # as stored
-    assert "<li>team=field, kpi=time_to_first_contact" in bundle["text/html"]
+    # in words, team first, then the KPI by name, its definition as a sentence, its target (0.85 → 85%)
+    assert row["items"] == ["field: Time to first contact after an order (within 20 working days), target 85%"]
+    assert "<li>field: Time to first contact after an order" in bundle["text/html"]
+    assert "norm_days" not in bundle["text/html"] and "kpi=" not in bundle["text/html"]   # no parameter names
 
 
 def test_day_summary_says_visibly_when_a_default_is_used(workshop):
     html = _shown(workshop, day=1, decisions=["customer_values", "customer_norms"])["text/html"]
     assert html.count("documented default") == 1          # customer_norms only
-    assert "customer_norms</code><span" in html
+    assert "<strong>customer norms</strong><span" in html
 
 
 def test_day_summary_escapes_labels_and_values(workshop):

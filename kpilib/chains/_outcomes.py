@@ -15,6 +15,7 @@ import ibis
 import numpy as np
 import pandas as pd
 
+from kpilib.kpis.wording import definition_sentence
 from kpilib.data import backend
 from kpilib.chains._config import Chain
 from kpilib.chains._membership import chain_case_ids, in_chain
@@ -74,13 +75,6 @@ def verdict(value: float, target: float | None, polarity: str) -> str:
     return "green" if (value >= target if polarity == "higher" else value <= target) else "red"
 
 
-def describe(definition: Mapping[str, Any]) -> str:
-    """A definition as text: ``threshold_s=20, clock=queue``."""
-    shown = {k: (", ".join(map(str, v)) if isinstance(v, (list, tuple)) else v) for k, v in definition.items()
-             if v is not None}
-    return "; ".join(f"{k}={v}" for k, v in shown.items()) or "–"
-
-
 def judged(kpi: str, result: pd.DataFrame, definition: Mapping[str, Any], target: float | None,
            *, label: str | None = None) -> dict[str, Any]:
     """One row of a judged KPI: the tidy result's single row with its target and verdict."""
@@ -89,7 +83,7 @@ def judged(kpi: str, result: pd.DataFrame, definition: Mapping[str, Any], target
     entry = load_catalogue().entry(kpi)
     row = result.iloc[0] if len(result) else pd.Series({"numerator": 0, "denominator": 0, "value": np.nan})
     value = float(row["value"])
-    return {"kpi": kpi, "label": label or entry.name["en"], "definition": describe(entry.defaults() | dict(definition)),
+    return {"kpi": kpi, "label": label or entry.title, "definition": definition_sentence(kpi, definition),
             "numerator": float(row["numerator"]), "denominator": int(row["denominator"]), "value": value,
             "target": None if target is None else float(target), "polarity": entry.polarity,
             "verdict": verdict(value, target, entry.polarity)}

@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from kpilib.kpis.wording import definition_sentence
 from kpilib.kpis.catalogue import compute_kpi, load_catalogue, missing_inputs
 from kpilib.data.schema import TABLES
 
@@ -68,8 +69,8 @@ def team_kpis(tables, current_kpis: Sequence[Mapping[str, Any]], *, calendar=Non
         target = item.get("target")
         on_target = (None if target is None or pd.isna(value)
                      else bool(value >= target) if entry.polarity == "higher" else bool(value <= target))
-        rows.append({"team": team, "kpi": entry.id, "name": entry.name.get("en", entry.id),
-                     "definition": ", ".join(f"{k}={v}" for k, v in definition.items()) or "default",
+        rows.append({"team": team, "kpi": entry.id, "name": entry.title,
+                     "definition": definition_sentence(entry.id, definition),
                      "scope": "team" if scoped else "all", "numerator": numerator, "denominator": denominator,
                      "value": value, "target": target, "polarity": entry.polarity, "on_target": on_target,
                      "missing": ", ".join(missing)})

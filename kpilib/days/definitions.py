@@ -42,10 +42,13 @@ def internal_definition(current_kpis: Sequence[Mapping[str, Any]], kpi: str) -> 
 
 
 def definitions_table(definitions: Mapping[str, Mapping[str, Any]]) -> pd.DataFrame:
-    """The ``definitions`` decision as a table: ``kpi`` and its ``definition`` in words."""
-    return pd.DataFrame({"kpi": list(definitions),
-                         "definition": [describe_definition(d) or "the function's defaults"
-                                        for d in definitions.values()]})
+    """The ``definitions`` decision as a table: the KPI by name and its ``definition`` as a sentence."""
+    from kpilib.kpis.catalogue import load_catalogue
+    from kpilib.kpis.wording import definition_sentence
+
+    catalogue = load_catalogue()
+    return pd.DataFrame({"kpi": [catalogue.entry(k).title if k in catalogue else k for k in definitions],
+                         "definition": [definition_sentence(k, d) for k, d in definitions.items()]})
 
 
 def describe_definition(definition: Mapping[str, Any]) -> str:

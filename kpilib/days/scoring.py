@@ -336,7 +336,7 @@ def candidates(catalogue, tables=None, *, customer_values: Sequence[str] = (),
             "hard_to_game": max(1, 5 - len(e.gaming)),
             "cost": 2 if missing else 5,
         }
-        rows.append({"kpi": kpi, "name": e.name["en"], "chains": covered, "view": e.view, "timing": e.timing,
+        rows.append({"kpi": kpi, "name": e.title, "chains": covered, "view": e.view, "timing": e.timing,
                      "level": e.level, "customer_value": e.customer_value, "source": source, **scores,
                      "missing": ", ".join(needs)})
     return pd.DataFrame(rows, columns=[*CANDIDATE_COLUMNS, "level", "customer_value", "source", *CRITERIA,

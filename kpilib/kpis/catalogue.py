@@ -28,6 +28,7 @@ from typing import Any
 import pandas as pd
 import yaml
 
+from kpilib._i18n import current_language
 from kpilib._checks import check_argument, check_number
 from kpilib.exceptions import ParameterError, WorkshopError
 from kpilib.kpis._registry import KPI_FUNCTIONS
@@ -121,6 +122,11 @@ class KpiEntry:
     polarity: str
     gaming: tuple[str, ...]
     norm: str | None = None
+
+    @property
+    def title(self) -> str:
+        """The KPI's name in the current language (:func:`kpilib.set_language`): "Servicelevel" in Dutch."""
+        return self.name.get(current_language(), self.name["en"])
 
     @property
     def function(self) -> Callable[..., pd.DataFrame]:

@@ -254,9 +254,10 @@ def _card(card: Card) -> str:
             badge = f'<span class="kpi-default">{e(tr("default"))}</span>' if d.get("default") else ""
             if d.get("items"):
                 listed = "".join(f"<li>{e(_short(str(item)))}</li>" for item in d["items"])
-                items.append(f"<li><code>{e(str(d['key']))}</code>{badge}:<ul>{listed}</ul></li>")
+                items.append(f"<li><strong>{e(str(d.get('title', d['key'])))}</strong>{badge}:<ul>{listed}</ul></li>")
             else:
-                items.append(f"<li><code>{e(str(d['key']))}</code>{badge}: {e(_short(str(d['text'])))}</li>")
+                items.append(f"<li><strong>{e(str(d.get('title', d['key'])))}</strong>{badge}: "
+                             f"{e(_short(str(d['text'])))}</li>")
         parts.append(f"<div><strong>{e(tr('Decisions'))}</strong></div><ul>" + "".join(items) + "</ul>")
     if card.running:
         parts.append(f'<p class="kpi-error">'

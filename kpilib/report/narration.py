@@ -11,11 +11,13 @@ card on ``index.html``. Its shape (version 1)::
 
     {"version": 1, "day": 3,
      "results": [{"label": "...", "value": 0.82, "text": "0.82"}, ...],
-     "decisions": [{"key": "current_kpis", "description": "...", "value": <JSON value>,
-                    "text": "...", "items": ["team=first_line, kpi=...", ...] or null,
+     "decisions": [{"key": "current_kpis", "title": "today's KPIs", "description": "...",
+                    "value": <JSON value>, "text": "...",
+                    "items": ["first line: Service level (answered within 20 s …), target 80%", ...] or null,
                     "default": false}, ...]}
 
-``text`` and ``items`` are written when the summary is made, in the decision's own order (a
+``title``, ``description``, ``text`` and ``items`` are words for a reader, in the workshop's language
+(:mod:`kpilib.workshop.wording`), written when the summary is made, in the decision's own order (a
 notebook file stores the keys of a JSON value sorted).
 """
 
@@ -227,13 +229,14 @@ def _decision_rows(ws, keys: Sequence[str]) -> list[dict[str, Any]]:
 
     for key in keys:
         check_argument("decisions", key, list(DECISION_KEYS))
+    from kpilib.workshop.wording import DECISION_MEANINGS, DECISION_TITLES, decision_items, decision_text
+
     rows = []
     for key in keys:
         value = ws.decision(key)
-        items = ([format_item(v) for v in value]
-                 if isinstance(value, list) and value and all(isinstance(v, Mapping) for v in value) else None)
-        rows.append({"key": key, "description": DECISION_KEYS[key].description, "value": value,
-                     "text": format_value(value), "items": items, "default": key in ws.defaults_used})
+        rows.append({"key": key, "title": tr(DECISION_TITLES[key]), "description": tr(DECISION_MEANINGS[key]),
+                     "value": value, "text": decision_text(key, value), "items": decision_items(key, value),
+                     "default": key in ws.defaults_used})
     return rows
 
 
@@ -265,7 +268,7 @@ def _summary_html(day: int, results: list[dict], decisions: list[dict],
                 shown = "<ul>" + "".join(f"<li>{html.escape(item)}</li>" for item in row["items"]) + "</ul>"
             else:
                 shown = html.escape(row["text"]) + "<br>"
-            parts.append(f'<li><code>{html.escape(row["key"])}</code>{badge}: {shown}'
+            parts.append(f'<li><strong>{html.escape(row["title"])}</strong>{badge}: {shown}'
                          f'<small style="color:#555">{html.escape(tr(row["description"]))}</small></li>')
         parts.append("</ul>")
     parts.append("</section>")

@@ -195,7 +195,7 @@ def _kpi_name(kpi: str) -> str:
     from kpilib.kpis.catalogue import load_catalogue
 
     catalogue = load_catalogue()
-    return catalogue.entry(kpi).name.get("en", kpi) if kpi in catalogue else kpi.replace("_", " ")
+    return catalogue.entry(kpi).title if kpi in catalogue else kpi.replace("_", " ")
 
 
 def norm_labels(norms: Mapping[str, float]) -> dict[str, str]:

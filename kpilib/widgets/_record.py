@@ -198,7 +198,7 @@ def _kpi_name(text: str) -> str:
     from kpilib.kpis.catalogue import load_catalogue
 
     catalogue = load_catalogue()
-    return catalogue.entry(text).name.get("en", text) if text in catalogue else text
+    return catalogue.entry(text).title if text in catalogue else text
 
 
 def _short(text: str, width: int = 80) -> str:
