@@ -32,7 +32,7 @@ from kpilib.days.scoring import (balance_check, kpi_set_value, score_candidates,
 from kpilib.days.staffing import estimate_patience, plot_staffing, staffing_by_hour
 from kpilib.days.levers import callback_options, callback_replay, escalation_options, escalation_replay
 from kpilib.workshop.folder import Workshop, new_workshop, open_workshop
-from kpilib._i18n import current_language, set_language, tr
+from kpilib._i18n import current_language, format_date, format_number, format_percent, format_points, set_language, tr
 
 __all__ = [
     "Catalogue",
@@ -88,6 +88,10 @@ __all__ = [
     "escalation_replay",
     "estimate_patience",
     "first_contact_resolution",
+    "format_date",
+    "format_number",
+    "format_percent",
+    "format_points",
     "handoffs_per_case",
     "import_workshop",
     "internal_norms",

@@ -3,7 +3,9 @@
 Texts a reader sees are written in English in the code and translated here, from the gettext
 catalogues in ``kpilib/locale/<language>/*.po`` (read with Babel; every ``.po`` file of a language is
 one catalogue, so a day's texts and the library's can live in files of their own). A text with no
-translation is shown in English; ``tests/test_i18n.py`` fails on any such text.
+translation is shown in English; ``tests/test_i18n.py`` fails on any such text it can find in the
+code, and with ``KPI_UNTRANSLATED=<file>`` set, every text asked for without a translation is
+appended to that file (render a pack in the language to list what a translator still has to do).
 
 The language is the workshop's: :func:`kpilib.open_workshop` sets it, and every later text, number
 and date follows it. :func:`set_language` sets it by hand.
@@ -17,11 +19,13 @@ from __future__ import annotations
 
 import ast
 import functools
+import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-__all__ = ["LANGUAGES", "current_language", "in_language", "notebook_messages", "set_language", "tr"]
+__all__ = ["LANGUAGES", "current_language", "format_date", "format_datetime", "format_number", "format_percent",
+           "format_points", "in_language", "notebook_messages", "set_language", "tr"]
 
 #: The languages of the workshop's texts.
 LANGUAGES = ("en", "nl")
@@ -65,6 +69,11 @@ def catalogue(language: str) -> dict[str, str]:
     return messages
 
 
+@functools.cache
+def _translations(language: str) -> frozenset[str]:
+    return frozenset(catalogue(language).values())
+
+
 def tr(text: str, language: str | None = None) -> str:
     """``text`` in the current language (or ``language``); in English when it has no translation yet.
 
@@ -76,7 +85,19 @@ def tr(text: str, language: str | None = None) -> str:
     language = language or _language[0]
     if language == "en" or not text:
         return text
-    return catalogue(language).get(text, text)
+    found = catalogue(language).get(text)
+    if found is None and os.environ.get("KPI_UNTRANSLATED") and _translations(language).isdisjoint([text]) \
+            and any(c.isalpha() for c in text):
+        _note_untranslated(text, language)  # not a translation already, and words rather than a number
+    return text if found is None else found
+
+
+def _note_untranslated(text: str, language: str) -> None:
+    """Append a text with no translation to the file in ``KPI_UNTRANSLATED`` (a translator's list, one JSON per line)."""
+    import json
+
+    with open(os.environ["KPI_UNTRANSLATED"], "a", encoding="utf-8") as file:
+        file.write(json.dumps({"language": language, "text": text}, ensure_ascii=False) + "\n")
 
 
 def cell_language(cell: Any) -> str | None:
@@ -172,3 +193,45 @@ def _summary_texts(node: ast.Assign | ast.AnnAssign) -> list[ast.expr]:
         elif isinstance(target, ast.Subscript) and getattr(target.value, "id", None) == "results":
             texts.append(target.slice)
     return texts
+
+
+#: strftime directives and the Babel (CLDR) pattern letters that write the same in every language.
+_STRFTIME = {"%A": "EEEE", "%a": "EEE", "%B": "MMMM", "%b": "MMM", "%d": "dd", "%m": "MM", "%Y": "y", "%y": "yy",
+             "%H": "HH", "%M": "mm", "%S": "ss", "%e": "d", "%-d": "d", "%%": "%"}
+
+
+def localise_strftime(pattern: str) -> str | None:
+    """A strftime ``pattern`` (``%B %Y``) as a Babel date pattern (``MMMM y``), or None when it has other directives."""
+    out, text = [], []
+    i = 0
+    while i < len(pattern):
+        two, three = pattern[i:i + 2], pattern[i:i + 3]
+        token = three if three in _STRFTIME else two if two in _STRFTIME else None
+        if token is None and pattern[i] == "%":
+            return None
+        if token is None:
+            text.append(pattern[i])
+            i += 1
+            continue
+        if text:
+            literal = "".join(text)
+            out.append("'" + literal.replace("'", "''") + "'" if any(c.isalpha() for c in literal) else literal)
+            text = []
+        out.append(_STRFTIME[token])
+        i += len(token)
+    if text:
+        literal = "".join(text)
+        out.append("'" + literal.replace("'", "''") + "'" if any(c.isalpha() for c in literal) else literal)
+    return "".join(out)
+
+
+def format_moment(moment: Any, strftime: str, language: str | None = None) -> str:
+    """``moment`` by a strftime pattern, with month and day names in the language: ``%B %Y`` → ``april 2026``."""
+    pattern = localise_strftime(strftime)
+    if pattern is None:
+        return moment.strftime(strftime)
+    import babel.dates
+
+    if any(c in pattern for c in "Hms"):
+        return babel.dates.format_datetime(moment, pattern, locale=language or _language[0])
+    return babel.dates.format_date(moment, pattern, locale=language or _language[0])

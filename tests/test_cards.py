@@ -26,9 +26,15 @@ def test_status_against_the_target():
     assert status_of(0.5, None, polarity="higher") == "no target"
     assert status_of(float("nan"), 0.8, polarity="higher") == "no data"
     assert thresholds(0.80, polarity="higher", amber_band=0.10, unit="share") == {
-        "green": ">= 80.0%", "amber": "72.0% to 80.0%", "red": "< 72.0%"}
+        "green": "≥ 80.0%", "amber": "72.0% to 80.0%", "red": "< 72.0%"}
     assert thresholds(360, polarity="lower", amber_band=0.05, unit="seconds") == {
-        "green": "<= 360 s", "amber": "360 s to 378 s", "red": "> 378 s"}  # 360 × 1.05 = 378
+        "green": "≤ 360 s", "amber": "360 s to 378 s", "red": "> 378 s"}  # 360 × 1.05 = 378
+    kpilib.set_language("nl")
+    try:                                                                  # 0.8 × (1 - 0.1) = 0.72
+        assert thresholds(0.80, polarity="higher", amber_band=0.10, unit="share") == {
+            "green": "≥ 80,0\u00a0%", "amber": "72,0\u00a0% tot 80,0\u00a0%", "red": "< 72,0\u00a0%"}
+    finally:
+        kpilib.set_language("en")
 
 
 def card(values, *, polarity="higher", target=0.5, name="Resolved <b>fast</b>") -> KpiCard:
@@ -39,9 +45,9 @@ def card(values, *, polarity="higher", target=0.5, name="Resolved <b>fast</b>") 
                             "value": [0.5], "text": ["50% open & <i>unknown</i>"]})
     return KpiCard(kpi="time_to_resolution", name=name, name_nl="Opgelost", question="Q?", chain="every chain",
                    customer_value="speed", kind="result, lag, customer-seen", formula="a / b", call="kpilib.f()",
-                   definition={"norm_days": 3}, definition_source="the function's defaults", unit="share",
-                   polarity=polarity, customer_norm="3 working days (norm_days)", internal_norms=(), target=target,
-                   target_source="decided on day 7 (targets)", amber_band=0.1, owner="o", measured="monthly",
+                   definition={"norm_days": 3}, definition_source="the default definition", unit="share",
+                   polarity=polarity, customer_norm="3 working days", internal_norms=(), target=target,
+                   target_source="decided on day 7", amber_band=0.1, owner="o", measured="monthly",
                    reviewed="monthly", forum="chain meeting", value=0.5, numerator=50, denominator=100,
                    monthly=monthly, caveats=caveats, gaming=("<script>alert(1)</script>",))
 
@@ -81,7 +87,7 @@ def test_cards_follow_the_kpi_set_and_equal_the_kpi_functions(ws, cards):
     assert resolution.kpi == "time_to_resolution"
     # norm_days from the day-6 definition and the day-7 norm (3); target 0.80 from day 7
     assert dict(resolution.definition) == {"norm_days": 3}
-    assert resolution.definition_source == "decided on day 6 (definitions); norm decided on day 7 (norms)"
+    assert resolution.definition_source == "decided on day 6; norm decided on day 7"
     assert resolution.target == 0.80 and resolution.owner == "manager technical support"
     expected = kpilib.time_to_resolution(ws.store.cases, norm_days=3, calendar=ws.calendar,
                                          as_of=data_end(ws.store))
@@ -91,13 +97,13 @@ def test_cards_follow_the_kpi_set_and_equal_the_kpi_functions(ws, cards):
                                         as_of=data_end(ws.store), by="month")
     pd.testing.assert_frame_equal(resolution.monthly, monthly[["month", "numerator", "denominator", "value"]])
     callbacks = next(c for c in cards if c.kpi == "callback_timeliness")
-    assert callbacks.definition_source == "the function's defaults"
+    assert callbacks.definition_source == "the default definition"
     assert callbacks.reviewed == "weekly"  # a leading KPI
 
 
 def test_internal_norm_next_to_the_customer_norm(ws, cards):
     order = next(c for c in cards if c.kpi == "time_to_first_contact")
-    assert order.customer_norm == "5 working days (norm_days)"
+    assert order.customer_norm == "5 working days"
     assert order.internal_norms == ("field: target 0.85 with norm_days=20",)
     assert [c.caveat for c in order.caveats.itertuples()] == ["not contacted at export"]
 

@@ -97,7 +97,8 @@ def test_narrate_keeps_the_authors_own_link_and_shows_the_value_as_typed():
 
 
 def test_day_summary_escapes_decisions():
-    rows = [{"key": "levers", "description": "d", "value": [LEVER], "text": LEVER, "items": None, "default": False},
+    rows = [{"key": "levers", "title": "<script>t</script>", "description": "d", "value": [LEVER], "text": LEVER,
+             "items": None, "default": False},
             {"key": "sign_off", "description": "d", "value": {}, "text": "x", "default": True,
              "items": [f"by={SIGN_OFF}", "<a href=javascript:alert(1)>a</a><script>alert(1)</script>"]}]
     html = _summary_html(8, [{"label": "<script>x</script>", "text": LEVER}], rows)

@@ -36,11 +36,20 @@ from dataclasses import dataclass
 from numbers import Real
 from typing import Any
 
+from kpilib._i18n import format_number, tr
 from kpilib.chains._discovery import default_lines
 from kpilib.chains._lines import Lines
 from kpilib.exceptions import WorkshopError
 
 __all__ = ["Chain", "Lines", "DEFAULT_NORM_DAYS", "find_chain", "load_chains", "load_lines"]
+
+#: A chain's norm in words, by (fulfilled, from the order) and for one day or more.
+_NORM_WORDS = {
+    (fulfilled, order): tuple(f"{what} within {{days}} working {unit} of {since}" for unit in ("day", "days"))
+    for fulfilled, what in (("resolved", "resolved"), ("closed", "closed"), ("first_contact", "first contact"),
+                            ("delivered", "delivered"))
+    for order, since in ((True, "the order"), (False, "opening"))
+}
 
 #: The customer's norm of a default chain: need fulfilled within 3 working days.
 DEFAULT_NORM_DAYS = 3
@@ -67,11 +76,9 @@ class Chain:
     @property
     def norm(self) -> str:
         """The customer's norm in words: ``resolved within 3 working days``."""
-        what = {"resolved": "resolved", "closed": "closed", "first_contact": "first contact",
-                "delivered": "delivered"}[self.fulfilled]
-        days = f"{self.norm_days:g} working day{'' if self.norm_days == 1 else 's'}"
-        since = "of the order" if self.start == "order_placed" else "of opening"
-        return f"{what} within {days} {since}"
+        template = _NORM_WORDS[self.fulfilled, self.start == "order_placed"]
+        days = format_number(self.norm_days, 0 if float(self.norm_days).is_integer() else 1)
+        return tr(template[0] if self.norm_days == 1 else template[1]).format(days=days)
 
     @property
     def membership(self) -> dict[str, tuple[str, ...]]:

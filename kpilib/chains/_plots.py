@@ -102,7 +102,8 @@ def plot_chain(found: Discovery, *, ax: Axes | None = None, min_handoffs: int = 
     shown = ListedColormap(cmap(np.linspace(0.3, 1.0, 256)))
     bar = ax.figure.colorbar(ScalarMappable(norm=norm, cmap=shown), ax=ax, shrink=0.7, pad=0.01, aspect=25)
     bar.set_label("median wait after the handoff\n(working hours)")
-    ax.set_title(tr(title) if title else tr("Handoffs between teams ({cases} cases)").format(cases=format_number(found.cases)))
+    ax.set_title(tr(title) if title else
+                 tr("Handoffs between teams ({cases} cases)").format(cases=format_number(found.cases)))
     return ax
 
 

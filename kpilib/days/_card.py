@@ -22,6 +22,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from kpilib._i18n import current_language, format_date, format_number, format_percent, tr
 from kpilib._safe import sanitize_links
 
 __all__ = ["KpiCard", "STATUSES", "card_html", "cards_html", "cards_overview", "format_value", "status_of",
@@ -133,22 +134,22 @@ def format_value(value: float | None, unit: str) -> str:
     if value is None or not np.isfinite(value):
         return "–"
     if unit == "share":
-        return f"{value:.1%}"
+        return format_percent(value, 1)
     if unit == "seconds":
-        return f"{value:,.0f} s"
+        return f"{format_number(value)} s"
     if unit == "nps":
-        return f"{value:+.0f}"
-    return f"{value:.2f}"
+        return ("+" if round(value) > 0 else "") + format_number(value)
+    return format_number(value, 2)
 
 
 def thresholds(target: float | None, *, polarity: str, amber_band: float, unit: str) -> dict[str, str]:
     """The green / amber / red ranges of a target, as text."""
     if target is None:
-        return {"green": "no target set", "amber": "no target set", "red": "no target set"}
+        return dict.fromkeys(("green", "amber", "red"), tr("no target set"))
     t, edge = format_value(target, unit), format_value(_amber_edge(target, polarity, amber_band), unit)
     if polarity == "higher":
-        return {"green": f">= {t}", "amber": f"{edge} to {t}", "red": f"< {edge}"}
-    return {"green": f"<= {t}", "amber": f"{t} to {edge}", "red": f"> {edge}"}
+        return {"green": f"≥ {t}", "amber": tr("{low} to {high}").format(low=edge, high=t), "red": f"< {edge}"}
+    return {"green": f"≤ {t}", "amber": tr("{low} to {high}").format(low=t, high=edge), "red": f"> {edge}"}
 
 
 def cards_overview(cards: Sequence[KpiCard]) -> pd.DataFrame:
@@ -156,7 +157,7 @@ def cards_overview(cards: Sequence[KpiCard]) -> pd.DataFrame:
     return pd.DataFrame([{
         "kpi": c.name, "chain": c.chain, "owner": c.owner, "latest month": c.latest_month,
         "latest": format_value(c.latest, c.unit), "target": format_value(c.target, c.unit), "status": c.status,
-        "trend": c.trend, "whole period": format_value(c.value, c.unit), "reviewed": f"{c.reviewed}, {c.forum}",
+        "trend": c.trend, "whole period": format_value(c.value, c.unit), "reviewed": f"{tr(c.reviewed)}, {tr(c.forum)}",
     } for c in cards], columns=["kpi", "chain", "owner", "latest month", "latest", "target", "status", "trend",
                                 "whole period", "reviewed"])
 
@@ -199,7 +200,8 @@ def _sparkline(card: KpiCard, width: int = 180, height: int = 44) -> str:
     target = (f'<line x1="0" x2="{width}" y1="{y(card.target):.1f}" y2="{y(card.target):.1f}" '
               f'stroke="#57606a" stroke-dasharray="3,3"/>' if card.target is not None else "")
     months = card.monthly["month"]
-    label = f"{months.iloc[0]:%b %Y} – {months.iloc[-1]:%b %Y}, dashed: target"
+    label = tr("{first} – {last}, dashed: target").format(first=format_date(months.iloc[0], "MMM y"),
+                                                           last=format_date(months.iloc[-1], "MMM y"))
     return (f'<svg width="{width}" height="{height}" role="img" aria-label="{_e(label)}">'
             f'<title>{_e(label)}</title>{target}<polyline fill="none" stroke="#0969da" stroke-width="2" '
             f'points="{points}"/></svg>')
@@ -207,37 +209,42 @@ def _sparkline(card: KpiCard, width: int = 180, height: int = 44) -> str:
 
 def _rows(card: KpiCard) -> list[tuple[str, str]]:
     t = card.thresholds
-    definition = ", ".join(f"{k}={v!r}" for k, v in card.definition.items()) or "no parameters"
-    return [
-        ("Chain", _e(card.chain)), ("Customer value", _e(card.customer_value)), ("Kind", _e(card.kind)),
-        ("Formula", _e(card.formula)),
-        ("Definition", f"{_e(definition)}<br><small>{_e(card.definition_source)}</small>"),
-        ("Computed as", f"<code>{_e(card.call)}</code>"),
-        ("Customer norm", _e(card.customer_norm)),
-        ("Internal norm", "<br>".join(_e(n) for n in card.internal_norms) or "none recorded on day 3"),
-        ("Target", f"{_e(format_value(card.target, card.unit))} <small>({_e(card.target_source)})</small>"),
-        ("Thresholds", f"green {_e(t['green'])}; amber {_e(t['amber'])}; red {_e(t['red'])}"),
-        ("Owner", _e(card.owner)), ("Measured", _e(card.measured)),
-        ("Reviewed", _e(f"{card.reviewed}, {card.forum}")),
+    from kpilib.kpis.wording import definition_sentence
+
+    t = card.thresholds
+    rows = [
+        ("Chain", _e(card.chain)), ("Customer value", _e(tr(card.customer_value))), ("Kind", _e(tr(card.kind))),
+        ("Formula", _e(tr(card.formula))),
+        ("Definition", f"{_e(definition_sentence(card.kpi, card.definition))}"
+                       f"<br><small>{_e(tr(card.definition_source))}</small>"),
+        ("Customer norm", _e(tr(card.customer_norm))),
+        ("Internal norm", "<br>".join(_e(n) for n in card.internal_norms) or _e(tr("none recorded on day 3"))),
+        ("Target", f"{_e(format_value(card.target, card.unit))} <small>({_e(tr(card.target_source))})</small>"),
+        ("Thresholds", _e(tr("green {green}; amber {amber}; red {red}").format(**t))),
+        ("Owner", _e(tr(card.owner))), ("Measured", _e(tr(card.measured))),
+        ("Reviewed", _e(f"{tr(card.reviewed)}, {tr(card.forum)}")),
         ("Whole period", _e(f"{format_value(card.value, card.unit)} "
-                            f"({card.numerator:,.0f} / {card.denominator:,.0f})")),
+                            f"({format_number(card.numerator)} / {format_number(card.denominator)})")),
     ]
+    return [(_e(tr(label)), value) for label, value in rows]
 
 
 def card_html(card: KpiCard) -> str:
     """One card as self-contained HTML (every text escaped, no scripts, no external files)."""
     colour = _COLOURS[card.status]
-    month = f"{card.latest_month:%B %Y}" if card.latest_month is not None else "no month with data"
+    month = format_date(card.latest_month, "MMMM y") if card.latest_month is not None else tr("no month with data")
     body = "".join(f"<tr><th>{k}</th><td>{v}</td></tr>" for k, v in _rows(card))
-    caveats = "".join(f"<li>{_e(text)}</li>" for text in card.caveats["text"]) or "<li>none found</li>"
-    gaming = "".join(f"<li>{_e(g)}</li>" for g in card.gaming) or "<li>none listed</li>"
-    return sanitize_links(f'<div class="kpi-card"><h3>{_e(card.name)}</h3><div class="nl">{_e(card.name_nl)}</div>'
-            f'<div class="q">{_e(card.question)}</div>'
+    caveats = "".join(f"<li>{_e(text)}</li>" for text in card.caveats["text"]) or f"<li>{_e(tr('none found'))}</li>"
+    gaming = "".join(f"<li>{_e(tr(g))}</li>" for g in card.gaming) or f"<li>{_e(tr('none listed'))}</li>"
+    dutch = current_language() == "nl"
+    name, other = (card.name_nl, card.name) if dutch else (card.name, card.name_nl)
+    return sanitize_links(f'<div class="kpi-card"><h3>{_e(name)}</h3><div class="nl">{_e(other)}</div>'
+            f'<div class="q">{_e(tr(card.question))}</div>'
             f'<div class="now"><span class="big">{_e(format_value(card.latest, card.unit))}</span>'
-            f'<span class="badge" style="background:{colour}">{_e(card.status)}</span>'
-            f'<span>{_e(month)}<br>trend: {_e(card.trend)}</span>{_sparkline(card)}</div>'
-            f'<table>{body}</table><h4>About the data</h4><ul>{caveats}</ul>'
-            f'<h4>How it can be gamed</h4><ul>{gaming}</ul></div>')
+            f'<span class="badge" style="background:{colour}">{_e(tr(card.status))}</span>'
+            f'<span>{_e(month)}<br>{_e(tr("trend: {trend}").format(trend=tr(card.trend)))}</span>{_sparkline(card)}</div>'
+            f'<table>{body}</table><h4>{_e(tr("About the data"))}</h4><ul>{caveats}</ul>'
+            f'<h4>{_e(tr("How it can be gamed"))}</h4><ul>{gaming}</ul></div>')
 
 
 def cards_html(cards: Sequence[KpiCard]) -> str:

@@ -20,6 +20,7 @@ from typing import Any
 
 import pandas as pd
 
+from kpilib._i18n import format_number, tr
 from kpilib._checks import check_number
 from kpilib.days._card import STATUSES, KpiCard, cards_html, cards_overview, status_of, thresholds
 from kpilib.days._card_output import plot_dashboard, write_workbook
@@ -36,10 +37,13 @@ REVIEW = {"lead": ("weekly", "team meeting of the owner"), "lag": ("monthly", "c
 
 def _norm_text(parameter: str | None, value: Any) -> str:
     if parameter is None:
-        return "none: this KPI has no norm parameter"
-    unit = ("working days" if parameter == "norm_days" else "days" if parameter.endswith("_days")
-            else "seconds" if parameter.endswith("_s") else "")
-    return f"{value:g} {unit} ({parameter})".replace("  ", " ") if isinstance(value, (int, float)) else str(value)
+        return tr("this KPI has no norm")
+    if not isinstance(value, (int, float)):
+        return str(value)
+    n = format_number(value, 0 if float(value).is_integer() else 1)
+    template = ("{n} working days" if parameter == "norm_days" else "{n} days" if parameter.endswith("_days")
+                else "{n} s" if parameter.endswith("_s") else "{n}")
+    return tr(template).format(n=n)
 
 
 def _internal_norms(kpi: str, current_kpis: Sequence[Mapping[str, Any]]) -> tuple[str, ...]:
@@ -97,10 +101,10 @@ def build_card(ws, kpi: str, *, owner: str | None = None, amber_band: float = 0.
     decided = ws.decision("definitions").get(kpi)
     norms = ws.decision("norms")
     definition = entry.defaults() | dict(decided or {})
-    sources = ["decided on day 6 (definitions)" if decided else "the function's defaults"]
+    sources = [tr("decided on day 6") if decided else tr("the default definition")]
     if entry.norm is not None and kpi in norms:
         definition[entry.norm] = norms[kpi]
-        sources.append("norm decided on day 7 (norms)")
+        sources.append(tr("norm decided on day 7"))
     definition = entry.check_definition(definition)
     takes = inspect.signature(entry.function).parameters
     extra = {"calendar": ws.calendar} if "calendar" in takes else {}
@@ -111,17 +115,17 @@ def build_card(ws, kpi: str, *, owner: str | None = None, amber_band: float = 0.
     targets = ws.decision("targets")
     target = float(targets[kpi]) if kpi in targets else None
     chosen = {item["kpi"]: item for item in ws.decision("kpi_set")}
-    owner = owner or chosen.get(kpi, {}).get("owner") or "to be agreed"
+    owner = owner or chosen.get(kpi, {}).get("owner") or tr("to be agreed")
     frequency, forum = (review or REVIEW).get(entry.timing, REVIEW[entry.timing])
     row = total.iloc[0]
     return KpiCard(
         kpi=kpi, name=entry.name["en"], name_nl=entry.name["nl"], question=entry.question, chain=entry.chain,
-        customer_value=entry.customer_value, kind=f"{entry.level}, {entry.timing}, {entry.view.replace('_', '-')}",
+        customer_value=entry.customer_value, kind=", ".join(tr(word) for word in (entry.level, entry.timing, entry.view.replace("_", "-"))),
         formula=entry.formula, call=entry.call(definition), definition=definition,
         definition_source="; ".join(sources), unit=entry.unit, polarity=entry.polarity,
         customer_norm=_norm_text(entry.norm, definition.get(entry.norm)),
         internal_norms=_internal_norms(kpi, ws.decision("current_kpis")), target=target,
-        target_source="decided on day 7 (targets)" if target is not None else "not set yet",
+        target_source=tr("decided on day 7") if target is not None else tr("not set yet"),
         amber_band=float(amber_band), owner=owner, measured=measured, reviewed=frequency, forum=forum,
         value=float(row["value"]), numerator=float(row["numerator"]), denominator=float(row["denominator"]),
         monthly=monthly[["month", "numerator", "denominator", "value"]].reset_index(drop=True),

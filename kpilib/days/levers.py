@@ -18,6 +18,7 @@ from collections.abc import Sequence
 import ibis
 import pandas as pd
 
+from kpilib._i18n import tr
 from kpilib.data import backend
 from kpilib.data._aggregate import normalise_by, seconds_between
 from kpilib._checks import check_argument, check_number
@@ -271,8 +272,8 @@ def _callback_sums() -> dict[str, tuple[str, str]]:
 
 def tactics_table() -> pd.DataFrame:
     """The three tactics: ``tactic`` (the decision value), ``name``, ``promise`` and ``kpis`` (what to steer on)."""
-    return pd.DataFrame([{"tactic": key, "name": TACTICS[key][0], "promise": TACTICS[key][1],
-                          "kpis": TACTICS[key][2]} for key in TACTICS])
+    return pd.DataFrame([{"tactic": key, "name": tr(TACTICS[key][0]), "promise": tr(TACTICS[key][1]),
+                          "kpis": tr(TACTICS[key][2])} for key in TACTICS])
 
 
 def _options(replay, name: str, values: Sequence[float], *args, **options) -> pd.DataFrame:

@@ -20,6 +20,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from kpilib._i18n import tr
 from kpilib._checks import check_number
 from kpilib.exceptions import ParameterError, format_rows
 
@@ -229,24 +230,29 @@ def balance_check(selection: pd.DataFrame, *, chains: Sequence[str] | None = Non
     rows = []
     n = len(selection)
     if n == 0:
-        return pd.DataFrame([{"check": "size", "ok": False, "finding": "The set is empty: choose at least one KPI."}])
+        return pd.DataFrame([{"check": "size", "ok": False, "finding": tr("The set is empty: choose at least one KPI.")}])
     for chain in chains or []:
         kpis = selection.loc[selection["chains"].map(lambda covered: chain in covered), "name"].tolist()
         rows.append({"check": f"chain {chain}", "ok": bool(kpis),
-                     "finding": (f"Chain {chain} is covered by {', '.join(kpis)}." if kpis else
-                                 f"Chain {chain} has no KPI in the set: nobody would see how it serves the customer.")})
+                     "finding": (tr("Chain {chain} is covered by {kpis}.").format(chain=chain, kpis=", ".join(kpis))
+                                 if kpis else tr("Chain {chain} has no KPI in the set: nobody would see how it serves "
+                                                 "the customer.").format(chain=chain))})
     lead = int((selection["timing"] == "lead").sum())
     rows.append({"check": "leading", "ok": lead > 0,
-                 "finding": (f"{lead} of {n} KPIs lead: they move before the results do." if lead else
-                             f"All {n} KPIs lag: they report results after the fact; add one the teams can act on early.")})
+                 "finding": (tr("{lead} of {n} KPIs lead: they move before the results do.").format(lead=lead, n=n)
+                             if lead else tr("All {n} KPIs lag: they report results after the fact; add one the teams "
+                                             "can act on early.").format(n=n))})
     seen = int((selection["view"] == "customer_seen").sum())
     rows.append({"check": "customer-seen", "ok": seen > 0,
-                 "finding": (f"{seen} of {n} KPIs are seen by the customer." if seen else
-                             f"All {n} KPIs are internal: the set would stay green while the customer is red.")})
+                 "finding": (tr("{seen} of {n} KPIs are seen by the customer.").format(seen=seen, n=n) if seen else
+                             tr("All {n} KPIs are internal: the set would stay green while the customer is "
+                                "red.").format(n=n))})
     internal = n - seen
     rows.append({"check": "internal", "ok": internal > 0,
-                 "finding": (f"{internal} of {n} KPIs are internal steering figures for the teams." if internal else
-                             f"All {n} KPIs are customer-seen; the teams may need an internal figure they control.")})
+                 "finding": (tr("{internal} of {n} KPIs are internal steering figures for the "
+                                "teams.").format(internal=internal, n=n) if internal else
+                             tr("All {n} KPIs are customer-seen; the teams may need an internal figure they "
+                                "control.").format(n=n))})
     return pd.DataFrame(rows, columns=["check", "ok", "finding"])
 
 

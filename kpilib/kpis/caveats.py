@@ -10,6 +10,7 @@ from collections.abc import Sequence
 
 import pandas as pd
 
+from kpilib._i18n import format_number, format_percent, tr
 from kpilib.data import backend
 from kpilib.data._inputs import canonical, same_backend
 from kpilib.kpis.kpiset import _tables
@@ -65,7 +66,8 @@ def data_end(tables) -> pd.Timestamp | None:
 def _row(table: str, caveat: str, n: int, d: int, text: str) -> dict:
     value = n / d if d else float("nan")
     return {"table": table, "caveat": caveat, "numerator": n, "denominator": d, "value": value,
-            "text": text.format(share=f"{value:.0%}" if d else "n/a", n=f"{n:,}", d=f"{d:,}")}
+            "text": tr(text).format(share=format_percent(value) if d else tr("n/a"), n=format_number(n),
+                                    d=format_number(d))}
 
 
 def data_caveats(tables, sources: Sequence[str] | None = None) -> pd.DataFrame:

@@ -34,7 +34,7 @@ from typing import Any
 import pandas as pd
 
 from kpilib._checks import check_argument, check_number
-from kpilib._i18n import format_number, format_percent, tr
+from kpilib._i18n import format_moment, format_number, format_percent, tr
 from kpilib._safe import markdown_text, sanitize_links
 from kpilib._style import stable_style
 from kpilib.report.sections import day_status, describe_need
@@ -114,6 +114,22 @@ def _default_format(series: pd.Series) -> str | Callable | None:
     return None
 
 
+def _kpi_names() -> dict[str, str]:
+    """KPI id → its name in the current language."""
+    from kpilib.kpis.catalogue import load_catalogue
+
+    catalogue = load_catalogue()
+    return {kpi: catalogue.entry(kpi).title for kpi in catalogue.ids}
+
+
+def _holds_kpi_ids(series: pd.Series, names: Mapping[str, str]) -> bool:
+    """A text column whose every value is a KPI id: shown by the KPIs' names."""
+    if pd.api.types.is_numeric_dtype(series) or pd.api.types.is_datetime64_any_dtype(series):
+        return False
+    values = series.dropna()
+    return not values.empty and all(isinstance(v, str) and v in names for v in values)
+
+
 def _is_number(series: pd.Series) -> bool:
     return pd.api.types.is_numeric_dtype(series) and not pd.api.types.is_bool_dtype(series)
 
@@ -128,7 +144,8 @@ def show_table(frame: pd.DataFrame, *, formats: Mapping[str, str | Callable] | N
         The table; its index is not shown (reset it first if it holds data).
     formats : mapping of column to format string or callable, optional
         Overrides the defaults: whole numbers ``12,345`` (``12.345`` in Dutch), other floats three decimals,
-        timestamps ``31-12-2026 14:05``, missing values ``–``.
+        timestamps ``31-12-2026 14:05``, missing values ``–``; a column of KPI ids (and a
+        column named by one) shows the KPIs' names.
     caption : str, optional
         Shown above the table (escaped, in the current language); for a table without rows it ends
         in ": none yet", so an empty table never reads as a missing one. Column labels are translated too.
@@ -150,13 +167,17 @@ def show_table(frame: pd.DataFrame, *, formats: Mapping[str, str | Callable] | N
 
         raise ParameterError(f"`formats` names columns the table does not have: {', '.join(unknown)}; "
                              f"it has: {', '.join(map(str, frame.columns))}")
+    names = _kpi_names()
     styler = stable_style(frame, caption).hide(axis="index")
     styler.format(na_rep="–", escape="html")
     for column in frame.columns:
-        spec = formats.get(column, _default_format(frame[column]))
+        spec = _in_language(formats[column]) if column in formats else _default_format(frame[column])
+        if column not in formats and _holds_kpi_ids(frame[column], names):
+            spec = lambda v, names=names: names.get(v, v) if isinstance(v, str) else v  # noqa: E731 - KPIs by name
         if spec is not None:
             styler.format(spec, subset=[column], na_rep="–", escape="html")
-    styler.format_index(lambda name: html.escape(tr(str(name).replace("_", " "))), axis="columns")
+    styler.format_index(lambda name: html.escape(names.get(str(name)) or tr(str(name).replace("_", " "))),
+                        axis="columns")
     numbers_ = [c for c in frame.columns if _is_number(frame[c])]
     texts = [c for c in frame.columns if c not in numbers_]
     if numbers_:
@@ -178,15 +199,38 @@ class _Escaping(string.Formatter):
             text = format_value(value)
         elif (number := _NUMBER_SPEC.fullmatch(format_spec)) and isinstance(value, numbers.Real) \
                 and not isinstance(value, bool) and not pd.isna(value):
-            decimals = int(number["decimals"] or 0)
-            text = format_percent(value, decimals) if number["kind"] == "%" else format_number(value, decimals)
+            text = _number_in_language(value, number)
+        elif "%" in format_spec and hasattr(value, "strftime"):
+            text = format_moment(value, format_spec)
         else:
             text = super().format_field(value, format_spec)
         return markdown_text(text)
 
 
-#: The number formats of narrative written in the language's own way: ``{n:,}``, ``{x:.1f}``, ``{share:.0%}``.
-_NUMBER_SPEC = re.compile(r",?(?:\.(?P<decimals>\d+))?(?P<kind>[fd%])?")
+#: The number formats written in the language's own way: ``{n:,}``, ``{x:.1f}``, ``{share:+.0%}``.
+_NUMBER_SPEC = re.compile(r"(?P<sign>\+)?,?(?:\.(?P<decimals>\d+))?(?P<kind>[fd%])?")
+#: The same as a whole format string, as ``show_table``'s ``formats`` take it: ``"{:.0%}"``.
+_FORMAT_STRING = re.compile(r"\{:(?P<spec>[^{}]*)\}")
+
+
+def _number_in_language(value: float, spec: re.Match) -> str:
+    decimals = int(spec["decimals"] or 0)
+    text = format_percent(value, decimals) if spec["kind"] == "%" else format_number(value, decimals)
+    return ("+" + text) if spec["sign"] and value > 0 else text
+
+
+def _in_language(spec: str | Callable) -> str | Callable:
+    """A format string of a number or a date as a function that writes it in the current language."""
+    whole = _FORMAT_STRING.fullmatch(spec) if isinstance(spec, str) else None
+    if whole is None:
+        return spec
+    inner = whole["spec"]
+    if (number := _NUMBER_SPEC.fullmatch(inner)) and inner:
+        return lambda v: _number_in_language(v, number) if isinstance(v, numbers.Real) and pd.notna(v) else \
+            ("–" if v is None or (isinstance(v, float) and pd.isna(v)) else spec.format(v))
+    if "%" in inner:
+        return lambda v: format_moment(v, inner) if hasattr(v, "strftime") and pd.notna(v) else "–"
+    return spec
 
 
 def narrate(text: str, /, **values: Any):
@@ -268,7 +312,7 @@ def _summary_html(day: int, results: list[dict], decisions: list[dict],
                 shown = "<ul>" + "".join(f"<li>{html.escape(item)}</li>" for item in row["items"]) + "</ul>"
             else:
                 shown = html.escape(row["text"]) + "<br>"
-            parts.append(f'<li><strong>{html.escape(row["title"])}</strong>{badge}: {shown}'
+            parts.append(f'<li><strong>{html.escape(row.get("title", row["key"]))}</strong>{badge}: {shown}'
                          f'<small style="color:#555">{html.escape(tr(row["description"]))}</small></li>')
         parts.append("</ul>")
     parts.append("</section>")

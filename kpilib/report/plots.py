@@ -9,7 +9,7 @@ import seaborn as sns
 from matplotlib.axes import Axes
 from matplotlib.ticker import PercentFormatter
 
-from kpilib._i18n import tr
+from kpilib._i18n import format_number, tr
 from kpilib.kpis.queue import service_level
 
 __all__ = ["SERVICE_LEVEL_DEFINITIONS", "plot_calendar", "plot_definitions", "plot_satisfaction_drivers", "plot_spread",
@@ -136,7 +136,9 @@ def plot_working_days(days: pd.DataFrame, *, norms: dict[str, float], ax: Axes |
     for (label, norm), colour in zip(norms.items(), palette):
         # bars start at whole days: "within the norm" is everything left of norm + 1
         ax.axvline(norm + 1, color=colour, linestyle="--")
-        ax.text(norm + 1, ax.get_ylim()[1] * 0.95, f" {label} norm: ≤ {norm:g}", color=colour, va="top")
+        words = tr("{label} norm: ≤ {norm}").format(
+            label=tr(label), norm=format_number(norm, 0 if float(norm).is_integer() else 1))
+        ax.text(norm + 1, ax.get_ylim()[1] * 0.95, f" {words}", color=colour, va="top")
     ax.set_xlabel(tr("{what} (the last bar holds {limit} and more)").format(what=tr(what), limit=limit))
     ax.set_ylabel(tr("items"))
     return ax
