@@ -106,14 +106,19 @@ def check_command(workshop: Path) -> None:
 @click.option("--kernel", type=click.Choice(["shared", "per-day"]), default="shared", show_default=True,
               help="shared: each job runs its days in one kernel, reset before every notebook; "
                    "per-day: a new kernel for every notebook (slower).")
+@click.option("--audience", type=click.Choice(["client", "facilitator"]), default="client", show_default=True,
+              help="client: the pack the client reads; facilitator: with the notes for the facilitator and "
+                   "links to the executed notebooks.")
+@click.option("--pdf", is_flag=True, help="Also write the pack as one A4 PDF, pack.pdf, next to index.html.")
 def render_command(workshop: Path, days: str | None, parameter: tuple[tuple[str, str], ...],
                    parameters_file: Path | None, out: Path, jobs: int, notebooks: Path | None,
-                   kernel: str) -> None:
+                   kernel: str, audience: str, pdf: bool) -> None:
     """Run the day notebooks on WORKSHOP and write the report pack to --out.
 
     Every parameter is checked against the notebooks' parameters cells before any
     notebook runs; a bad one ends the command with the list of valid parameters.
-    The pack holds one HTML page and the executed notebook per day, and index.html.
+    The pack holds one HTML page and the executed notebook per day, and index.html
+    (with --pdf also pack.pdf), in the workshop's language.
     A day that fails is still written, with its error visible; the command then
     exits with 1 and names the day and the cell.
     """
@@ -122,10 +127,12 @@ def render_command(workshop: Path, days: str | None, parameter: tuple[tuple[str,
     values = _parameters_file(parameters_file) if parameters_file else {}
     values.update(dict(parameter))
     result = render(workshop, days=days, parameters=values, out=out, jobs=jobs,
-                    notebooks=notebooks or NOTEBOOKS, kernel=kernel)
+                    notebooks=notebooks or NOTEBOOKS, kernel=kernel, audience=audience, pdf=pdf)
     for page in result.failed:
         click.echo(f"Error: day {page.day} ({page.notebook.name}) failed at {page.error}", err=True)
     click.echo(f"Report: {result.index}")
+    if pdf:
+        click.echo(f"PDF: {result.index.parent / 'pack.pdf'}")
     if result.failed:
         raise click.exceptions.Exit(1)
 

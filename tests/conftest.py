@@ -28,3 +28,22 @@ def sample_pack(sample_workshop, tmp_path_factory):
     from kpilib.report.render import render
 
     return render(sample_workshop, out=tmp_path_factory.mktemp("pack") / "report", jobs=2, progress=False)
+
+
+@pytest.fixture(scope="session")
+def sample_pack_nl(sample_workshop, tmp_path_factory):
+    """The sample workshop's pack with ``language: nl``, rendered once per test session."""
+    from kpilib.report.render import render
+
+    folder = tmp_path_factory.mktemp("sample-nl") / "sample"
+    shutil.copytree(sample_workshop, folder, ignore=shutil.ignore_patterns("live", "decisions.sqlite*"))
+    config = folder / "workshop.yaml"
+    config.write_text(config.read_text(encoding="utf-8").replace("\nlanguage: en", "\nlanguage: nl", 1),
+                      encoding="utf-8")
+    assert "\nlanguage: nl" in config.read_text(encoding="utf-8")
+    try:
+        return render(folder, out=tmp_path_factory.mktemp("pack-nl") / "report", jobs=2, progress=False)
+    finally:
+        import kpilib
+
+        kpilib.set_language("en")

@@ -200,4 +200,4 @@ def test_set_rows_and_weights_table():
     table = weights_table(WEIGHTS)
     # shares of 11: 3 / 11 = 0.2727 for the customer-value link
     assert table["share"].iloc[0] == pytest.approx(3 / 11)
-    assert table["criterion"].tolist() == list(CRITERIA)
+    assert table["criterion"].tolist() == [c.replace("_", " ") for c in CRITERIA]     # in words, not ids

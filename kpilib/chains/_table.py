@@ -7,7 +7,7 @@ import html
 import pandas as pd
 from pandas.io.formats.style import Styler
 
-from kpilib._i18n import tr
+from kpilib._i18n import format_number, format_percent, tr
 from kpilib._style import stable_style
 
 #: Cell colours of the verdicts.
@@ -26,12 +26,10 @@ def format_value(value: float, kpi: str) -> str:
         return "–"
     unit = load_catalogue().entry(kpi).unit
     if unit == "share":
-        return f"{value:.0%}"
+        return format_percent(value)
     if unit == "seconds":
-        return f"{value:,.0f} s".replace(",", " ")
-    if unit == "per_case":
-        return f"{value:.2f}"
-    return f"{value:.1f}"
+        return f"{format_number(value)} s"
+    return format_number(value, 2 if unit == "per_case" else 1)
 
 
 def style_chain_view(view: pd.DataFrame, *, chain: str | None = None, caption: str | None = None) -> Styler:

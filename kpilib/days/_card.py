@@ -155,9 +155,9 @@ def thresholds(target: float | None, *, polarity: str, amber_band: float, unit: 
 def cards_overview(cards: Sequence[KpiCard]) -> pd.DataFrame:
     """One row per card: the chain dashboard of the KPI set (latest month against the target)."""
     return pd.DataFrame([{
-        "kpi": c.name, "chain": c.chain, "owner": c.owner, "latest month": c.latest_month,
-        "latest": format_value(c.latest, c.unit), "target": format_value(c.target, c.unit), "status": c.status,
-        "trend": c.trend, "whole period": format_value(c.value, c.unit), "reviewed": f"{tr(c.reviewed)}, {tr(c.forum)}",
+        "kpi": c.name_nl if current_language() == "nl" else c.name, "chain": tr(c.chain), "owner": c.owner,
+        "latest month": c.latest_month, "latest": format_value(c.latest, c.unit),
+        "target": format_value(c.target, c.unit), "status": c.status, "trend": c.trend, "whole period": format_value(c.value, c.unit), "reviewed": f"{tr(c.reviewed)}, {tr(c.forum)}",
     } for c in cards], columns=["kpi", "chain", "owner", "latest month", "latest", "target", "status", "trend",
                                 "whole period", "reviewed"])
 
@@ -213,7 +213,7 @@ def _rows(card: KpiCard) -> list[tuple[str, str]]:
 
     t = card.thresholds
     rows = [
-        ("Chain", _e(card.chain)), ("Customer value", _e(tr(card.customer_value))), ("Kind", _e(tr(card.kind))),
+        ("Chain", _e(tr(card.chain))), ("Customer value", _e(tr(card.customer_value))), ("Kind", _e(tr(card.kind))),
         ("Formula", _e(tr(card.formula))),
         ("Definition", f"{_e(definition_sentence(card.kpi, card.definition))}"
                        f"<br><small>{_e(tr(card.definition_source))}</small>"),

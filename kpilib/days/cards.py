@@ -20,6 +20,7 @@ from typing import Any
 
 import pandas as pd
 
+from kpilib.kpis.wording import definition_sentence, value_in_unit
 from kpilib._i18n import format_number, tr
 from kpilib._checks import check_number
 from kpilib.days._card import STATUSES, KpiCard, cards_html, cards_overview, status_of, thresholds
@@ -50,8 +51,10 @@ def _internal_norms(kpi: str, current_kpis: Sequence[Mapping[str, Any]]) -> tupl
     out = []
     for item in current_kpis:
         if item.get("kpi") == kpi:
-            definition = ", ".join(f"{k}={v}" for k, v in (item.get("definition") or {}).items())
-            out.append(f"{item.get('team')}: target {item.get('target')}" + (f" with {definition}" if definition else ""))
+            target = (tr("target {value}").format(value=value_in_unit(kpi, item["target"]))
+                      if item.get("target") is not None else tr("no target"))
+            out.append(f"{str(item.get('team')).replace('_', ' ')}: {target} "
+                       f"({definition_sentence(kpi, item.get('definition') or {})})")
     return tuple(out)
 
 

@@ -396,8 +396,9 @@ def set_rows(scored: pd.DataFrame, kpi_set: Sequence[Mapping[str, Any]]) -> pd.D
 
 
 def weights_table(weights: Mapping[str, float]) -> pd.DataFrame:
-    """The weights as a table: ``criterion``, ``weight``, ``share`` (of the total weight), ``meaning``."""
+    """The weights as a table: ``criterion``, ``weight``, ``share`` (of the total weight), ``meaning`` (in words)."""
     w = check_weights(weights)
     total = sum(w.values())
-    return pd.DataFrame([{"criterion": c, "weight": w[c], "share": w[c] / total, "meaning": CRITERIA[c]}
+    return pd.DataFrame([{"criterion": tr(c.replace("_", " ")), "weight": w[c], "share": w[c] / total,
+                          "meaning": tr(CRITERIA[c])}
                          for c in CRITERIA])

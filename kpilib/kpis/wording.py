@@ -14,9 +14,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from kpilib._i18n import format_number, tr
+from kpilib._i18n import format_number, format_percent, tr
 
-__all__ = ["definition_sentence"]
+__all__ = ["definition_sentence", "value_in_unit"]
 
 
 def _number(value: Any) -> str:
@@ -123,3 +123,16 @@ def definition_sentence(kpi: str, definition: Mapping[str, Any] | None = None) -
     full = catalogue.entry(kpi).defaults() | given
     clauses = [words for name, value in full.items() for words in _clause(kpi, name, value, full)]
     return "; ".join(clauses) or tr("the default definition")
+
+
+def value_in_unit(kpi: str, value: float) -> str:
+    """A value of ``kpi`` in its unit: a share as a percentage (``80%``), seconds with "s", others as a number."""
+    from kpilib.kpis.catalogue import load_catalogue
+
+    catalogue = load_catalogue()
+    unit = catalogue.entry(kpi).unit if kpi in catalogue else ""
+    if unit == "share":
+        return format_percent(value)
+    if unit == "seconds":
+        return f"{format_number(value)} s"
+    return format_number(value, 0 if float(value).is_integer() else 2)

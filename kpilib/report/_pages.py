@@ -62,6 +62,7 @@ class IndexData:
     client: str
     schedule: list[Card] = field(default_factory=list)
     tables: pd.DataFrame | None = None
+    audience: str = "client"           # "client": no links to executed notebooks; "facilitator": with them
 
 
 @cache
@@ -157,10 +158,10 @@ def long_date(date: dt.date) -> str:
     return format_date(date, "EEEE d MMMM y")
 
 
-def day_page(card: Card, *, client: str, body: str) -> str:
-    """A day's page: the notebook's cells, and a banner when it failed."""
+def day_page(card: Card, *, client: str, body: str, audience: str = "client") -> str:
+    """A day's page: the notebook's cells, and a banner when it failed; for the facilitator a link to the notebook."""
     nav = f'<a href="index.html">{html.escape(tr("← All days"))}</a>'
-    if card.notebook:
+    if card.notebook and audience == "facilitator":
         nav += f'<a href="{html.escape(card.notebook)}">{html.escape(tr("Executed notebook"))}</a>'
     banner = ""
     if card.error:
@@ -196,7 +197,7 @@ def index_page(data: IndexData, cards: Sequence[Card], *, rendered_at: dt.dateti
                         .format(client=data.client)) + "</p>"]
     parts += [f'<h2 id="schedule">{e(tr("Schedule"))}</h2>', _schedule_table(data.schedule, by_day)]
     parts += [f'<h2 id="days">{e(tr("The days"))}</h2>', '<div class="kpi-cards">',
-              *[_card(card) for card in sorted(cards, key=lambda c: c.day)], "</div>"]
+              *[_card(card, data.audience) for card in sorted(cards, key=lambda c: c.day)], "</div>"]
     if data.tables is not None:
         parts += [f"<h2>{e(tr('The data'))}</h2>",
                   "<p>" + e(tr("The canonical tables imported from the client's exports: rows, and the first and last "
@@ -228,7 +229,7 @@ def _schedule_table(schedule: Sequence[Card], by_day: dict[int, Card]) -> str:
     return f"<table><thead><tr>{head}</tr></thead><tbody>" + "".join(rows) + "</tbody></table>"
 
 
-def _card(card: Card) -> str:
+def _card(card: Card, audience: str = "client") -> str:
     e = html.escape
     parts = [f'<section class="kpi-card {card.status}">',
              f'<h3>{e(tr("Day {day}: {theme}").format(day=card.day, theme=card.title))} '
@@ -267,7 +268,7 @@ def _card(card: Card) -> str:
     links = []
     if card.page:
         links.append(f'<a href="{e(card.page)}">{e(tr("Open the day"))}</a>')
-    if card.notebook:
+    if card.notebook and audience == "facilitator":
         links.append(f'<a href="{e(card.notebook)}">{e(tr("Executed notebook"))}</a>')
     parts += [f'<div class="kpi-links">{"".join(links)}</div>', "</section>"]
     return "\n".join(parts)

@@ -31,6 +31,7 @@ import string
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from kpilib._checks import check_argument, check_number
@@ -98,8 +99,10 @@ def format_item(item: Mapping[str, Any]) -> str:
 
 
 def _default_format(series: pd.Series) -> str | Callable | None:
-    if pd.api.types.is_bool_dtype(series):
-        return format_value
+    values = series.dropna()
+    if pd.api.types.is_bool_dtype(series) or (series.dtype == object and not values.empty
+                                              and all(isinstance(v, (bool, np.bool_)) for v in values)):
+        return lambda v: format_value(bool(v)) if pd.notna(v) else "–"  # yes / no, also with gaps
     if pd.api.types.is_integer_dtype(series):
         return lambda v: format_value(int(v)) if pd.notna(v) else "–"
     if pd.api.types.is_float_dtype(series):

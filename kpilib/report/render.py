@@ -23,6 +23,7 @@ job rather than once per day; ``kernel="per-day"`` starts a new kernel for every
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 import datetime as dt
 import multiprocessing
@@ -51,6 +52,14 @@ NOTEBOOKS = Path(__file__).resolve().parents[2] / "notebooks"
 
 #: How the days get their kernels: one kept per parallel job, or a new one for every day.
 KERNELS = ("shared", "per-day")
+#: Who reads the pack: the client (the default), or the facilitator (with the notes and the notebooks).
+AUDIENCES = ("client", "facilitator")
+#: Markdown cells for the facilitator only carry this tag; the client pack leaves them out.
+FACILITATOR_TAG = "facilitator"
+#: A sentence for the facilitator inside a Markdown cell of every audience.
+_FACILITATOR_SENTENCE = re.compile(r'\s*<span class="kpi-facilitator">.*?</span>', re.S)
+#: The PDF of the pack, next to its index.
+PDF_NAME = "pack.pdf"
 _DAY_FILE = re.compile(r"^day(\d{2})_\w+\.ipynb$")
 _SETUP_TAG = "kpi-render-setup"
 #: Run before the notebook's own cells: figures as PNG without the metadata that varies by machine.
@@ -118,7 +127,8 @@ def parse_days(text: str) -> list[int]:
 
 def render(workshop: str | Path, *, days: str | Iterable[int] | None = None,
            parameters: Mapping[str, Any] | None = None, out: str | Path = "report", jobs: int = 1,
-           notebooks: str | Path = NOTEBOOKS, progress: bool = True, kernel: str = "shared") -> RenderResult:
+           notebooks: str | Path = NOTEBOOKS, progress: bool = True, kernel: str = "shared",
+           audience: str = "client", pdf: bool = False) -> RenderResult:
     """Run the day notebooks on a workshop and write the report pack into ``out``.
 
     Parameters
@@ -145,6 +155,11 @@ def render(workshop: str | Path, *, days: str | Iterable[int] | None = None,
         (the namespace, figures, matplotlib settings and unit converters, pandas options, warning
         filters and shown warnings), and replaced after a day that failed. ``"per-day"``: a new kernel for every notebook, as
         papermill does on its own; slower, for notebooks that change other process-wide state.
+    audience
+        ``"client"``: the pack the client reads, without the notes for the facilitator (cells tagged
+        ``facilitator``) and without links to the executed notebooks; ``"facilitator"``: with both.
+    pdf
+        Also write the pack as one PDF, ``<out>/pack.pdf`` (A4: the index, then each day), with WeasyPrint.
 
     Returns
     -------
@@ -160,12 +175,14 @@ def render(workshop: str | Path, *, days: str | Iterable[int] | None = None,
     from kpilib.workshop.folder import open_workshop
 
     check_argument("kernel", kernel, KERNELS)
+    check_argument("audience", audience, AUDIENCES)
     ws = open_workshop(workshop)
     store = ws.store  # fails here, before any notebook runs, when the workshop was not imported
     available = day_notebooks(notebooks)
     selected = _select(days, available, notebooks)
     injected = day_parameters(ws, available, parameters, interactive=False)
-    data = IndexData(client=ws.client, schedule=[_card(ws, n) for n in range(1, 11)], tables=store.summary())
+    data = IndexData(client=ws.client, schedule=[_card(ws, n) for n in range(1, 11)], tables=store.summary(),
+                     audience=audience)
 
     out = Path(out).resolve()
     out.mkdir(parents=True, exist_ok=True)
@@ -176,11 +193,16 @@ def render(workshop: str | Path, *, days: str | Iterable[int] | None = None,
     tasks = []
     for slot, day in enumerate(selected):
         tasks.append(_Task(day, available[day], out, injected[day], _card(ws, day), ws.client,
-                           slot % max(1, jobs) if progress else None, ws.language))
+                           slot % max(1, jobs) if progress else None, ws.language, audience))
     pages = _run_all(tasks, jobs, shared=kernel == "shared")
     cards = [_page_card(task, page) for task, page in zip(tasks, pages)]
     cards += _earlier_cards(ws, out, {day: path for day, path in available.items() if day not in selected})
     _write(index, index_page(data, cards, rendered_at=dt.datetime.now().astimezone()))
+    if pdf:
+        from kpilib.report._pdf import write_pdf
+
+        write_pdf(out / PDF_NAME, [index, *(out / card.page for card in sorted(cards, key=lambda c: c.day)
+                                            if card.page and (out / card.page).exists())])
     return RenderResult(out, index, pages)
 
 
@@ -269,6 +291,7 @@ class _Task:
     client: str
     position: int | None
     language: str = "en"
+    audience: str = "client"
 
 
 def _run_all(tasks: list[_Task], jobs: int, shared: bool) -> list[DayPage]:
@@ -311,7 +334,7 @@ def _run_day(task: _Task, kernel: SharedKernel | None) -> DayPage:
     import papermill
 
     set_language(task.language)  # a worker process writes the page in the workshop's language too
-    source = in_language(nbformat.read(task.notebook, as_version=4), task.language)
+    source = for_audience(in_language(nbformat.read(task.notebook, as_version=4), task.language), task.audience)
     prepared = _with_setup_cell(source)
     executed = task.out / task.notebook.name
     page = task.out / f"{task.notebook.stem}.html"
@@ -348,8 +371,29 @@ def _run_day(task: _Task, kernel: SharedKernel | None) -> DayPage:
     partial.unlink(missing_ok=True)
     summary = read_summary(result)
     card = Card(task.day, task.card.title, task.card.date, page=page.name, notebook=executed.name, error=error)
-    _write(page, day_page(card, client=task.client, body=notebook_body(result)))
+    _write(page, day_page(card, client=task.client, body=notebook_body(result), audience=task.audience))
     return DayPage(task.day, task.notebook, page, executed, error, summary, seconds)
+
+
+def for_audience(nb, audience: str):
+    """``nb`` for one audience: for the client without the cells tagged ``facilitator`` and the sentences
+    marked ``<span class="kpi-facilitator">…</span>`` in other Markdown cells (a copy)."""
+    if audience == "facilitator":
+        return nb
+    kept = copy.copy(nb)
+    kept["cells"] = []
+    for cell in nb["cells"]:
+        if FACILITATOR_TAG in cell.get("metadata", {}).get("tags", []):
+            continue
+        if cell["cell_type"] == "markdown" and _FACILITATOR_SENTENCE.search(_text(cell["source"])):
+            cell = copy.copy(cell)
+            cell["source"] = _FACILITATOR_SENTENCE.sub("", _text(cell["source"]))
+        kept["cells"].append(cell)
+    return kept
+
+
+def _text(source) -> str:
+    return source if isinstance(source, str) else "".join(source)
 
 
 def _with_setup_cell(nb):

@@ -12,9 +12,9 @@ import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
-from kpilib._i18n import format_date, format_number, format_percent, tr
+from kpilib._i18n import format_date, format_number, tr
 from kpilib.kpis.catalogue import load_catalogue
-from kpilib.kpis.wording import definition_sentence
+from kpilib.kpis.wording import definition_sentence, value_in_unit
 
 __all__ = ["DECISION_TITLES", "decision_items", "decision_text", "kpi_title", "value_in_unit"]
 
@@ -74,17 +74,6 @@ def _name(text: Any) -> str:
 
 def _number(value: Any) -> str:
     return format_number(value, 0 if float(value).is_integer() else 2)
-
-
-def value_in_unit(kpi: str, value: float) -> str:
-    """A value of ``kpi`` in its unit: a share as a percentage, seconds with "s", others as a number."""
-    catalogue = load_catalogue()
-    unit = catalogue.entry(kpi).unit if kpi in catalogue else ""
-    if unit == "share":
-        return format_percent(value)
-    if unit == "seconds":
-        return f"{_number(value)} s"
-    return _number(value)
 
 
 def _norm(kpi: str, value: Any) -> str:

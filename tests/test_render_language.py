@@ -1,0 +1,114 @@
+"""The pack in the workshop's language, for its audience, on paper: Dutch and English packs of the sample."""
+
+from __future__ import annotations
+
+import html
+import re
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from kpilib._i18n import cell_language
+from kpilib.report.render import day_notebooks, render
+
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("notebooks")]
+
+
+def _text(page: Path) -> str:
+    """What a reader sees of a page: no markup, no style or script, no embedded images."""
+    text = page.read_text(encoding="utf-8")
+    text = re.sub(r"<(script|style)\b[^>]*>.*?</\1>", " ", text, flags=re.S)
+    text = re.sub(r"data:image/[^\"')]+", " ", text)
+    return html.unescape(re.sub(r"<[^>]+>", " ", text))
+
+
+def _first_line(cell) -> str:
+    """The first line of a Markdown cell as it reads on a page (without heading marks and emphasis)."""
+    line = next(line for line in cell.source.splitlines() if line.strip())
+    line = re.sub(r"<[^>]+>", "", line).lstrip("#").strip()
+    return re.sub(r"[*_`]", "", line)[:50].strip()
+
+
+def test_every_page_says_its_language(sample_pack, sample_pack_nl):
+    for pack, language in ((sample_pack, "en"), (sample_pack_nl, "nl")):
+        for page in pack.out.glob("*.html"):
+            assert f'<html lang="{language}">' in page.read_text(encoding="utf-8"), page.name
+
+
+def test_the_dutch_pack_shows_each_days_dutch_narrative_and_not_its_english(sample_pack_nl):
+    assert not sample_pack_nl.failed, [p.error for p in sample_pack_nl.failed]
+    for day, path in day_notebooks().items():
+        cells = nbformat.read(path, as_version=4).cells
+        page = _text(next(sample_pack_nl.out.glob(f"day{day:02d}_*.html")))
+        page = " ".join(page.split())
+        for i, cell in enumerate(cells):
+            if cell.cell_type != "markdown" or cell_language(cell) != "en" or "facilitator" in cell.metadata.get(
+                    "tags", []):
+                continue
+            english, dutch = _first_line(cell), _first_line(cells[i + 1])
+            assert english == dutch or english not in page, f"day {day}: English on the Dutch page: {english!r}"
+        heading = _first_line(cells[0 if cell_language(cells[0]) == "nl" else 1])
+        assert heading in page, f"day {day}: no Dutch heading {heading!r}"
+
+
+def test_the_index_and_dates_read_in_dutch(sample_pack_nl):
+    index = " ".join(_text(sample_pack_nl.index).split())
+    for words in ("De workshop in één oogopslag", "Planning", "De dagen", "De gegevens", "Besluiten",
+                  "dinsdag 1 december 2026", "Dag 1: Klantwaarden en verwachtingen"):
+        assert words in index, words
+    for english in ("The workshop at a glance", "Schedule", "Tuesday", "Decisions in force", "Open the day"):
+        assert english not in index, english
+
+
+# what a number may not look like on a page of each language (dates and times use - and :)
+_WRONG_NUMBERS = {
+    "en": [r"\d\u00a0%", r"\d,\d{1,2}(?![\d,])", r"\d\u2009\d"],       # 84 %, 0,82, 7 749
+    "nl": [r"(?<![\d.,])\d+%", r"\d\.\d{1,2}(?![\d.])", r"\d\u2009\d"],  # 84%, 0.82, 7 749
+}
+
+
+@pytest.mark.parametrize("language", ["en", "nl"])
+def test_every_page_writes_numbers_the_languages_way(sample_pack, sample_pack_nl, language):
+    pack = sample_pack if language == "en" else sample_pack_nl
+    wrong = []
+    for page in sorted(pack.out.glob("*.html")):
+        text = _text(page)
+        for pattern in _WRONG_NUMBERS[language]:
+            wrong += [f"{page.name}: …{m.string[max(0, m.start() - 30):m.end() + 10]!r}…"
+                      for m in re.finditer(pattern, text)]
+    assert not wrong, "\n".join(wrong[:20])
+    thousands = {"en": "20,822", "nl": "20.822"}[language]           # the contacts of the sample, on the index
+    assert thousands in _text(pack.index)
+
+
+def test_the_client_pack_leaves_out_the_facilitators_material(sample_pack, sample_pack_nl):
+    for pack, words in ((sample_pack, ("For the facilitator", "In facilitator mode")),
+                        (sample_pack_nl, ("Voor de begeleider", "begeleidersmodus"))):
+        for page in pack.out.glob("*.html"):
+            text = page.read_text(encoding="utf-8")
+            assert not [w for w in words if w in text], page.name
+            assert "kpi-facilitator" not in text and ".ipynb" not in text, page.name
+        assert list(pack.out.glob("day*.ipynb"))                        # the executed notebooks are still kept
+
+
+def test_the_facilitators_pack_keeps_it_and_prints_to_pdf(sample_workshop, tmp_path):
+    pack = render(sample_workshop, days="1", out=tmp_path / "pack", progress=False, audience="facilitator",
+                  pdf=True)
+    page = (tmp_path / "pack" / "day01_customer_values.html").read_text(encoding="utf-8")
+    assert "For the facilitator" in page and "In facilitator mode" in page
+    assert 'href="day01_customer_values.ipynb"' in page
+    pdf = (tmp_path / "pack" / "pack.pdf").read_bytes()
+    assert pdf.startswith(b"%PDF-") and pdf.rstrip().endswith(b"%%EOF")
+    assert not pack.failed
+
+
+def test_the_pdf_holds_the_index_and_every_page(sample_pack, tmp_path):
+    from kpilib.report._pdf import write_pdf
+
+    import weasyprint
+
+    pages = [sample_pack.index, sample_pack.pages[2].html]              # the index and day 3
+    one_by_one = sum(len(weasyprint.HTML(filename=str(p)).render().pages) for p in pages)
+    assert write_pdf(tmp_path / "two.pdf", pages) == one_by_one >= 2
+    assert (tmp_path / "two.pdf").stat().st_mode & 0o044                # readable by others, as the pages are
