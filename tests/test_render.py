@@ -51,8 +51,9 @@ def test_index_shows_client_schedule_and_each_days_summary(sample_pack):
     day1 = next(p for p in sample_pack.pages if p.day == 1).summary
     assert [r["label"] for r in day1["results"]][:2] == ["Surveys analysed", "Strongest driver"]
     assert "Strongest driver</dt><dd>resolution" in index
-    assert "<code>customer_values</code>: resolution, speed, effort, friendliness" in index
-    assert "<code>current_kpis</code>" in index
+    assert "<strong>customer values</strong>: resolution, speed, effort, friendliness" in index
+    assert "<strong>today&#x27;s KPIs</strong>" in index                 # decisions by name, not by key
+    assert "<code>current_kpis</code>" not in index
 
 
 class _Resources(HTMLParser):
