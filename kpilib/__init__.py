@@ -32,6 +32,7 @@ from kpilib.days.scoring import (balance_check, kpi_set_value, score_candidates,
 from kpilib.days.staffing import estimate_patience, plot_staffing, staffing_by_hour
 from kpilib.days.levers import callback_options, callback_replay, escalation_options, escalation_replay
 from kpilib.workshop.folder import Workshop, new_workshop, open_workshop
+from kpilib.workshop.wording import decision_text, kpi_title as kpi_name
 from kpilib._i18n import current_language, format_date, format_number, format_percent, format_points, set_language, tr
 
 __all__ = [
@@ -80,6 +81,7 @@ __all__ = [
     "data_caveats",
     "data_end",
     "day_summary",
+    "decision_text",
     "driver_gaps",
     "erlang_a",
     "erlang_c",
@@ -95,6 +97,7 @@ __all__ = [
     "handoffs_per_case",
     "import_workshop",
     "internal_norms",
+    "kpi_name",
     "kpi_set",
     "kpi_set_value",
     "load_catalogue",

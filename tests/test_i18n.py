@@ -144,7 +144,8 @@ def test_the_glossary_gives_every_term_of_the_method():
 
 
 def test_every_word_list_a_reader_sees_has_its_dutch_translation():
-    from kpilib.chains import _config
+    from kpilib.chains import _config, _outcomes
+    from kpilib.days import definitions, levers, scoring
     from kpilib.kpis import wording as kpi_wording
     from kpilib.report import _pages, sections
     from kpilib.workshop import wording
@@ -154,7 +155,10 @@ def test_every_word_list_a_reader_sees_has_its_dutch_translation():
              "abandon rules": kpi_wording._ABANDONED, "methods": kpi_wording._METHOD,
              "directions": kpi_wording._DIRECTION, "clocks": kpi_wording._CLOCK_WAIT,
              "tables": sections.TABLE_NAMES, "page statuses": _pages.STATUS_LABELS,
-             "chain norms": dict(enumerate(t for texts in _config._NORM_WORDS.values() for t in texts))}
+             "chain norms": dict(enumerate(t for texts in _config._NORM_WORDS.values() for t in texts)),
+             "scoring criteria": scoring.CRITERIA, "FCR methods": definitions._FCR_LABELS,
+             "tactics table": dict(enumerate(t for texts in levers.TACTICS.values() for t in texts)),
+             "end to end": {"label": _outcomes.END_TO_END_LABEL}}
     missing = [f"{name}: {text!r}" for name, words in lists.items() for text in words.values()
                if text not in catalogue("nl")]
     assert not missing, "no Dutch for\n" + "\n".join(missing)

@@ -15,6 +15,7 @@ import ibis
 import numpy as np
 import pandas as pd
 
+from kpilib._i18n import tr
 from kpilib.kpis.wording import definition_sentence
 from kpilib.data import backend
 from kpilib.chains._config import Chain
@@ -35,6 +36,8 @@ DEFAULT_TARGETS = {"time_to_resolution": 0.80, "time_to_first_contact": 0.80, "c
                    "handoffs_per_case": 0.5, "repeat_contact_rate": 0.15, "first_contact_resolution": 0.80,
                    "complaints_resolved_to_satisfaction": 0.70, "callback_timeliness": 0.90}
 VERDICTS = ("green", "red", "no target", "no data")
+#: The label of a chain's end-to-end outcome, before its norm in words.
+END_TO_END_LABEL = "Need met end to end: {norm}"
 _CASE_TABLES = ("contacts", "cases", "events", "callbacks", "surveys")
 RESULT_COLUMNS = ["kpi", "label", "definition", "numerator", "denominator", "value", "target", "polarity",
                   "verdict"]
@@ -156,7 +159,7 @@ def customer_outcomes(tables, chains: Chain | Sequence[Chain], *, targets: Mappi
                     continue
                 kpi, inputs, definition = end_to_end(mine, chain)
                 definition = {**definitions.get(kpi, {}), **definition}
-                label = f"Need met end to end: {chain.norm}"
+                label = tr(END_TO_END_LABEL).format(norm=chain.norm)
             else:
                 kpi, inputs, definition = name, mine, dict(definitions.get(name, {}))
                 label = None

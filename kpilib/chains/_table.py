@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import html
+import re
 
 import pandas as pd
 from pandas.io.formats.style import Styler
 
 from kpilib._i18n import format_number, format_percent, tr
+from kpilib.chains._outcomes import END_TO_END_LABEL
 from kpilib._style import stable_style
 
 #: Cell colours of the verdicts.
@@ -94,10 +96,10 @@ def style_verdict_matrix(view: pd.DataFrame, *, side: str = "customer", caption:
     part = view[view["side"] == side]
     label = part["label"] if side == "customer" else part["team"].str.replace("_", " ") + ": " + part["label"]
     part = part.assign(_label=label.to_numpy(), _text=[format_value(v, k) for v, k in zip(part["value"], part["kpi"])])
-    columns = list(dict.fromkeys(part["_label"].str.replace(r"^Need met end to end: .*", "Need met within the norm",
-                                                              regex=True)))
-    part = part.assign(_label=part["_label"].str.replace(r"^Need met end to end: .*", "Need met within the norm",
-                                                         regex=True))
+    # every chain's end-to-end outcome in one column, whatever its norm
+    end_to_end = "^" + re.escape(tr(END_TO_END_LABEL).split("{norm}")[0]) + ".*"
+    part = part.assign(_label=part["_label"].str.replace(end_to_end, tr("Need met within the norm"), regex=True))
+    columns = list(dict.fromkeys(part["_label"]))
     rows = list(dict.fromkeys(part["chain_name"]))
     text = part.pivot(index="chain_name", columns="_label", values="_text").reindex(index=rows, columns=columns)
     verdicts = part.pivot(index="chain_name", columns="_label", values="verdict").reindex(index=rows, columns=columns)

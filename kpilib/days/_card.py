@@ -236,9 +236,10 @@ def card_html(card: KpiCard) -> str:
     body = "".join(f"<tr><th>{k}</th><td>{v}</td></tr>" for k, v in _rows(card))
     caveats = "".join(f"<li>{_e(text)}</li>" for text in card.caveats["text"]) or f"<li>{_e(tr('none found'))}</li>"
     gaming = "".join(f"<li>{_e(tr(g))}</li>" for g in card.gaming) or f"<li>{_e(tr('none listed'))}</li>"
+    # in an English pack the Dutch name below the English one, as the group says it; a Dutch pack only in Dutch
     dutch = current_language() == "nl"
-    name, other = (card.name_nl, card.name) if dutch else (card.name, card.name_nl)
-    return sanitize_links(f'<div class="kpi-card"><h3>{_e(name)}</h3><div class="nl">{_e(other)}</div>'
+    subtitle = "" if dutch else f'<div class="nl">{_e(card.name_nl)}</div>'
+    return sanitize_links(f'<div class="kpi-card"><h3>{_e(card.name_nl if dutch else card.name)}</h3>{subtitle}'
             f'<div class="q">{_e(tr(card.question))}</div>'
             f'<div class="now"><span class="big">{_e(format_value(card.latest, card.unit))}</span>'
             f'<span class="badge" style="background:{colour}">{_e(tr(card.status))}</span>'

@@ -12,6 +12,7 @@ from typing import Any
 
 import pandas as pd
 
+from kpilib._i18n import tr
 from kpilib.data._aggregate import PERIODS, normalise_by
 from kpilib._checks import check_argument, check_number
 from kpilib.exceptions import ParameterError
@@ -125,7 +126,7 @@ def fcr_variants(contacts, *, cases=None, surveys=None, window_days: float = 7,
     frames = [
         first_contact_resolution(contacts, method=method, window_days=window_days, cases=cases,
                                  surveys=surveys, by=names)
-        .assign(variant=_FCR_LABELS[method], method=method)
+        .assign(variant=tr(_FCR_LABELS[method]), method=method)
         for method in FCR_METHODS
         if {"case": cases, "survey": surveys}.get(method, contacts) is not None
     ]
