@@ -148,6 +148,7 @@ def test_every_word_list_a_reader_sees_has_its_dutch_translation():
     from kpilib.days import definitions, levers, scoring
     from kpilib.kpis import wording as kpi_wording
     from kpilib.report import _pages, sections
+    from kpilib.widgets import _explore, _fields
     from kpilib.workshop import wording
 
     lists = {"decision titles": wording.DECISION_TITLES, "decision meanings": wording.DECISION_MEANINGS,
@@ -158,7 +159,9 @@ def test_every_word_list_a_reader_sees_has_its_dutch_translation():
              "chain norms": dict(enumerate(t for texts in _config._NORM_WORDS.values() for t in texts)),
              "scoring criteria": scoring.CRITERIA, "FCR methods": definitions._FCR_LABELS,
              "tactics table": dict(enumerate(t for texts in levers.TACTICS.values() for t in texts)),
-             "end to end": {"label": _outcomes.END_TO_END_LABEL}}
+             "end to end": {"label": _outcomes.END_TO_END_LABEL},
+             "control words": _explore.PARAMETER_WORDS, "choice words": _explore.CHOICE_WORDS,
+             "service-level headers": _explore.SERVICE_LEVEL_HEADERS, "units": dict(_fields._UNITS)}
     missing = [f"{name}: {text!r}" for name, words in lists.items() for text in words.values()
                if text not in catalogue("nl")]
     assert not missing, "no Dutch for\n" + "\n".join(missing)

@@ -12,6 +12,7 @@ from typing import Any
 import ipywidgets as widgets
 import pandas as pd
 
+from kpilib._i18n import tr
 from kpilib.days.definitions import compare_definitions
 from kpilib.kpis.explore import RepeatExplorer, ServiceLevelExplorer
 from kpilib.widgets._fields import _kpi_name
@@ -69,14 +70,14 @@ def threshold_slider(explorer: ServiceLevelExplorer, *, threshold_s: int = 20, m
     KpiSlider
         ``value`` is the threshold in seconds.
     """
-    slider = widgets.IntSlider(value=threshold_s, min=0, max=max_s, step=step, description="Threshold (s)",
+    slider = widgets.IntSlider(value=threshold_s, min=0, max=max_s, step=step, description=tr("Threshold (s)"),
                                continuous_update=True, style={"description_width": "initial"})
 
     def compute(value: int) -> pd.DataFrame:
         return explorer.service_level(threshold_s=value, clock=clock, abandoned=abandoned,
                                       short_abandon_s=short_abandon_s)
 
-    return KpiSlider(slider, compute, caption="Service level within {} s; " + plain_definition(
+    return KpiSlider(slider, compute, caption=tr("Service level within {} s; ") + plain_definition(
         {"clock": clock, "abandoned": abandoned}), headers=SERVICE_LEVEL_HEADERS)
 
 
@@ -88,10 +89,10 @@ def window_slider(explorer: RepeatExplorer, *, window_days: int = 7, max_days: i
     KpiSlider
         ``value`` is the window in days of 24 hours.
     """
-    slider = widgets.IntSlider(value=window_days, min=1, max=max_days, step=1, description="Window (days)",
+    slider = widgets.IntSlider(value=window_days, min=1, max=max_days, step=1, description=tr("Window (days)"),
                                style={"description_width": "initial"})
     return KpiSlider(slider, lambda value: explorer.repeat_contact_rate(window_days=value),
-                     caption="Repeat contacts within {} × 24 h",
+                     caption=tr("Repeat contacts within {} × 24 h"),
                      headers={"numerator": "followed by another", "denominator": "contacts", "value": "repeat rate"})
 
 
@@ -120,8 +121,8 @@ def plain_definition(definition: Mapping[str, Any]) -> str:
     """A definition in the control's words: "the wait starts: after the phone menu; abandoned calls: not in time"."""
     parts = []
     for name, value in definition.items():
-        words = PARAMETER_WORDS.get(name, name.replace("_", " "))
-        parts.append(f"{words[0].lower() + words[1:]}: {CHOICE_WORDS.get((name, value), value)}")
+        words = tr(PARAMETER_WORDS.get(name, name.replace("_", " ")))
+        parts.append(f"{words[0].lower() + words[1:]}: {tr(CHOICE_WORDS.get((name, value), str(value)))}")
     return "; ".join(parts)
 
 
@@ -145,8 +146,8 @@ class DefinitionChooser(widgets.VBox):
             if start not in options:  # a definition decided earlier stays choosable
                 options.append(start)
             self.controls[name] = widgets.Dropdown(
-                options=[(CHOICE_WORDS.get((name, o), str(o)), o) for o in options], value=start,
-                description=PARAMETER_WORDS.get(name, name.replace("_", " ")),
+                options=[(tr(CHOICE_WORDS.get((name, o), str(o))), o) for o in options], value=start,
+                description=tr(PARAMETER_WORDS.get(name, name.replace("_", " "))),
                 style={"description_width": "initial"})
         self.fixed = {k: v for k, v in initial.items() if k not in self.controls}
         self.output = widgets.HTML()
@@ -169,8 +170,8 @@ class DefinitionChooser(widgets.VBox):
         """Recompute the chosen definition and show it next to the reference."""
         chosen = self.compute(**self.definition)
         self.frame = compare_definitions(self._reference_frame, chosen, by=self.by)
-        caption = (f"{_kpi_name(self.kpi)}: the chosen definition next to the reference "
-                   f"({plain_definition(self.reference)})")
+        caption = tr("{kpi}: the chosen definition next to the reference ({reference})").format(
+            kpi=_kpi_name(self.kpi), reference=plain_definition(self.reference))
         formats = {"reference": "{:.1%}", "chosen": "{:.1%}", "difference": "{:+.1%}"}
         self.output.value = table_html(self.frame, formats=formats, caption=caption)
         return self.frame

@@ -9,6 +9,7 @@ from typing import Any
 import ipywidgets as widgets
 import pandas as pd
 
+from kpilib._i18n import tr
 from kpilib.exceptions import KpiError, ParameterError
 from kpilib.widgets._table import table_html
 
@@ -57,11 +58,13 @@ class NumberInputs(widgets.VBox):
         low, high = self.bounds
         unit = " %" if self.percent else ""
         if typed != typed:  # NaN: an empty or unreadable field
-            return "type a number"
+            return tr("type a number")
         if typed < low or (high is not None and typed > high):
-            upper = f" and {_text(high)}{unit}" if high is not None else " or more"
-            return f"{_text(typed)}{unit} is not possible: type a value between {_text(low)}{unit}{upper}" \
-                if high is not None else f"{_text(typed)}{unit} is not possible: a value of {_text(low)} or more"
+            if high is None:
+                return tr("{typed} is not possible: a value of {low} or more").format(
+                    typed=f"{_text(typed)}{unit}", low=_text(low))
+            return tr("{typed} is not possible: type a value between {low} and {high}").format(
+                typed=f"{_text(typed)}{unit}", low=f"{_text(low)}{unit}", high=f"{_text(high)}{unit}")
         return None
 
     def _check(self) -> dict[str, str]:
@@ -161,7 +164,7 @@ def target_inputs(targets: Mapping[str, float], *, compute: Callable[[dict], pd.
     formats = {"target": "{:.1%}", "median": "{:.1%}", "best quartile": "{:.1%}", "share met": "{:.0%}"}
     return NumberInputs(targets, compute=compute, step=0.01, labels={**target_labels(targets), **(labels or {})},
                         formats=formats, bounds=(0, 100), percent=True, present=_present_targets,
-                        caption="Each target against the history: periods that met it (numerator of denominator)")
+                        caption=tr("Each target against the history: periods that met it (numerator of denominator)"))
 
 
 _NORM_FORMATS = {"share within the norm": "{:.1%}", "within the norm": "{:,.0f}", "counted": "{:,.0f}"}
@@ -172,7 +175,7 @@ def _present_norms(frame: pd.DataFrame) -> pd.DataFrame:
     rest = [c for c in frame.columns if c not in ("kpi", "norm_parameter", "norm", "numerator", "denominator", "value")]
     return pd.DataFrame({
         "KPI": [_kpi_name(k) for k in frame["kpi"]],
-        "norm": [f"{_plain(n)} {_norm_unit(k)}".strip() for k, n in zip(frame["kpi"], frame["norm"])],
+        "norm": [f"{_plain(n)} {tr(_norm_unit(k))}".strip() for k, n in zip(frame["kpi"], frame["norm"])],
         **{c: frame[c].to_numpy() for c in rest},
         "within the norm": frame["numerator"].to_numpy(), "counted": frame["denominator"].to_numpy(),
         "share within the norm": frame["value"].to_numpy()})
@@ -200,7 +203,8 @@ def _kpi_name(kpi: str) -> str:
 
 def norm_labels(norms: Mapping[str, float]) -> dict[str, str]:
     """KPI id → "Service level: norm (s)": the KPI's name and the unit of its norm parameter."""
-    return {kpi: f"{_kpi_name(kpi)}: norm" + (f" ({_norm_unit(kpi)})" if _norm_unit(kpi) else "") for kpi in norms}
+    return {kpi: tr("{kpi}: norm").format(kpi=_kpi_name(kpi)) + (f" ({tr(_norm_unit(kpi))})" if _norm_unit(kpi) else "")
+            for kpi in norms}
 
 
 def _norm_unit(kpi: str) -> str:
@@ -214,7 +218,7 @@ def _norm_unit(kpi: str) -> str:
 
 def target_labels(targets: Mapping[str, float]) -> dict[str, str]:
     """KPI id → "Service level: target (%)"."""
-    return {kpi: f"{_kpi_name(kpi)}: target" for kpi in targets}
+    return {kpi: tr("{kpi}: target").format(kpi=_kpi_name(kpi)) for kpi in targets}
 
 
 class ChainSelector(widgets.VBox):
@@ -224,7 +228,7 @@ class ChainSelector(widgets.VBox):
                  labels: Mapping[str, str]) -> None:
         self.boxes = {c: widgets.Checkbox(value=c in selected, description=labels.get(c, c), indent=False)
                       for c in chain_ids}
-        self.owner_fields = {c: widgets.Text(value=owners.get(c, ""), placeholder="chain owner")
+        self.owner_fields = {c: widgets.Text(value=owners.get(c, ""), placeholder=tr("chain owner"))
                              for c in chain_ids}
         rows = [widgets.HBox([self.boxes[c], self.owner_fields[c]]) for c in chain_ids]
         super().__init__(rows)

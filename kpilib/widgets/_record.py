@@ -15,18 +15,14 @@ from zoneinfo import ZoneInfo
 
 import ipywidgets as widgets
 
+from kpilib._i18n import tr
 from kpilib.exceptions import KpiError
+from kpilib.workshop.wording import DECISION_TITLES
 
 __all__ = ["DecisionRecorder", "describe_value", "record_decision"]
 
-#: What each decision is called on its button and in its log, in plain words.
-LABELS = {
-    "customer_values": "customer values", "customer_norms": "customer norms", "chains": "chains",
-    "chain_owners": "chain owners", "current_kpis": "today's KPIs", "customer_outcomes": "customer outcomes",
-    "handover_points": "handover points", "definitions": "definitions", "norms": "norms", "targets": "targets",
-    "tactic": "tactic", "levers": "levers", "criteria_weights": "criteria weights", "kpi_set": "KPI set",
-    "sign_off": "sign-off",
-}
+#: What each decision is called on its button and in its log, in plain words (translated when shown).
+LABELS = DECISION_TITLES
 
 #: How many rows of a decision's log are shown (the newest first).
 LOG_ROWS = 5
@@ -61,14 +57,14 @@ class DecisionRecorder(widgets.VBox):
         self.ws = ws
         self.key = key
         self.source = value
-        self.who = widgets.Text(value=by or "", description="Decided by", placeholder="who decided",
+        self.who = widgets.Text(value=by or "", description=tr("Decided by"), placeholder=tr("who decided"),
                                 style={"description_width": "initial"})
-        self.note = widgets.Text(value="", description="Note", placeholder="why, in a few words",
+        self.note = widgets.Text(value="", description=tr("Note"), placeholder=tr("why, in a few words"),
                                  style={"description_width": "initial"})
-        self.label = label = LABELS.get(key, key.replace("_", " "))
-        self.button = widgets.Button(description=f"Record {label}", button_style="primary", icon="check",
+        self.label = label = tr(LABELS.get(key, key.replace("_", " ")))
+        self.button = widgets.Button(description=tr("Record {what}").format(what=label), button_style="primary", icon="check",
                                      layout={"width": "auto"})
-        self.undo_button = widgets.Button(description=f"Undo the {label} in force", icon="undo",
+        self.undo_button = widgets.Button(description=tr("Undo the {what} in force").format(what=label), icon="undo",
                                           layout={"width": "auto"})
         self.message = widgets.HTML(value="")
         #: The log of this decision (an HTML table): its last recordings and undos, newest first.
@@ -94,7 +90,7 @@ class DecisionRecorder(widgets.VBox):
         except KpiError as error:
             self.decision = None
             self.message.value = (
-                f'<div style="color:#b00020">Not recorded: {html.escape(str(error))}</div>'
+                f'<div style="color:#b00020">{html.escape(tr("Not recorded: {error}").format(error=error))}</div>'
             )
             return None
         self.decision = decision
@@ -102,10 +98,11 @@ class DecisionRecorder(widgets.VBox):
         where = getattr(self.ws, "decision_store", None)
         client = getattr(self.ws, "client", None) or Path(getattr(self.ws, "path", ".")).name
         self.message.value = (
-            f'<div style="color:#1b5e20">Recorded the {html.escape(self.label)}: '
-            f"{html.escape(_plain(decision.value if hasattr(decision, 'value') else value), quote=False)}"
-            + (f" (by {html.escape(who)})" if who else "")
-            + f" in {html.escape(client)}"
+            '<div style="color:#1b5e20">'
+            + html.escape(tr("Recorded the {what}: {value}").format(
+                what=self.label, value=_plain(decision.value if hasattr(decision, "value") else value)), quote=False)
+            + (html.escape(tr(" (by {who})").format(who=who)) if who else "")
+            + html.escape(tr(" in {client}").format(client=client))
             + (f" ({html.escape(str(where.path))})" if getattr(where, "path", None) else "")
             + "</div>"
         )
@@ -123,11 +120,11 @@ class DecisionRecorder(widgets.VBox):
             row = self.ws.undo(self.key, by=who, note=note)
             now = _plain(self.ws.decision(self.key))
         except KpiError as error:
-            self.message.value = f'<div style="color:#b00020">Not undone: {html.escape(str(error))}</div>'
+            self.message.value = f'<div style="color:#b00020">{html.escape(tr("Not undone: {error}").format(error=error))}</div>'
             return None
         self.decision = None
-        self.message.value = (f'<div style="color:#1b5e20">Undone. In force now for the {html.escape(self.label)}: '
-                              f"{html.escape(now, quote=False)}</div>")
+        self.message.value = ('<div style="color:#1b5e20">' + html.escape(
+            tr("Undone. In force now for the {what}: {value}").format(what=self.label, value=now), quote=False) + "</div>")
         self.show_log()
         return row
 
@@ -140,7 +137,8 @@ class DecisionRecorder(widgets.VBox):
         try:
             rows = store.rows(self.key)
         except KpiError as error:
-            self.history.value = f'<div style="color:#b00020">The log cannot be read: {html.escape(str(error))}</div>'
+            self.history.value = (f'<div style="color:#b00020">'
+                                  f'{html.escape(tr("The log cannot be read: {error}").format(error=error))}</div>')
             return
         in_force = {d.id for d in store.in_force().values()} if rows else set()
         self.undo_button.layout.display = None if any(r.id in in_force for r in rows) else "none"
@@ -154,21 +152,22 @@ class DecisionRecorder(widgets.VBox):
 def _log_html(rows: list[Any], in_force: set[int], zone: Any) -> str:
     """The newest LOG_ROWS rows of a decision's log as a small table; the decision in force in bold."""
     if not rows:
-        return '<div class="kpi-decision-log" style="color:#555">Not recorded yet.</div>'
+        return f'<div class="kpi-decision-log" style="color:#555">{html.escape(tr("Not recorded yet."))}</div>'
     value_of = {r.id: r.value for r in rows}
     lines = []
     for r in reversed(rows[-LOG_ROWS:]):
         at = r.at.astimezone(zone) if zone is not None else r.at
         if r.action == "undo":
-            what = "undone: " + _short(_plain(value_of.get(r.undoes)))
+            what = tr("undone: {value}").format(value=_short(_plain(value_of.get(r.undoes))))
         else:
-            what = _short(_plain(r.value)) + (" (in force)" if r.id in in_force else "")
+            what = _short(_plain(r.value)) + (tr(" (in force)") if r.id in in_force else "")
         cells = [at.strftime("%d-%m-%Y %H:%M"), r.by or "", what, r.note or ""]
         weight = "font-weight:bold;" if r.id in in_force else ""
         lines.append(f'<tr style="{weight}">' + "".join(f"<td>{html.escape(c, quote=False)}</td>" for c in cells) + "</tr>")
     more = len(rows) - LOG_ROWS
-    tail = f'<div style="color:#555">… and {more} earlier</div>' if more > 0 else ""
-    return ('<table class="kpi-decision-log"><thead><tr><th>When</th><th>Who</th><th>What</th><th>Note</th>'
+    tail = f'<div style="color:#555">{html.escape(tr("… and {n} earlier").format(n=more))}</div>' if more > 0 else ""
+    head = "".join(f"<th>{html.escape(tr(name))}</th>" for name in ("When", "Who", "What", "Note"))
+    return (f'<table class="kpi-decision-log"><thead><tr>{head}'
             "</tr></thead><tbody>" + "".join(lines) + "</tbody></table>" + tail)
 
 
@@ -178,7 +177,7 @@ def _plain(value: Any, inner: bool = False) -> str:
     Inside a value, a mapping reads "(key value, …)", one with a ``kpi`` starts with the KPI's name.
     """
     if value is None:
-        return "none"
+        return tr("none")
     if isinstance(value, str):
         return _kpi_name(value)
     if isinstance(value, Mapping):
@@ -187,9 +186,9 @@ def _plain(value: Any, inner: bool = False) -> str:
             head = _kpi_name(str(value["kpi"])) if "kpi" in value else ""
             return f"{head} ({rest})".strip() if rest else head
         return "; ".join(f"{_kpi_name(str(k))}: {_plain(v, True).removeprefix('(').removesuffix(')')}"
-                         for k, v in value.items()) or "none"
+                         for k, v in value.items()) or tr("none")
     if isinstance(value, (list, tuple)):
-        return ", ".join(_plain(v, True) for v in value) or "none"
+        return ", ".join(_plain(v, True) for v in value) or tr("none")
     return describe_value(value)
 
 

@@ -10,6 +10,7 @@ import ipywidgets as widgets
 import numpy as np
 import pandas as pd
 
+from kpilib._i18n import tr
 from kpilib.exceptions import KpiError, ParameterError
 from kpilib.widgets._table import table_html
 from kpilib.days.scoring import (CRITERIA, DEFAULT_WEIGHTS, balance_check, check_scores, check_weights,
@@ -51,7 +52,7 @@ class ScoringGrid(widgets.VBox):
             (row.kpi, c): widgets.BoundedIntText(value=int(getattr(row, c)), min=1, max=5, layout=_CELL)
             for row in self._candidates.itertuples() for c in CRITERIA}
         self._size = widgets.IntSlider(value=min(size, len(self._candidates)), min=1,
-                                       max=max(1, len(self._candidates)), description="set size")
+                                       max=max(1, len(self._candidates)), description=tr("set size"))
         self.result = widgets.HTML()
         for control in [*self._weight_inputs.values(), *self._score_inputs.values(), self._size]:
             control.observe(lambda _change: self.refresh(), names="value")
@@ -111,7 +112,7 @@ class ScoringGrid(widgets.VBox):
         for kpi, name in zip(chosen["kpi"], chosen["name"]):
             if kpi not in self.owner_fields:
                 self.owner_fields[kpi] = widgets.Text(value=self._kpi_owners.get(kpi, start[kpi]),
-                                                      placeholder="who owns this KPI", layout={"width": "260px"})
+                                                      placeholder=tr("who owns this KPI"), layout={"width": "260px"})
                 self._owner_rows[kpi] = widgets.HBox([widgets.HTML(html.escape(str(name)),
                                                                    layout={"width": "300px"}),
                                                       self.owner_fields[kpi]])
@@ -132,8 +133,8 @@ class ScoringGrid(widgets.VBox):
                                 "total": scored["total"].round(2).to_numpy(),
                                 "in the set": np.where(scored["kpi"].isin(chosen["kpi"]), "yes", "")})
         checks = balance.assign(ok=balance["ok"].map({True: "yes", False: "NO"}))
-        self.result.value = (table_html(ranking, formats={"total": "{:.2f}"}, caption="Ranking")
-                             + table_html(checks, caption="Balance of the set"))
+        self.result.value = (table_html(ranking, formats={"total": "{:.2f}"}, caption=tr("Ranking"))
+                             + table_html(checks, caption=tr("Balance of the set")))
 
 
 def scoring_grid(candidates: pd.DataFrame, *, weights: Mapping[str, float] | None = None,
