@@ -46,7 +46,7 @@ def test_spread_gives_lowest_highest_and_range(calls):
     assert spread.loc[0, "variants"] == 16
     assert spread.loc[0, "lowest"] == 0.25 and spread.loc[0, "highest"] == 0.5
     assert spread.loc[0, "range"] == 0.25  # 0.5 - 0.25
-    assert spread.loc[0, "highest_variant"] == "exclude, queue clock, short abandons ≤ 0 s"
+    assert spread.loc[0, "highest_variant"] == "abandons left out, wait from the queue, short abandons ≤ 0 s"
 
 
 def test_spread_per_group_skips_unmeasurable_variants():

@@ -158,6 +158,7 @@ def test_every_word_list_a_reader_sees_has_its_dutch_translation():
              "tables": sections.TABLE_NAMES, "page statuses": _pages.STATUS_LABELS,
              "chain norms": dict(enumerate(t for texts in _config._NORM_WORDS.values() for t in texts)),
              "scoring criteria": scoring.CRITERIA, "FCR methods": definitions._FCR_LABELS,
+             "abandon words": definitions._ABANDON_WORDS, "clock words": definitions._CLOCK_WORDS,
              "tactics table": dict(enumerate(t for texts in levers.TACTICS.values() for t in texts)),
              "end to end": {"label": _outcomes.END_TO_END_LABEL},
              "control words": _explore.PARAMETER_WORDS, "choice words": _explore.CHOICE_WORDS,

@@ -12,7 +12,7 @@ from typing import Any
 
 import pandas as pd
 
-from kpilib._i18n import tr
+from kpilib._i18n import format_number, tr
 from kpilib.data._aggregate import PERIODS, normalise_by
 from kpilib._checks import check_argument, check_number
 from kpilib.exceptions import ParameterError
@@ -95,7 +95,8 @@ def service_level_variants(contacts, *, threshold_s: float = 20, short_abandon_s
     explorer = ServiceLevelExplorer(contacts, by=names, channel=channel)
     frames = [
         explorer.service_level(threshold_s=threshold_s, clock=clock, abandoned=rule, short_abandon_s=short)
-        .assign(variant=f"{rule}, {clock} clock, short abandons ≤ {short:g} s",
+        .assign(variant=tr("{abandons}, {clock}, short abandons ≤ {seconds} s").format(
+                    abandons=tr(_ABANDON_WORDS[rule]), clock=tr(_CLOCK_WORDS[clock]), seconds=format_number(short)),
                 clock=clock, abandoned=rule, short_abandon_s=short)
         for clock in CLOCKS for rule in ABANDON_RULES for short in short_abandon_s
     ]
@@ -133,6 +134,12 @@ def fcr_variants(contacts, *, cases=None, surveys=None, window_days: float = 7,
     return _stack(frames, names, ["method"])
 
 
+#: How a service-level variant's abandon rule and clock read in its label.
+_ABANDON_WORDS = {"exclude": "abandons left out", "fail": "abandons not in time",
+                  "fail_after_threshold": "abandons after the threshold not in time",
+                  "pass_within_threshold": "abandons within the threshold in time"}
+_CLOCK_WORDS = {"queue": "wait from the queue", "arrival": "wait from the call"}
+
 _FCR_LABELS = {
     "repeat_window": "no repeat contact within the window",
     "case": "case resolved with one contact",
@@ -154,12 +161,14 @@ def repeat_window_variants(contacts, *, windows: Sequence[float] = (1, 3, 7, 14)
     names = normalise_by(by)
     explorer = RepeatExplorer(contacts, match=match, by=names)
     frames = [
-        explorer.repeat_contact_rate(window_days=w).assign(variant=f"{w:g} × 24 h", window_days=w,
+        explorer.repeat_contact_rate(window_days=w).assign(variant=tr("{days} × 24 h").format(days=format_number(w)),
+                                                           window_days=w,
                                                            window_unit="24h")
         for w in windows
     ] + [
         repeat_contact_rate(contacts, window_days=w, window_unit="calendar_day", match=match, by=names)
-        .assign(variant=f"{w:g} calendar days", window_days=w, window_unit="calendar_day")
+        .assign(variant=tr("{days} calendar days").format(days=format_number(w)), window_days=w,
+                window_unit="calendar_day")
         for w in calendar_windows
     ]
     return _stack(frames, names, ["window_days", "window_unit"])
