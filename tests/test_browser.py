@@ -98,6 +98,7 @@ def test_day6_in_the_app_shows_no_code_moves_the_numbers_and_records_in_the_righ
     text = page.inner_text("body")
     assert "import kpilib" not in text and "interactive = True" not in text   # no code on the page
     assert "Traceback" not in page.content()
+    assert page.evaluate("document.documentElement.lang") == "en"   # the workshop's language, for the browser
 
     # the first definition chooser's threshold: the table under it follows the choice
     chooser = page.locator(".widget-dropdown select").first

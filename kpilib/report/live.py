@@ -143,6 +143,8 @@ def day_bar(workshop: str | Path, day: int) -> None:
 <strong style="margin-right:.6em">{client} · {html.escape(today.heading)}</strong>{''.join(links)}</nav>
 <style>.kpi-day{{display:inline-block;min-width:1.8em;text-align:center;padding:.1em .3em;border-radius:4px;
  border:1px solid #99a;text-decoration:none;color:#223}} .kpi-day-now{{background:#234;color:#fff;border-color:#234}}</style>"""))
+    # the page's language is the workshop's, for the browser (hyphenation, spelling) and screen readers
+    display({"application/javascript": f"document.documentElement.lang = {json.dumps(ws.language)};"}, raw=True)
 
 
 def _free_port(port: int | None, what: str) -> int:
