@@ -21,7 +21,7 @@ from typing import Any
 import pandas as pd
 
 from kpilib.kpis.wording import definition_sentence, value_in_unit
-from kpilib._i18n import format_number, tr
+from kpilib._i18n import current_language, format_number, tr
 from kpilib._checks import check_number
 from kpilib.days._card import STATUSES, KpiCard, cards_html, cards_overview, status_of, thresholds
 from kpilib.days._card_output import plot_dashboard, write_workbook
@@ -173,10 +173,12 @@ def build_cards(ws, kpis: Sequence[str] | None = None, **options: Any) -> list[K
 
 
 def review_schedule(cards: Sequence[KpiCard]) -> pd.DataFrame:
-    """What to review when: per frequency and forum, the KPIs and their owners."""
+    """What to review when: per frequency and forum, the KPIs and their owners (in the current language)."""
     rows: dict[tuple[str, str], list[KpiCard]] = {}
     for c in cards:
         rows.setdefault((c.reviewed, c.forum), []).append(c)
-    return pd.DataFrame([{"frequency": f, "forum": forum, "kpis": ", ".join(c.name for c in group),
+    dutch = current_language() == "nl"
+    return pd.DataFrame([{"frequency": tr(f), "forum": tr(forum),
+                          "kpis": ", ".join(c.name_nl if dutch else c.name for c in group),
                           "owners": ", ".join(dict.fromkeys(c.owner for c in group))}
                          for (f, forum), group in rows.items()], columns=["frequency", "forum", "kpis", "owners"])
