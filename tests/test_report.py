@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from unittest import mock
 
 import pandas as pd
@@ -128,3 +129,13 @@ def test_an_empty_table_says_none_yet_in_its_caption():
     assert "The definitions in force: none yet</caption>" in show_table(frame, caption="The definitions in force").to_html()
     assert "The definitions in force</caption>" in show_table(frame.reindex([0]).fillna("x"),
                                                              caption="The definitions in force").to_html()
+
+
+def test_day_summary_says_who_recorded_a_decision_when_and_why(workshop):
+    workshop.decide("tactic", "customer_intimacy", by="MT <board>", note="customers first")
+    bundle = _shown(workshop, day=8, decisions=["tactic", "levers"])
+    tactic, levers = bundle[SUMMARY_MIME]["decisions"]
+    assert re.fullmatch(r"recorded by MT <board> on \d\d-\d\d-\d{4} \d\d:\d\d — customers first", tactic["recorded"])
+    assert levers["recorded"] is None                                   # not recorded: the default stands
+    assert "recorded by MT &lt;board&gt; on " in bundle["text/html"]    # escaped on the page
+    assert tactic["text"] == "Customer intimacy"

@@ -253,12 +253,14 @@ def _card(card: Card, audience: str = "client") -> str:
         items = []
         for d in decisions:
             badge = f'<span class="kpi-default">{e(tr("default"))}</span>' if d.get("default") else ""
+            recorded = f'<div class="kpi-recorded">{e(str(d["recorded"]))}</div>' if d.get("recorded") else ""
             if d.get("items"):
                 listed = "".join(f"<li>{e(_short(str(item)))}</li>" for item in d["items"])
-                items.append(f"<li><strong>{e(str(d.get('title', d['key'])))}</strong>{badge}:<ul>{listed}</ul></li>")
+                items.append(f"<li><strong>{e(str(d.get('title', d['key'])))}</strong>{badge}:<ul>{listed}</ul>"
+                             f"{recorded}</li>")
             else:
                 items.append(f"<li><strong>{e(str(d.get('title', d['key'])))}</strong>{badge}: "
-                             f"{e(_short(str(d['text'])))}</li>")
+                             f"{e(_short(str(d['text'])))}{recorded}</li>")
         parts.append(f"<div><strong>{e(tr('Decisions'))}</strong></div><ul>" + "".join(items) + "</ul>")
     if card.running:
         parts.append(f'<p class="kpi-error">'

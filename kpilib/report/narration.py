@@ -148,7 +148,7 @@ def show_table(frame: pd.DataFrame, *, formats: Mapping[str, str | Callable] | N
     formats : mapping of column to format string or callable, optional
         Overrides the defaults: whole numbers ``12,345`` (``12.345`` in Dutch), other floats three decimals,
         timestamps ``31-12-2026 14:05``, missing values ``–``; a column of KPI ids (and a
-        column named by one) shows the KPIs' names.
+        column named by one) shows the KPIs' names, a team column ``first line`` for ``first_line``.
     caption : str, optional
         Shown above the table (escaped, in the current language); for a table without rows it ends
         in ": none yet", so an empty table never reads as a missing one. Column labels are translated too.
@@ -177,6 +177,8 @@ def show_table(frame: pd.DataFrame, *, formats: Mapping[str, str | Callable] | N
         spec = _in_language(formats[column]) if column in formats else _default_format(frame[column])
         if column not in formats and _holds_kpi_ids(frame[column], names):
             spec = lambda v, names=names: names.get(v, v) if isinstance(v, str) else v  # noqa: E731 - KPIs by name
+        elif column not in formats and "team" in str(column) and not _is_number(frame[column]):
+            spec = lambda v: v.replace("_", " ") if isinstance(v, str) else v  # noqa: E731 - "first line", as charts
         if spec is not None:
             styler.format(spec, subset=[column], na_rep="–", escape="html")
     styler.format_index(lambda name: html.escape(names.get(str(name)) or tr(str(name).replace("_", " "))),
@@ -283,8 +285,24 @@ def _decision_rows(ws, keys: Sequence[str]) -> list[dict[str, Any]]:
         value = ws.decision(key)
         rows.append({"key": key, "title": tr(DECISION_TITLES[key]), "description": tr(DECISION_MEANINGS[key]),
                      "value": value, "text": decision_text(key, value), "items": decision_items(key, value),
-                     "default": key in ws.defaults_used})
+                     "default": key in ws.defaults_used, "recorded": _recorded(ws, key)})
     return rows
+
+
+def _recorded(ws, key: str) -> str | None:
+    """Who recorded the decision in force, when (the workshop's time) and why, in words; None when not recorded."""
+    from zoneinfo import ZoneInfo
+
+    if not hasattr(ws, "decision_source") or ws.decision_source(key) != "recorded":
+        return None
+    decision = ws.decision_store.current(key)
+    if decision is None:
+        return None
+    zone = getattr(getattr(ws, "config", None), "time_zone", None)
+    at = decision.at.astimezone(ZoneInfo(zone)) if isinstance(zone, str) else decision.at
+    text = (tr("recorded by {by} on {when}").format(by=decision.by, when=format_moment(at, "%d-%m-%Y %H:%M"))
+            if decision.by else tr("recorded on {when}").format(when=format_moment(at, "%d-%m-%Y %H:%M")))
+    return text + (f" — {decision.note}" if decision.note else "")
 
 
 def _summary_html(day: int, results: list[dict], decisions: list[dict],
@@ -315,6 +333,8 @@ def _summary_html(day: int, results: list[dict], decisions: list[dict],
                 shown = "<ul>" + "".join(f"<li>{html.escape(item)}</li>" for item in row["items"]) + "</ul>"
             else:
                 shown = html.escape(row["text"]) + "<br>"
+            if row.get("recorded"):
+                shown += f'<small class="kpi-recorded" style="color:#555">{html.escape(row["recorded"])}</small><br>'
             parts.append(f'<li><strong>{html.escape(row.get("title", row["key"]))}</strong>{badge}: {shown}'
                          f'<small style="color:#555">{html.escape(tr(row["description"]))}</small></li>')
         parts.append("</ul>")
