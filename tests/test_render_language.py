@@ -112,3 +112,14 @@ def test_the_pdf_holds_the_index_and_every_page(sample_pack, tmp_path):
     one_by_one = sum(len(weasyprint.HTML(filename=str(p)).render().pages) for p in pages)
     assert write_pdf(tmp_path / "two.pdf", pages) == one_by_one >= 2
     assert (tmp_path / "two.pdf").stat().st_mode & 0o044                # readable by others, as the pages are
+
+
+def test_every_figure_says_what_it_shows_in_the_pages_language(sample_pack, sample_pack_nl):
+    for pack, lead in ((sample_pack, "Chart: "), (sample_pack_nl, "Grafiek: ")):
+        figures = 0
+        for page in pack.out.glob("day*.html"):
+            for tag in re.findall(r"<img\b[^>]*>", page.read_text(encoding="utf-8")):
+                figures += 1
+                alt = re.search(r'alt="([^"]*)"', tag)
+                assert alt and alt.group(1).startswith(lead), f"{page.name}: {tag[-200:]}"
+        assert figures >= 10                                             # the sample's days draw charts

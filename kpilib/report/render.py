@@ -68,6 +68,11 @@ _SETUP_SOURCE = """\
 %config InlineBackend.print_figure_kwargs = {"bbox_inches": "tight", "dpi": 120, "metadata": {"Software": None}}
 import matplotlib
 matplotlib.rcParams["svg.hashsalt"] = "kpi-workshop"
+import matplotlib.pyplot
+matplotlib.pyplot.close(matplotlib.pyplot.figure())  # loads the inline backend, which registers its PNG printer
+from kpilib.report._alt import show_figures_with_alt
+show_figures_with_alt(get_ipython())
+del show_figures_with_alt
 """
 
 
