@@ -211,17 +211,16 @@ def _rows(card: KpiCard) -> list[tuple[str, str]]:
     t = card.thresholds
     from kpilib.kpis.wording import definition_sentence
 
-    t = card.thresholds
     rows = [
-        ("Chain", _e(tr(card.chain))), ("Customer value", _e(tr(card.customer_value))), ("Kind", _e(tr(card.kind))),
+        ("Chain", _e(tr(card.chain))), ("Customer value", _e(tr(card.customer_value))), ("Kind", _e(card.kind)),
         ("Formula", _e(tr(card.formula))),
         ("Definition", f"{_e(definition_sentence(card.kpi, card.definition))}"
-                       f"<br><small>{_e(tr(card.definition_source))}</small>"),
-        ("Customer norm", _e(tr(card.customer_norm))),
+                       f"<br><small>{_e(card.definition_source)}</small>"),
+        ("Customer norm", _e(card.customer_norm)),
         ("Internal norm", "<br>".join(_e(n) for n in card.internal_norms) or _e(tr("none recorded on day 3"))),
-        ("Target", f"{_e(format_value(card.target, card.unit))} <small>({_e(tr(card.target_source))})</small>"),
+        ("Target", f"{_e(format_value(card.target, card.unit))} <small>({_e(card.target_source)})</small>"),
         ("Thresholds", _e(tr("green {green}; amber {amber}; red {red}").format(**t))),
-        ("Owner", _e(tr(card.owner))), ("Measured", _e(tr(card.measured))),
+        ("Owner", _e(card.owner)), ("Measured", _e(tr(card.measured))),
         ("Reviewed", _e(f"{tr(card.reviewed)}, {tr(card.forum)}")),
         ("Whole period", _e(f"{format_value(card.value, card.unit)} "
                             f"({format_number(card.numerator)} / {format_number(card.denominator)})")),

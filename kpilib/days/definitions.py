@@ -24,7 +24,6 @@ __all__ = [
     "compare_definitions",
     "definition_spread",
     "definitions_table",
-    "describe_definition",
     "fcr_variants",
     "internal_definition",
     "repeat_window_variants",
@@ -50,11 +49,6 @@ def definitions_table(definitions: Mapping[str, Mapping[str, Any]]) -> pd.DataFr
     catalogue = load_catalogue()
     return pd.DataFrame({"kpi": [catalogue.entry(k).title if k in catalogue else k for k in definitions],
                          "definition": [definition_sentence(k, d) for k, d in definitions.items()]})
-
-
-def describe_definition(definition: Mapping[str, Any]) -> str:
-    """``{"clock": "queue", "abandoned": "fail"}`` → ``"clock=queue, abandoned=fail"``."""
-    return ", ".join(f"{name}={value}" for name, value in definition.items())
 
 
 def _stack(frames: list[pd.DataFrame], by: list[str], definition_columns: list[str]) -> pd.DataFrame:

@@ -6,12 +6,11 @@ which Debian's ``libpango-1.0-0`` package provides). A missing Pango is a clear 
 
 from __future__ import annotations
 
-import os
-import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
 from kpilib.exceptions import WorkshopError
+from kpilib.report._files import write_whole
 
 __all__ = ["write_pdf"]
 
@@ -28,14 +27,5 @@ def write_pdf(target: Path, pages: Sequence[Path]) -> int:
                             "On Debian or Ubuntu: apt-get install libpango-1.0-0 libpangoft2-1.0-0") from None
     documents = [weasyprint.HTML(filename=str(page), base_url=str(page.parent)).render() for page in pages]
     every_page = [page for document in documents for page in document.pages]
-    handle, scratch = tempfile.mkstemp(prefix=f".{target.stem}-", suffix=".pdf", dir=target.parent)
-    os.close(handle)
-    try:
-        documents[0].copy(every_page).write_pdf(scratch)
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(scratch, 0o666 & ~umask)  # as any file the render writes, not private to its owner
-        os.replace(scratch, target)
-    finally:
-        Path(scratch).unlink(missing_ok=True)
+    write_whole(target, documents[0].copy(every_page).write_pdf())  # as every page of the pack
     return len(every_page)

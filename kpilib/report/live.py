@@ -29,7 +29,8 @@ from typing import Any
 
 from kpilib._i18n import in_language
 from kpilib.exceptions import ParameterError, WorkshopError
-from kpilib.report.render import NOTEBOOKS, _write, day_notebooks, day_parameters
+from kpilib.report._files import write_whole as _write
+from kpilib.report.render import NOTEBOOKS, day_notebooks, day_parameters
 
 __all__ = ["LIVE_FOLDER", "LiveServer", "day_bar", "lab_server", "prepare_live", "present_server", "run_server"]
 

@@ -336,7 +336,7 @@ def _summary_html(day: int, results: list[dict], decisions: list[dict],
             if row.get("recorded"):
                 shown += f'<small class="kpi-recorded" style="color:#555">{html.escape(row["recorded"])}</small><br>'
             parts.append(f'<li><strong>{html.escape(row.get("title", row["key"]))}</strong>{badge}: {shown}'
-                         f'<small style="color:#555">{html.escape(tr(row["description"]))}</small></li>')
+                         f'<small style="color:#555">{html.escape(row["description"])}</small></li>')
         parts.append("</ul>")
     parts.append("</section>")
     return sanitize_links("\n".join(parts))

@@ -28,7 +28,6 @@ import dataclasses
 import datetime as dt
 import multiprocessing
 import multiprocessing.util
-import os
 import re
 import sys
 import time
@@ -40,6 +39,7 @@ from typing import Any
 
 from kpilib._checks import check_argument
 from kpilib._i18n import in_language, set_language
+from kpilib.report._files import write_whole as _write
 from kpilib.report._kernel import QuietKernelManager, SharedKernel
 from kpilib.report._pages import Card, IndexData, day_page, index_page, notebook_body, read_summary
 from kpilib.report._parameters import check_parameters, notebook_parameters
@@ -402,8 +402,6 @@ def _text(source) -> str:
 
 
 def _with_setup_cell(nb):
-    import copy
-
     import nbformat
 
     nb = copy.deepcopy(nb)
@@ -437,23 +435,6 @@ def _first_line(text: str, limit: int = 200) -> str:
     line = lines[0].strip() if lines else ""
     return line if len(line) <= limit else line[: limit - 1] + "…"
 
-
-def _write(path: Path, text: str) -> None:
-    """Write ``text`` whole or not at all: a reader never sees half a page, even after a crash.
-
-    The text goes to a hidden file next to ``path``, is flushed to disk, and replaces ``path`` in
-    one step (:func:`os.replace`); a process killed on the way leaves the old file, or none.
-    """
-    partial = path.with_name(f".{path.name}.partial")
-    try:
-        with open(partial, "w", encoding="utf-8") as f:
-            f.write(text)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(partial, path)
-    except OSError as err:
-        partial.unlink(missing_ok=True)
-        raise WorkshopError(f"{path}: could not write the page ({err.strerror})") from None
 
 
 #: Files a render writes before moving them into place; one left over is from a render that was stopped.

@@ -17,12 +17,10 @@ import ipywidgets as widgets
 
 from kpilib._i18n import tr
 from kpilib.exceptions import KpiError
-from kpilib.workshop.wording import DECISION_TITLES
+from kpilib.workshop.wording import DECISION_TITLES, kpi_title
 
 __all__ = ["DecisionRecorder", "describe_value", "record_decision"]
 
-#: What each decision is called on its button and in its log, in plain words (translated when shown).
-LABELS = DECISION_TITLES
 
 #: How many rows of a decision's log are shown (the newest first).
 LOG_ROWS = 5
@@ -61,7 +59,7 @@ class DecisionRecorder(widgets.VBox):
                                 style={"description_width": "initial"})
         self.note = widgets.Text(value="", description=tr("Note"), placeholder=tr("why, in a few words"),
                                  style={"description_width": "initial"})
-        self.label = label = tr(LABELS.get(key, key.replace("_", " ")))
+        self.label = label = tr(DECISION_TITLES.get(key, key.replace("_", " ")))
         self.button = widgets.Button(description=tr("Record {what}").format(what=label), button_style="primary", icon="check",
                                      layout={"width": "auto"})
         self.undo_button = widgets.Button(description=tr("Undo the {what} in force").format(what=label), icon="undo",
@@ -179,25 +177,17 @@ def _plain(value: Any, inner: bool = False) -> str:
     if value is None:
         return tr("none")
     if isinstance(value, str):
-        return _kpi_name(value)
+        return kpi_title(value)
     if isinstance(value, Mapping):
         if inner or "kpi" in value:
             rest = ", ".join(f"{k.replace('_', ' ')} {_plain(v, True)}" for k, v in value.items() if k != "kpi")
-            head = _kpi_name(str(value["kpi"])) if "kpi" in value else ""
+            head = kpi_title(str(value["kpi"])) if "kpi" in value else ""
             return f"{head} ({rest})".strip() if rest else head
-        return "; ".join(f"{_kpi_name(str(k))}: {_plain(v, True).removeprefix('(').removesuffix(')')}"
+        return "; ".join(f"{kpi_title(str(k))}: {_plain(v, True).removeprefix('(').removesuffix(')')}"
                          for k, v in value.items()) or tr("none")
     if isinstance(value, (list, tuple)):
         return ", ".join(_plain(v, True) for v in value) or tr("none")
     return describe_value(value)
-
-
-def _kpi_name(text: str) -> str:
-    """The catalogue's name of a KPI id; any other text unchanged."""
-    from kpilib.kpis.catalogue import load_catalogue
-
-    catalogue = load_catalogue()
-    return catalogue.entry(text).title if text in catalogue else text
 
 
 def _short(text: str, width: int = 80) -> str:
