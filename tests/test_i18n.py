@@ -152,7 +152,7 @@ def test_every_word_list_a_reader_sees_has_its_dutch_translation():
     from kpilib.workshop import wording
 
     lists = {"decision titles": wording.DECISION_TITLES, "decision meanings": wording.DECISION_MEANINGS,
-             "tactics": wording._TACTICS, "criteria": wording._CRITERIA, "customer norms": wording._CUSTOMER_NORMS,
+             "tactics": wording._TACTICS, "criteria": wording._CRITERIA, "customer norms": wording._CUSTOMER_NORMS, "norm names": wording._CUSTOMER_NORM_NAMES,
              "abandon rules": kpi_wording._ABANDONED, "methods": kpi_wording._METHOD,
              "directions": kpi_wording._DIRECTION, "clocks": kpi_wording._CLOCK_WAIT,
              "tables": sections.TABLE_NAMES, "page statuses": _pages.STATUS_LABELS,

@@ -16,7 +16,7 @@ from kpilib._i18n import format_date, format_number, tr
 from kpilib.kpis.catalogue import load_catalogue
 from kpilib.kpis.wording import definition_sentence, value_in_unit
 
-__all__ = ["DECISION_TITLES", "decision_items", "decision_text", "kpi_title", "value_in_unit"]
+__all__ = ["DECISION_TITLES", "decision_items", "decision_text", "kpi_title", "norm_name", "value_in_unit"]
 
 #: Each decision as the room names it.
 DECISION_TITLES = {
@@ -57,6 +57,12 @@ _CUSTOMER_NORMS = {
     "repeat_window_days": "no repeat contact needed within {n} days",
     "service_level_threshold_s": "answered within {n} s",
     "callback_hours": "called back within {n} hours",
+}
+#: A customer norm by name, as a table row reads it (its unit in brackets).
+_CUSTOMER_NORM_NAMES = {
+    "resolution_days": "resolved (working days)", "order_first_contact_days": "first contact after an order (working days)",
+    "repeat_window_days": "no repeat contact (days)", "service_level_threshold_s": "answered (s)",
+    "callback_hours": "called back (hours)",
 }
 _SUFFIXES = (("_days", "{name}: {n} working days"), ("_hours", "{name}: {n} hours"), ("_s", "{name}: {n} s"))
 
@@ -168,3 +174,8 @@ def decision_text(key: str, value: Any) -> str:
     if isinstance(value, Mapping):
         return "; ".join(f"{_name(k)}: {v}" for k, v in value.items())
     return str(value)
+
+
+def norm_name(name: str) -> str:
+    """A customer norm's name in words: ``resolution_days`` → "resolved (working days)" ("opgelost (werkdagen)")."""
+    return tr(_CUSTOMER_NORM_NAMES[name]) if name in _CUSTOMER_NORM_NAMES else _name(name)
