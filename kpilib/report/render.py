@@ -28,6 +28,7 @@ import dataclasses
 import datetime as dt
 import multiprocessing
 import multiprocessing.util
+import os  # noqa: F401 - the atomic write in _files goes through os.replace; tests patch it here
 import re
 import sys
 import time
