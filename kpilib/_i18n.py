@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 __all__ = ["LANGUAGES", "current_language", "format_date", "format_datetime", "format_number", "format_percent",
-           "format_points", "in_language", "notebook_messages", "set_language", "tr"]
+           "format_points", "in_language", "notebook_messages", "set_language", "tr", "weekday_names"]
 
 #: The languages of the workshop's texts.
 LANGUAGES = ("en", "nl")
@@ -223,6 +223,14 @@ def localise_strftime(pattern: str) -> str | None:
         literal = "".join(text)
         out.append("'" + literal.replace("'", "''") + "'" if any(c.isalpha() for c in literal) else literal)
     return "".join(out)
+
+
+def weekday_names(width: str = "abbreviated", language: str | None = None) -> list[str]:
+    """Monday to Sunday in the language: ``Mon`` … ``Sun``; Dutch ``ma`` … ``zo`` (``width="wide"``: maandag …)."""
+    import babel.dates
+
+    names = babel.dates.get_day_names(width, locale=language or _language[0])
+    return [names[i] for i in range(7)]
 
 
 def format_moment(moment: Any, strftime: str, language: str | None = None) -> str:

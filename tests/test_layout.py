@@ -19,7 +19,8 @@ import pytest
 
 PACKAGE = Path(__file__).resolve().parents[1] / "kpilib"
 
-FOUNDATION = ("kpilib.exceptions", "kpilib._checks", "kpilib._docstrings", "kpilib._style", "kpilib._safe", "kpilib._i18n")
+FOUNDATION = ("kpilib.exceptions", "kpilib._checks", "kpilib._docstrings", "kpilib._style", "kpilib._safe", "kpilib._i18n",
+              "kpilib._codes", "kpilib._axes")
 LAYERS = [
     ("foundation",),
     ("kpilib.data",),

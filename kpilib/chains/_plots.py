@@ -14,9 +14,11 @@ from matplotlib import colormaps
 from matplotlib.axes import Axes
 from matplotlib.cm import ScalarMappable
 from matplotlib.colors import ListedColormap, Normalize
-from matplotlib.ticker import FuncFormatter, PercentFormatter
+from matplotlib.ticker import FuncFormatter
 
-from kpilib._i18n import format_number, tr
+from kpilib._axes import percent_axis
+from kpilib._codes import reader_name
+from kpilib._i18n import format_number, format_percent, tr
 from kpilib.chains._discover import Discovery
 
 _WAIT_MAP = "YlOrRd"
@@ -25,8 +27,18 @@ _EDGE = "#34495e"
 _STEP = 3.4  # horizontal distance between two lines
 
 
-def _name(team: str) -> str:
-    return str(team).replace("_", " ")
+def _wait_scale(waits: pd.Series, handoffs: pd.Series) -> float:
+    """The top of the wait colour scale: the wait that 90 % of the handoffs stay within (at least 1 hour).
+
+    A rare, very slow handoff (39 cases waiting 45 hours) would otherwise take the whole scale and
+    wash out the colours of the main flows; the colour bar shows the top as "and more".
+    """
+    if not len(waits):
+        return 1.0
+    order = np.argsort(waits.to_numpy())
+    sorted_waits, weights = waits.to_numpy()[order], handoffs.to_numpy()[order].astype(float)
+    cumulative = np.cumsum(weights) / max(weights.sum(), 1.0)
+    return max(float(sorted_waits[np.searchsorted(cumulative, 0.9)]), 1.0)
 
 
 def _layout(teams: list[str], order: tuple[str, ...]) -> dict[str, tuple[float, float]]:
@@ -71,7 +83,7 @@ def plot_chain(found: Discovery, *, ax: Axes | None = None, min_handoffs: int = 
         width = max(3, len(found.lines.order) or len(teams))
         _, ax = plt.subplots(figsize=(3.4 * width + 2, 4.4 if len(pos) == len(found.lines.order) else 6.4))
     waits = h["median_wait_working_hours"].fillna(0)
-    norm = Normalize(vmin=0, vmax=max(float(waits.max()) if len(waits) else 1.0, 1.0))
+    norm = Normalize(vmin=0, vmax=_wait_scale(waits, h["handoffs"]), clip=True)
     cmap = colormaps[_WAIT_MAP]
     most = max(int(h["handoffs"].max()) if len(h) else 1, 1)
     for row, wait in zip(h.itertuples(index=False), waits):
@@ -87,12 +99,15 @@ def plot_chain(found: Discovery, *, ax: Axes | None = None, min_handoffs: int = 
         length = max(np.hypot(x2 - x1, y2 - y1), 1e-9)
         out = 0.5 * rad + 0.32 / length
         mx, my = (x1 + x2) / 2 + out * (y2 - y1), (y1 + y2) / 2 - out * (x2 - x1)
-        ax.text(mx, my, f"{row.handoffs:,}\nwait {wait:.0f} h".replace(",", " "), ha="center", va="center",
-                fontsize=8.5, zorder=4)
+        ax.text(mx, my, tr("{handoffs}\nwait {hours} h").format(handoffs=format_number(row.handoffs),
+                                                                 hours=format_number(wait)),
+                ha="center", va="center", fontsize=8.5, zorder=4,
+                bbox=dict(boxstyle="round,pad=0.2", fc="white", ec="none", alpha=0.8))
     for team, (x, y) in pos.items():
         start = ends["start_share"].get(team, 0.0)
         end = ends["end_share"].get(team, 0.0)
-        ax.text(x, y, f"{_name(team)}\nstarts {start:.0%} · ends {end:.0%}", ha="center", va="center",
+        ax.text(x, y, tr("{team}\nstarts {start} · ends {end}").format(
+                    team=reader_name(team), start=format_percent(start), end=format_percent(end)), ha="center", va="center",
                 fontsize=10, zorder=5, linespacing=1.5,
                 bbox=dict(boxstyle="round,pad=0.6", fc=_NODE, ec=_EDGE, lw=1.2))
     xs, ys = [p[0] for p in pos.values()] or [0], [p[1] for p in pos.values()] or [0]
@@ -100,8 +115,10 @@ def plot_chain(found: Discovery, *, ax: Axes | None = None, min_handoffs: int = 
     ax.set_ylim(min(ys) - 1.1, max(ys) + 0.9)
     ax.axis("off")
     shown = ListedColormap(cmap(np.linspace(0.3, 1.0, 256)))
-    bar = ax.figure.colorbar(ScalarMappable(norm=norm, cmap=shown), ax=ax, shrink=0.7, pad=0.01, aspect=25)
-    bar.set_label("median wait after the handoff\n(working hours)")
+    longest = float(waits.max()) if len(waits) else 0.0
+    bar = ax.figure.colorbar(ScalarMappable(norm=norm, cmap=shown), ax=ax, shrink=0.7, pad=0.01, aspect=25,
+                             extend="max" if longest > norm.vmax else "neither")
+    bar.set_label(tr("median wait after the handoff\n(working hours)"))
     ax.set_title(tr(title) if title else
                  tr("Handoffs between teams ({cases} cases)").format(cases=format_number(found.cases)))
     return ax
@@ -120,11 +137,11 @@ def plot_handoff_heatmap(matrix: pd.DataFrame, *, ax: Axes | None = None, title:
     if ax is None:
         _, ax = plt.subplots(figsize=(1.4 * len(matrix.columns) + 2.5, 1.0 * len(matrix.index) + 1.5))
     whole = np.issubdtype(matrix.values.dtype, np.integer)
-    shown = matrix.rename(index=_name, columns=_name)
+    shown = matrix.rename(index=reader_name, columns=reader_name)
     sns.heatmap(shown, annot=True, fmt="d" if whole else ".1f", cmap="Blues", linewidths=0.5, linecolor="white",
-                cbar_kws={"label": "handoffs" if whole else "hours"}, ax=ax, mask=shown.isna())
-    ax.set_xlabel("to team")
-    ax.set_ylabel("from team")
+                cbar_kws={"label": tr("handoffs") if whole else tr("hours")}, ax=ax, mask=shown.isna())
+    ax.set_xlabel(tr("to team"))
+    ax.set_ylabel(tr("from team"))
     ax.tick_params(axis="x", rotation=0)
     ax.tick_params(axis="y", rotation=0)
     ax.set_title(tr(title) if title else tr("Handoffs: from the row's team to the column's team"))
@@ -143,17 +160,17 @@ def plot_variants(variants: pd.DataFrame, *, ax: Axes | None = None, title: str 
     """
     if ax is None:
         _, ax = plt.subplots(figsize=(9, 0.5 * len(variants) + 1.5))
-    labels = [p.replace("_", " ").replace(" > ", " → ") for p in variants["path"]]
+    labels = [reader_name(p) for p in variants["path"]]
     y = np.arange(len(variants))
     ax.barh(y, variants["share"], color=sns.color_palette("crest", 1)[0])
     for yi, share, cum, n in zip(y, variants["share"], variants["cumulative_share"], variants["cases"]):
-        ax.text(share, yi, f"  {share:.0%} · {n:,} cases · together {cum:.0%}".replace(",", " "),
-                va="center", fontsize=9)
+        ax.text(share, yi, "  " + tr("{share} · {n} cases · together {cumulative}").format(
+            share=format_percent(share), n=format_number(n), cumulative=format_percent(cum)), va="center", fontsize=9)
     ax.set_yticks(y, labels)
     ax.invert_yaxis()
-    ax.xaxis.set_major_formatter(PercentFormatter(1.0))
+    percent_axis(ax.xaxis)
     ax.set_xlim(0, min(1.0, float(variants["share"].max()) * 1.8 if len(variants) else 1.0))
-    ax.set_xlabel("share of cases")
+    ax.set_xlabel(tr("share of cases"))
     ax.set_title(tr(title) if title else tr("The most frequent paths through the teams"))
     sns.despine(ax=ax)
     return ax
@@ -178,16 +195,16 @@ def plot_time_lost(time_lost: pd.DataFrame, *, ax: Axes | None = None, calendar_
         _, ax = plt.subplots(figsize=(9, 0.6 * len(frame) + 1.5))
     y = np.arange(len(frame))
     wait, work = frame[f"waiting{suffix}"].to_numpy(), frame[f"working{suffix}"].to_numpy()
-    ax.barh(y, wait, color="#d95f02", label="waiting for the team")
-    ax.barh(y, work, left=wait, color="#7570b3", label="with the team")
+    ax.barh(y, wait, color="#d95f02", label=tr("waiting for the team"))
+    ax.barh(y, work, left=wait, color="#7570b3", label=tr("with the team"))
     for yi, a, b in zip(y, wait, work):
         share = a / (a + b) if a + b else 0.0
-        ax.text(a + b, yi, f"  {share:.0%} waiting", va="center", fontsize=9)
-    ax.set_yticks(y, [_name(t) for t in frame["team"]])
+        ax.text(a + b, yi, "  " + tr("{share} waiting").format(share=format_percent(share)), va="center", fontsize=9)
+    ax.set_yticks(y, [reader_name(t) for t in frame["team"]])
     ax.set_xlim(0, float((wait + work).max()) * 1.25 if len(frame) else 1)
-    ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,.0f}".replace(",", " ")))
-    ax.set_xlabel(("calendar" if calendar_time else "working") + " hours, all cases together")
+    ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: format_number(v)))
+    ax.set_xlabel(tr("calendar hours, all cases together") if calendar_time else tr("working hours, all cases together"))
     ax.legend(frameon=False, loc="lower right")
-    ax.set_title(title or "Where the time goes: waiting versus working, per team")
+    ax.set_title(tr(title) if title else tr("Where the time goes: waiting versus working, per team"))
     sns.despine(ax=ax)
     return ax

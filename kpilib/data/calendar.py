@@ -26,6 +26,7 @@ import numpy as np
 import pandas as pd
 
 from kpilib._checks import check_argument, check_number
+from kpilib._i18n import current_language, tr
 from kpilib.data import _timestamps as ts
 from kpilib.exceptions import ParameterError, WorkshopError
 
@@ -62,8 +63,8 @@ class WorkingCalendar:
     weekend : tuple of int
         Days of the week that are never working days, Monday = 0.
     language : str or None
-        Language of the holiday names; None gives English where the package
-        has it and the country's own language otherwise.
+        Language of the holiday names; None gives the workshop's language where the
+        package has it, else English, else the country's own language.
 
     Examples
     --------
@@ -279,17 +280,18 @@ class WorkingCalendar:
 
     def _holiday_names(self, first_year: int, last_year: int) -> dict[dt.date, str]:
         """Public holidays and closed days of the years, ``{date: name}``."""
-        names = self._cache.setdefault("names", {})
+        language = self._language()
+        names = self._cache.setdefault(("names", language), {})
         todo = [y for y in range(first_year, last_year + 1) if y not in names]
         if todo:
             found = holidays.country_holidays(
-                self.country, subdiv=self.subdivision, years=todo, language=self._language())
+                self.country, subdiv=self.subdivision, years=todo, language=language)
             for year in todo:
                 names[year] = {d: n for d, n in found.items() if d.year == year}
         result = {d: n for y in range(first_year, last_year + 1) for d, n in names[y].items()}
         for day in self.closed:
             if first_year <= day.year <= last_year:
-                result.setdefault(day, CLOSED_NAME)
+                result.setdefault(day, tr(CLOSED_NAME))
         return result
 
     def _busdaycal(self, *days: np.ndarray) -> np.busdaycalendar:
@@ -324,8 +326,11 @@ class WorkingCalendar:
         if self.language is not None:
             return self.language
         base = _country_holidays(self.country)
-        english = [lang for lang in base.supported_languages if lang.startswith("en")]
-        return english[0] if english else base.default_language
+        for wanted in (current_language(), "en"):
+            found = [lang for lang in base.supported_languages if lang.split("_")[0] == wanted]
+            if found:
+                return found[0]
+        return base.default_language
 
 
 # -- validation of the settings --------------------------------------------------------------

@@ -68,6 +68,11 @@ class KpiCard:
     gaming: tuple[str, ...] = ()
 
     @property
+    def title(self) -> str:
+        """The KPI's name in the workshop's language."""
+        return self.name_nl if current_language() == "nl" else self.name
+
+    @property
     def latest(self) -> float:
         """The value of the latest month with data (NaN when there is none)."""
         values = self.monthly["value"].dropna()
@@ -155,7 +160,7 @@ def thresholds(target: float | None, *, polarity: str, amber_band: float, unit: 
 def cards_overview(cards: Sequence[KpiCard]) -> pd.DataFrame:
     """One row per card: the chain dashboard of the KPI set (latest month against the target)."""
     return pd.DataFrame([{
-        "kpi": c.name_nl if current_language() == "nl" else c.name, "chain": tr(c.chain), "owner": c.owner,
+        "kpi": c.title, "chain": tr(c.chain), "owner": c.owner,
         "latest month": c.latest_month, "latest": format_value(c.latest, c.unit),
         "target": format_value(c.target, c.unit), "status": c.status, "trend": c.trend, "whole period": format_value(c.value, c.unit), "reviewed": f"{tr(c.reviewed)}, {tr(c.forum)}",
     } for c in cards], columns=["kpi", "chain", "owner", "latest month", "latest", "target", "status", "trend",

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import math
 import os
+import textwrap
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -11,11 +13,14 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from kpilib._axes import percent_axis
+from kpilib._codes import code_words
+from kpilib._i18n import format_moment, tr
 from kpilib._safe import starts_formula
 from kpilib.days._card import _COLOURS, KpiCard, _amber_edge, cards_overview
 from kpilib.exceptions import ParameterError, WorkshopError
 
-__all__ = ["plot_dashboard", "write_workbook"]
+__all__ = ["dashboard_axes", "plot_dashboard", "write_workbook"]
 
 _FILLS = {"green": "C8E6C9", "amber": "FFF3C4", "red": "FFCDD2"}
 
@@ -167,27 +172,39 @@ def plot_dashboard(cards: Sequence[KpiCard], *, axes=None):
     numpy.ndarray of matplotlib.axes.Axes
     """
     import matplotlib.pyplot as plt
-    from matplotlib.ticker import PercentFormatter
 
     if not cards:
         raise ParameterError("no cards to plot: the KPI set is empty")
     if axes is None:
-        _, axes = plt.subplots(1, len(cards), figsize=(3.2 * len(cards), 2.8), squeeze=False)
+        axes = dashboard_axes(len(cards))
     axes = np.asarray(axes).ravel()
-    if len(axes) != len(cards):
-        raise ParameterError(f"`axes` must hold one Axes per card ({len(cards)}); got {len(axes)}")
+    if len(axes) < len(cards):
+        raise ParameterError(f"`axes` must hold an Axes for each card ({len(cards)}); got {len(axes)}")
     for ax, card in zip(axes, cards):
         months = card.monthly.dropna(subset=["value"])
         ax.plot(months["month"], months["value"], marker="o", color="#0969da")
         if card.target is not None:
-            ax.axhline(card.target, color="#57606a", linestyle="--", linewidth=1, label="target")
+            ax.axhline(card.target, color="#57606a", linestyle="--", linewidth=1, label=tr("target"))
             ax.axhline(_amber_edge(card.target, card.polarity, card.amber_band), color="#f9a825",
-                       linestyle=":", linewidth=1, label="amber edge")
+                       linestyle=":", linewidth=1, label=tr("edge of amber"))
         if card.unit == "share":
-            ax.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
-        ax.set_title(f"{card.name}\n{card.status}", fontsize=9, color=_COLOURS[card.status])
-        ax.tick_params(axis="x", labelrotation=45, labelsize=8)
-        ax.set_xticks(list(months["month"]), [f"{m:%b}" for m in months["month"]])
+            percent_axis(ax.yaxis, 0)
+        ax.set_title(f"{textwrap.fill(card.title, 30)}\n{code_words(card.status) or card.status}", fontsize=11,
+                     color=_COLOURS[card.status])
+        ax.tick_params(axis="both", labelsize=10)
+        ax.set_xticks(list(months["month"]), [format_moment(m, "%b") for m in months["month"]])
+    for ax in axes[len(cards):]:
+        ax.set_visible(False)
     if cards[0].target is not None:
-        axes[0].legend(fontsize=7, loc="best")
+        axes[0].legend(fontsize=9, loc="best")
     return axes
+
+
+def dashboard_axes(n: int, *, columns: int = 3) -> np.ndarray:
+    """A grid of Axes for :func:`plot_dashboard`: up to ``columns`` panels a row, large enough to read on a page."""
+    import matplotlib.pyplot as plt
+
+    rows = max(1, math.ceil(n / columns))
+    width = min(n, columns)
+    _, axes = plt.subplots(rows, width, figsize=(3.8 * width, 3.4 * rows), squeeze=False, constrained_layout=True)
+    return axes.ravel()

@@ -16,6 +16,7 @@ import pandas as pd
 from kpilib.data import backend
 from kpilib.data._aggregate import seconds_between
 from kpilib._checks import check_argument, check_number
+from kpilib._i18n import format_number, format_percent, tr, weekday_names
 from kpilib.data._inputs import canonical
 from kpilib.kpis.erlang import agents_for_service_level
 from kpilib.exceptions import ParameterError
@@ -27,7 +28,6 @@ __all__ = ["STAFFING_COLUMNS", "estimate_patience", "plot_staffing", "staffing_b
 STAFFING_COLUMNS = ("weekday", "day", "hour", "days", "offered", "calls_per_hour", "aht_s", "load",
                     "numerator", "denominator", "measured_service_level", "agents_c", "service_level_c",
                     "agents_a", "service_level_a", "abandon_rate_a")
-WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 _LABELS = {"agents_c": "agents needed (Erlang C)", "agents_a": "agents needed (Erlang A, callers abandon)",
            "measured_service_level": "service level measured", "calls_per_hour": "calls offered per hour",
            "service_level_c": "service level forecast (Erlang C)", "service_level_a": "service level forecast (Erlang A)"}
@@ -77,7 +77,7 @@ def staffing_by_hour(contacts, *, target: float = 0.80, threshold_s: float = 20,
     Per hour of the week (local ``arrived_at``), over the inbound contacts of ``channel`` (and
     ``team``) that were offered (queued, answered or abandoned):
 
-    - ``weekday`` (Monday = 0) and ``day`` (``Mon`` … ``Sun``), ``hour`` (0-23);
+    - ``weekday`` (Monday = 0) and ``day`` (``Mon`` … ``Sun``; Dutch ``ma`` … ``zo``), ``hour`` (0-23);
     - ``days``: the dates of that weekday on which any call was offered (holidays without calls
       do not dilute the mean); ``calls_per_hour`` = ``offered`` / ``days``;
     - ``aht_s``: mean ``ended_at`` − ``answered_at`` of the answered calls of that hour, plus
@@ -151,7 +151,7 @@ def staffing_by_hour(contacts, *, target: float = 0.80, threshold_s: float = 20,
                  for row in frame.itertuples()]
     for i, name in enumerate(("agents_c", "service_level_c", "agents_a", "service_level_a", "abandon_rate_a")):
         frame[name] = [f[i] for f in forecasts]
-    frame["day"] = [WEEKDAYS[int(d)] for d in frame["weekday"]]
+    frame["day"] = [weekday_names()[int(d)] for d in frame["weekday"]]
     for name in ("offered", "days", "numerator", "denominator", "agents_c"):
         frame[name] = frame[name].astype("int64")
     return frame[list(STAFFING_COLUMNS)]
@@ -191,11 +191,11 @@ def plot_staffing(staffing: pd.DataFrame, *, value: str = "agents_c", ax=None):
     if ax is None:
         _, ax = plt.subplots(figsize=(9, 3.2))
     grid = staffing.pivot(index="weekday", columns="hour", values=value).sort_index()
-    grid.index = [WEEKDAYS[int(d)] for d in grid.index]
+    grid.index = [weekday_names()[int(d)] for d in grid.index]
     share = value.startswith(("service_level", "measured", "abandon"))
-    sns.heatmap(grid, annot=True, fmt=".0%" if share else ".0f", cmap="Blues", cbar=False, ax=ax,
-                annot_kws={"fontsize": 8})
-    ax.set_xlabel("hour of the day (local time)")
+    words = grid.map(lambda v: "" if pd.isna(v) else format_percent(v) if share else format_number(v))
+    sns.heatmap(grid, annot=words, fmt="", cmap="Blues", cbar=False, ax=ax, annot_kws={"fontsize": 8})
+    ax.set_xlabel(tr("hour of the day (local time)"))
     ax.set_ylabel("")
-    ax.set_title(_LABELS.get(value, value.replace("_", " ")))
+    ax.set_title(tr(_LABELS.get(value, value.replace("_", " "))))
     return ax

@@ -7,11 +7,12 @@ and for a reader whose images do not load.
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 from kpilib._i18n import tr
 
-__all__ = ["figure_alt", "show_figures_with_alt"]
+__all__ = ["figure_alt", "figure_texts", "show_figures_with_alt"]
 
 
 def figure_alt(figure: Any) -> str:
@@ -31,6 +32,22 @@ def figure_alt(figure: Any) -> str:
     return tr("Chart: {what}").format(what=" / ".join(dict.fromkeys(parts)))
 
 
+def figure_texts(figure: Any) -> list[str]:
+    """Every text a reader sees on ``figure`` once drawn: titles, axis and tick labels, legends, annotations."""
+    from matplotlib.text import Text
+
+    return [text.get_text() for text in figure.findobj(Text)
+            if text.get_visible() and text.get_text().strip()]
+
+
+def _log_texts(figure: Any) -> None:
+    """With ``KPI_FIGURE_TEXT=<file>``, append the figure's texts to that file, one per line (for a translator)."""
+    path = os.environ.get("KPI_FIGURE_TEXT")
+    if path:
+        with open(path, "a", encoding="utf-8") as log:
+            log.writelines(" ".join(text.split()) + "\n" for text in figure_texts(figure))
+
+
 def show_figures_with_alt(shell: Any) -> None:
     """Make ``shell`` (IPython) send each matplotlib figure as PNG with its alt text in the output's metadata."""
     from matplotlib.figure import Figure
@@ -39,6 +56,10 @@ def show_figures_with_alt(shell: Any) -> None:
     png = formatter.lookup_by_type(Figure)
     if getattr(png, "_kpi_alt", False):
         return
-    with_alt = lambda figure: (png(figure), {"alt": figure_alt(figure)})  # noqa: E731
+    def with_alt(figure: Any) -> tuple[Any, dict[str, str]]:
+        data = png(figure)
+        _log_texts(figure)
+        return data, {"alt": figure_alt(figure)}
+
     with_alt._kpi_alt = True
     formatter.for_type(Figure, with_alt)

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-import matplotlib.dates as mdates
+import textwrap
+
 import matplotlib.pyplot as plt
 import pandas as pd
 import seaborn as sns
 from matplotlib.axes import Axes
-from matplotlib.ticker import PercentFormatter
 
-from kpilib._i18n import format_number, tr
+from kpilib._axes import date_axis, percent_axis
+from kpilib._codes import reader_name
+from kpilib._i18n import format_moment, format_number, format_percent, format_points, tr, weekday_names
 from kpilib.kpis.queue import service_level
 
 __all__ = ["SERVICE_LEVEL_DEFINITIONS", "plot_calendar", "plot_definitions", "plot_satisfaction_drivers", "plot_spread",
@@ -57,11 +59,12 @@ def plot_definitions(contacts, *, ax: Axes | None = None, threshold_s: float = 2
     frame = frame[frame["denominator"] > 0]
     if ax is None:
         _, ax = plt.subplots(figsize=(8, 4))
+    frame = frame.assign(definition=frame["definition"].map(tr), **{by: frame[by].map(reader_name)})
     sns.barplot(frame, x=by, y="value", hue="definition", ax=ax)
-    ax.yaxis.set_major_formatter(PercentFormatter(1.0))
+    percent_axis(ax.yaxis)
     ax.set_ylim(0, 1)
     ax.set_ylabel(tr("service level"))
-    ax.set_xlabel(by)
+    ax.set_xlabel(tr(by))
     ax.legend(title=None, loc="upper left", bbox_to_anchor=(1.01, 1), frameon=False)
     return ax
 
@@ -77,10 +80,10 @@ def plot_variants(variants: pd.DataFrame, *, ax: Axes | None = None, title: str 
         _, ax = plt.subplots(figsize=(8, 0.3 * len(frame) + 1))
     ax.barh(frame["variant"], frame["value"], color=sns.color_palette()[0])
     for y, value in enumerate(frame["value"]):
-        ax.text(value, y, f" {value:.0%}", va="center", fontsize=8)
-    ax.xaxis.set_major_formatter(PercentFormatter(1.0))
+        ax.text(value, y, f" {format_percent(value)}", va="center", fontsize=8)
+    percent_axis(ax.xaxis)
     ax.set_xlim(0, 1.08)
-    ax.set_xlabel("value")
+    ax.set_xlabel(tr("value"))
     ax.set_ylabel(None)
     if title:
         ax.set_title(tr(title))
@@ -103,18 +106,18 @@ def plot_spread(spread: pd.DataFrame, *, x: str, hue: str | None = None, ax: Axe
     for i, (name, part) in enumerate(groups):
         position = [labels.index(v) - 0.4 + width * (i + 0.5) for v in part[x]]
         ax.bar(position, part["range"], bottom=part["lowest"], width=width * 0.9, color=palette[i],
-               label=name, alpha=0.6)
+               label=None if name is None else reader_name(name), alpha=0.6)
         # the ends as ticks, so a group whose definitions agree (range 0) still shows
         ax.scatter(position + position, list(part["lowest"]) + list(part["highest"]), marker="_", s=400,
                    color=palette[i], linewidths=2)
     ax.set_xticks(range(len(labels)))
-    ax.set_xticklabels([f"{v:%b %Y}" if isinstance(v, pd.Timestamp) else str(v) for v in labels])
-    ax.yaxis.set_major_formatter(PercentFormatter(1.0))
+    ax.set_xticklabels([format_moment(v, "%b %Y") if isinstance(v, pd.Timestamp) else str(v) for v in labels])
+    percent_axis(ax.yaxis)
     ax.set_ylim(0, 1)
     ax.set_ylabel(tr("{what}: lowest to highest definition").format(what=tr(ylabel)))
-    ax.set_xlabel(x)
+    ax.set_xlabel(tr(x))
     if hue is not None:
-        ax.legend(title=hue, loc="upper left", bbox_to_anchor=(1.01, 1), frameon=False)
+        ax.legend(title=tr(hue), loc="upper left", bbox_to_anchor=(1.01, 1), frameon=False)
     return ax
 
 
@@ -129,9 +132,12 @@ def plot_working_days(days: pd.DataFrame, *, norms: dict[str, float], ax: Axes |
         _, ax = plt.subplots(figsize=(8, 4))
     values = days.assign(working_days=days["working_days"].astype("float64"))
     limit = max_days if max_days is not None else int(values["working_days"].max() or 0) + 1
-    values = values.assign(working_days=values["working_days"].clip(upper=limit))
-    sns.histplot(values, x="working_days", hue="status", hue_order=["done", "open"], multiple="stack",
+    values = values.assign(working_days=values["working_days"].clip(upper=limit),
+                           status=values["status"].map({"done": tr("done"), "open": tr("still open")}))
+    sns.histplot(values, x="working_days", hue="status", hue_order=[tr("done"), tr("still open")], multiple="stack",
                  binwidth=1, binrange=(0, limit + 1), discrete=False, ax=ax)
+    if ax.get_legend() is not None:
+        ax.get_legend().set_title(tr("status"))
     palette = sns.color_palette("dark", n_colors=len(norms))
     for (label, norm), colour in zip(norms.items(), palette):
         # bars start at whole days: "within the norm" is everything left of norm + 1
@@ -159,14 +165,14 @@ def plot_calendar(calendar, start, end, *, ax: Axes | None = None) -> Axes:
     for x, y, d in zip(week, weekday, days["date"]):
         ax.text(x, y, f"{d.day}", ha="center", va="center", fontsize=6)
     ax.set_yticks(range(7))
-    ax.set_yticklabels(["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"])
+    ax.set_yticklabels(weekday_names())
     ax.invert_yaxis()
     starts = days[days["date"].dt.day == 1]
     ax.set_xticks(week[starts.index])
-    ax.set_xticklabels([f"{d:%b}" for d in starts["date"]])
+    ax.set_xticklabels([format_moment(d, "%b") for d in starts["date"]])
     ax.set_xlim(-0.7, week.max() + 0.7)
     handles = [plt.Line2D([], [], marker="s", linestyle="", color=c, markersize=10) for c in colours]
-    ax.legend(handles, ["working day", "weekend", "holiday or closed"], loc="upper left",
+    ax.legend(handles, [tr("working day"), tr("weekend"), tr("holiday or closed")], loc="upper left",
               bbox_to_anchor=(1.01, 1), frameon=False)
     ax.grid(False)
     return ax
@@ -183,20 +189,25 @@ def plot_target_history(history: pd.DataFrame, *, x: str, targets: dict[str, flo
     if ax is None:
         _, ax = plt.subplots(figsize=(8, 4))
     ax.plot(frame[x], frame["value"], marker="o")
-    ax.xaxis.set_major_formatter(mdates.DateFormatter("%d %b"))
+    # one tick per period, named as the period: "apr 2026" for months, the Monday for weeks
+    ax.set_xticks(list(frame[x]))
+    date_axis(ax.xaxis, "%b %Y" if x == "month" else "%d %b")
     drawn = {label: target for label, target in targets.items() if pd.notna(target)}
     palette = sns.color_palette("dark", n_colors=max(len(drawn), 1))
     for i, ((label, target), colour) in enumerate(zip(drawn.items(), palette)):
         ax.axhline(target, color=colour, linestyle="--")
         # labels side by side, so targets close together stay readable
-        ax.text(0.01 + 0.33 * i, target, f"{label}: {target:.1%}", color=colour, va="bottom", fontsize=8,
+        ax.text(0.01 + 0.33 * i, target, f"{label}: {format_percent(target, 1)}", color=colour, va="bottom", fontsize=8,
                 transform=ax.get_yaxis_transform())
     if frame.empty:
-        ax.text(0.5, 0.5, f"no {x} with at least {min_denominator} measured", ha="center",
-                transform=ax.transAxes)
-    ax.yaxis.set_major_formatter(PercentFormatter(1.0))
-    ax.set_ylabel(tr(ylabel))
-    ax.set_xlabel(x)
+        ax.text(0.5, 0.5, tr("no period with at least {n} measured").format(n=format_number(min_denominator)),
+                ha="center", transform=ax.transAxes)
+    percent_axis(ax.yaxis)
+    ax.set_ylabel(textwrap.fill(tr(ylabel), 24))
+    ax.set_xlabel(tr(x))
+    return ax
+
+
 def plot_satisfaction_drivers(gaps: pd.DataFrame, *, ax: Axes | None = None) -> Axes:
     """Share satisfied when each driver was met and when it was not, one line per driver.
 
@@ -214,16 +225,16 @@ def plot_satisfaction_drivers(gaps: pd.DataFrame, *, ax: Axes | None = None) -> 
         _, ax = plt.subplots(figsize=(8, 0.7 * len(gaps) + 1.2))
     y = range(len(gaps))[::-1]
     ax.hlines(y, gaps["satisfied_if_not"], gaps["satisfied_if_met"], color="#aab4c0", linewidth=3, zorder=1)
-    ax.scatter(gaps["satisfied_if_not"], y, color="#b3261e", s=70, zorder=2, label="driver not met")
-    ax.scatter(gaps["satisfied_if_met"], y, color="#1e7a46", s=70, zorder=2, label="driver met")
+    ax.scatter(gaps["satisfied_if_not"], y, color="#b3261e", s=70, zorder=2, label=tr("driver not met"))
+    ax.scatter(gaps["satisfied_if_met"], y, color="#1e7a46", s=70, zorder=2, label=tr("driver met"))
     for yi, (_, row) in zip(y, gaps.iterrows()):
         right = max(row["satisfied_if_met"], row["satisfied_if_not"])
-        ax.annotate(f"{row['gap'] * 100:+.0f} pp", (right, yi), xytext=(10, 0), textcoords="offset points",
+        ax.annotate(format_points(row["gap"], 0), (right, yi), xytext=(10, 0), textcoords="offset points",
                     va="center", fontsize=9, color="#333333")
-    ax.set_yticks(list(y), gaps["driver"])
-    ax.xaxis.set_major_formatter(PercentFormatter(1.0))
+    ax.set_yticks(list(y), [tr(driver) for driver in gaps["driver"]])
+    percent_axis(ax.xaxis)
     ax.set_xlim(0, 1.08)
-    ax.set_xlabel("share of surveys satisfied")
+    ax.set_xlabel(tr("share of surveys satisfied"))
     ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.22), ncol=2, frameon=False)
     ax.grid(axis="y", visible=False)
     return ax
@@ -245,7 +256,7 @@ def plot_team_kpis(team_kpis: pd.DataFrame, *, ax: Axes | None = None) -> Axes:
     -------
     matplotlib.axes.Axes
     """
-    from kpilib.report.narration import format_value
+    from kpilib.kpis.wording import value_in_unit
 
     frame = team_kpis[team_kpis["target"].notna() & team_kpis["value"].notna()].reset_index(drop=True)
     if ax is None:
@@ -257,10 +268,11 @@ def plot_team_kpis(team_kpis: pd.DataFrame, *, ax: Axes | None = None) -> Axes:
     ax.barh(y, ratio, color=colours, height=0.55)
     ax.axvline(1, color="#333333", linewidth=1, linestyle="--")
     for yi, r, (_, row) in zip(y, ratio, frame.iterrows()):
-        ax.annotate(f"{format_value(row['value'])} (target {format_value(row['target'])})", (r, yi),
+        ax.annotate(tr("{value} (target {target})").format(value=value_in_unit(row["kpi"], row["value"]),
+                                                          target=value_in_unit(row["kpi"], row["target"])), (r, yi),
                     xytext=(6, 0), textcoords="offset points", va="center", fontsize=9)
-    ax.set_yticks(y, [f"{t}: {n}" for t, n in zip(frame["team"], frame["name"])])
+    ax.set_yticks(y, [f"{reader_name(t)}: {n}" for t, n in zip(frame["team"], frame["name"])])
     ax.set_xlim(0, max(1.5, float(ratio.max()) * 1.35) if len(frame) else 1.5)
-    ax.set_xlabel("against the team's own target (1 = on target)")
+    ax.set_xlabel(tr("against the team's own target (1 = on target)"))
     ax.grid(axis="y", visible=False)
     return ax
