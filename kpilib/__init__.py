@@ -34,6 +34,7 @@ from kpilib.days.levers import callback_options, callback_replay, escalation_opt
 from kpilib.workshop.folder import Workshop, new_workshop, open_workshop
 from kpilib.workshop.wording import decision_text, kpi_title as kpi_name, norm_name
 from kpilib._i18n import current_language, format_date, format_number, format_percent, format_points, set_language, tr
+from kpilib._codes import reader_name
 
 __all__ = [
     "Catalogue",
@@ -118,6 +119,7 @@ __all__ = [
     "plot_team_kpis",
     "plot_variants",
     "plot_working_days",
+    "reader_name",
     "repeat_contact_rate",
     "review_schedule",
     "satisfaction_drivers",

@@ -52,7 +52,7 @@ def test_show_table_is_the_same_html_twice():
 
 
 def test_show_table_rejects_formats_of_unknown_columns():
-    with pytest.raises(ParameterError, match="`formats` names columns the table does not have: valu; it has: value"):
+    with pytest.raises(ParameterError, match="`formats` or `headers` name columns the table does not have: valu; it has: value"):
         show_table(pd.DataFrame({"value": [1.0]}), formats={"valu": "{:.0%}"})
 
 

@@ -105,7 +105,7 @@ def test_balance_check_findings():
     scored = score_candidates(candidates(), WEIGHTS)
     two = select_set(scored, size=2)
     result = balance_check(two, chains=["fault", "contact"])
-    assert result["check"].tolist() == ["chain fault", "chain contact", "leading", "customer-seen", "internal"]
+    assert result["check"].tolist() == ["chain fault", "chain contact", "leading", "seen by the customer", "internal"]
     assert result["ok"].tolist() == [True, False, False, True, False]
     assert result["finding"].iloc[1] == ("Chain contact has no KPI in the set: nobody would see how it serves "
                                          "the customer.")
@@ -172,7 +172,7 @@ def test_candidates_start_from_reasoned_scores():
                        current_kpis=[{"team": "first_line", "kpi": "service_level", "target": 0.8}],
                        chains=["fault", "order"])
     assert frame["kpi"].tolist()[:2] == ["time_to_resolution", "service_level"]
-    assert frame["source"].tolist()[:3] == ["customer outcome (day 4)", "team KPI today (day 3)", "catalogue"]
+    assert frame["source"].tolist()[:3] == ["customer_outcome", "team_kpi", "catalogue"]
     rows = frame.set_index("kpi")
     # time_to_resolution: a chosen outcome 5; customer-seen result of every chain 5; result 3;
     # no tables given: measurable 5; 2 gaming risks: 5 - 2 = 3; cost 5

@@ -8,6 +8,7 @@ import re
 import pandas as pd
 from pandas.io.formats.style import Styler
 
+from kpilib._codes import code_words, reader_name
 from kpilib._i18n import format_number, format_percent, tr
 from kpilib.chains._outcomes import END_TO_END_LABEL
 from kpilib._style import stable_style
@@ -58,7 +59,7 @@ def style_chain_view(view: pd.DataFrame, *, chain: str | None = None, caption: s
         raise ParameterError(f"`chain` must be one of {known}; got {chain!r}")
     shown = pd.DataFrame({
         "chain_name": part["chain_name"],
-        "team": part["team"].str.replace("_", " "),
+        "team": [code_words(t) if t == "customer" else reader_name(t) for t in part["team"]],
         "label": part["label"],
         "definition": part["definition"],
         "value": [format_value(v, k) for v, k in zip(part["value"], part["kpi"])],
@@ -66,15 +67,17 @@ def style_chain_view(view: pd.DataFrame, *, chain: str | None = None, caption: s
                    for t, p, k in zip(part["target"], part["polarity"], part["kpi"])],
         "verdict": part["verdict"],
     })
+    verdicts = shown["verdict"].map(lambda v: COLOURS.get(v, ""))
     if chain is not None:
         shown = shown.drop(columns="chain_name")
         caption = caption if caption is not None else str(part["chain_name"].iloc[0])
-    shown = shown.rename(columns=_HEADERS).reset_index(drop=True)
+    shown["verdict"] = [code_words(v) or v for v in shown["verdict"]]
+    shown = shown.rename(columns={k: tr(v) for k, v in _HEADERS.items()}).reset_index(drop=True)
     styler = stable_style(shown, caption).hide(axis="index").format(escape="html")
-    styler = styler.map(lambda v: COLOURS.get(v, ""), subset=["verdict"])
+    styler = styler.apply(lambda _: verdicts.to_numpy(), subset=[tr("verdict")])
     styler = styler.set_table_styles([{"selector": "th", "props": "text-align: left"},
                                       {"selector": "td", "props": "padding: 2px 10px; text-align: left"}])
-    styler = styler.set_properties(subset=["value", "target"], **{"text-align": "right", "white-space": "nowrap"})
+    styler = styler.set_properties(subset=[tr("value"), tr("target")], **{"text-align": "right", "white-space": "nowrap"})
     if caption:
         styler = styler.set_caption(html.escape(tr(caption)))
     return styler
@@ -94,7 +97,7 @@ def style_verdict_matrix(view: pd.DataFrame, *, side: str = "customer", caption:
 
     check_argument("side", side, ["customer", "team"])
     part = view[view["side"] == side]
-    label = part["label"] if side == "customer" else part["team"].str.replace("_", " ") + ": " + part["label"]
+    label = part["label"] if side == "customer" else part["team"].map(reader_name) + ": " + part["label"]
     part = part.assign(_label=label.to_numpy(), _text=[format_value(v, k) for v, k in zip(part["value"], part["kpi"])])
     # every chain's end-to-end outcome in one column, whatever its norm
     end_to_end = "^" + re.escape(tr(END_TO_END_LABEL).split("{norm}")[0]) + ".*"

@@ -24,9 +24,9 @@ from kpilib._i18n import tr
 from kpilib._checks import check_number
 from kpilib.exceptions import ParameterError, format_rows
 
-__all__ = ["CANDIDATE_COLUMNS", "CRITERIA", "DEFAULT_WEIGHTS", "balance_check", "candidates", "check_scores",
-           "check_weights", "chains_covered", "kpi_set_value", "score_candidates", "select_set", "set_rows",
-           "weights_table", "workshop_candidates"]
+__all__ = ["CANDIDATE_COLUMNS", "CRITERIA", "CRITERION_HEADERS", "DEFAULT_WEIGHTS", "balance_check", "candidates",
+           "check_scores", "check_weights", "chains_covered", "kpi_set_value", "score_candidates", "select_set",
+           "set_rows", "weights_table", "workshop_candidates"]
 
 #: The scoring criteria, each scored 1 (poor) to 5 (good), with what a 5 means.
 CRITERIA = {
@@ -36,6 +36,11 @@ CRITERIA = {
     "measurable_from_data": "can be measured from the data there is, reliably and often",
     "hard_to_game": "hard to improve on paper without helping the customer",
     "cost": "cheap to measure and to keep measuring (a 5: no extra cost)",
+}
+#: A short word per criterion, over its narrow score column in a table (the criteria table says each in full).
+CRITERION_HEADERS = {
+    "customer_value_link": "value", "covers_the_chain": "chain", "controllable_by_owner": "owner",
+    "measurable_from_data": "data", "hard_to_game": "gaming", "cost": "cost",
 }
 #: Weights used when the group has not set its own: every criterion counts the same.
 DEFAULT_WEIGHTS = dict.fromkeys(CRITERIA, 1)
@@ -230,25 +235,25 @@ def balance_check(selection: pd.DataFrame, *, chains: Sequence[str] | None = Non
     rows = []
     n = len(selection)
     if n == 0:
-        return pd.DataFrame([{"check": "size", "ok": False, "finding": tr("The set is empty: choose at least one KPI.")}])
+        return pd.DataFrame([{"check": tr("size"), "ok": False, "finding": tr("The set is empty: choose at least one KPI.")}])
     for chain in chains or []:
         kpis = selection.loc[selection["chains"].map(lambda covered: chain in covered), "name"].tolist()
-        rows.append({"check": f"chain {chain}", "ok": bool(kpis),
+        rows.append({"check": tr("chain {chain}").format(chain=chain), "ok": bool(kpis),
                      "finding": (tr("Chain {chain} is covered by {kpis}.").format(chain=chain, kpis=", ".join(kpis))
                                  if kpis else tr("Chain {chain} has no KPI in the set: nobody would see how it serves "
                                                  "the customer.").format(chain=chain))})
     lead = int((selection["timing"] == "lead").sum())
-    rows.append({"check": "leading", "ok": lead > 0,
+    rows.append({"check": tr("leading"), "ok": lead > 0,
                  "finding": (tr("{lead} of {n} KPIs lead: they move before the results do.").format(lead=lead, n=n)
                              if lead else tr("All {n} KPIs lag: they report results after the fact; add one the teams "
                                              "can act on early.").format(n=n))})
     seen = int((selection["view"] == "customer_seen").sum())
-    rows.append({"check": "customer-seen", "ok": seen > 0,
+    rows.append({"check": tr("seen by the customer"), "ok": seen > 0,
                  "finding": (tr("{seen} of {n} KPIs are seen by the customer.").format(seen=seen, n=n) if seen else
                              tr("All {n} KPIs are internal: the set would stay green while the customer is "
                                 "red.").format(n=n))})
     internal = n - seen
-    rows.append({"check": "internal", "ok": internal > 0,
+    rows.append({"check": tr("internal"), "ok": internal > 0,
                  "finding": (tr("{internal} of {n} KPIs are internal steering figures for the "
                                 "teams.").format(internal=internal, n=n) if internal else
                              tr("All {n} KPIs are customer-seen; the teams may need an internal figure they "
@@ -281,8 +286,9 @@ def candidates(catalogue, tables=None, *, customer_values: Sequence[str] = (),
                chains: Sequence[str] = ()) -> pd.DataFrame:
     """Every catalogue KPI as a candidate, with suggested scores for the group to change.
 
-    Order and ``source``: the day-4 customer outcomes first (in their order), then the KPIs the
-    teams use today (day 3), then the rest of the catalogue. The suggested scores follow fixed
+    Order and ``source``: the day-4 customer outcomes first (in their order, source
+    ``customer_outcome``), then the KPIs the teams use today (day 3, ``team_kpi``), then the rest of
+    the catalogue (``catalogue``). The suggested scores follow fixed
     rules, so the group starts from a reasoned grid instead of a blank one:
 
     - ``customer_value_link``: 5 for a chosen customer outcome; 4 when the KPI serves one of the
@@ -326,8 +332,8 @@ def candidates(catalogue, tables=None, *, customer_values: Sequence[str] = (),
     rows = []
     for kpi in order:
         e = catalogue.entry(kpi)
-        source = ("customer outcome (day 4)" if kpi in customer_outcomes
-                  else "team KPI today (day 3)" if kpi in team_kpis else "catalogue")
+        source = ("customer_outcome" if kpi in customer_outcomes
+                  else "team_kpi" if kpi in team_kpis else "catalogue")
         covered = chains_covered(e.chain, chains)
         needs = [] if have is None else missing_inputs(kpi, have)
         missing = bool(needs)

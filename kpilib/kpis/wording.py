@@ -136,3 +136,19 @@ def value_in_unit(kpi: str, value: float) -> str:
     if unit == "seconds":
         return f"{format_number(value)} s"
     return format_number(value, 0 if float(value).is_integer() else 2)
+
+
+def norm_in_unit(kpi: str, value: Any) -> str:
+    """A norm of ``kpi`` in the unit of its norm parameter: "3 working days", "7 days", "20 s"."""
+    from kpilib.kpis.catalogue import load_catalogue
+
+    catalogue = load_catalogue()
+    parameter = (catalogue.entry(kpi).norm or "") if kpi in catalogue else ""
+    number = format_number(value, 0 if float(value).is_integer() else 2)
+    if parameter == "norm_days":
+        return tr("{n} working days").format(n=number)
+    if parameter.endswith("_days"):
+        return tr("{n} days").format(n=number)
+    if parameter.endswith("_s"):
+        return f"{number} s"
+    return number

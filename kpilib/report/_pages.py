@@ -23,6 +23,7 @@ import pandas as pd
 from kpilib._i18n import current_language, format_date, format_datetime, tr
 from kpilib._safe import sanitize_links
 from kpilib.report.narration import SUMMARY_MIME, format_value
+from kpilib.report.sections import TABLE_NAMES
 from kpilib.report.sections import SECTION_MIME, describe_need
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
@@ -286,7 +287,7 @@ def _tables_table(frame: pd.DataFrame) -> str:
     for row in frame.itertuples(index=False):
         first = format_datetime(row.first) if pd.notna(row.first) else "–"
         last = format_datetime(row.last) if pd.notna(row.last) else "–"
-        rows.append(f'<tr><td class="kpi-text">{e(str(row.table))}</td><td class="kpi-number">{e(format_value(int(row.rows)))}</td>'
+        rows.append(f'<tr><td class="kpi-text">{e(tr(TABLE_NAMES.get(row.table, str(row.table))))}</td><td class="kpi-number">{e(format_value(int(row.rows)))}</td>'
                     f'<td class="kpi-text">{e(str(row.timestamp or "–"))}</td><td>{first}</td><td>{last}</td></tr>')
     head = "".join(f"<th>{e(tr(name))}</th>" for name in ("Table", "Rows", "Timestamp", "First", "Last"))
     return f"<table><thead><tr>{head}</tr></thead><tbody>" + "".join(rows) + "</tbody></table>"

@@ -35,6 +35,7 @@ import numpy as np
 import pandas as pd
 
 from kpilib._checks import check_argument, check_number
+from kpilib._codes import code_words, reader_name
 from kpilib._i18n import format_moment, format_number, format_percent, tr
 from kpilib._safe import markdown_text, sanitize_links
 from kpilib._style import stable_style
@@ -133,12 +134,25 @@ def _holds_kpi_ids(series: pd.Series, names: Mapping[str, str]) -> bool:
     return not values.empty and all(isinstance(v, str) and v in names for v in values)
 
 
+def _names_teams(column: Any) -> bool:
+    """A column of teams or of paths between teams (``first_line -> second_line``)."""
+    return any(word in str(column) for word in ("team", "path", "handoff", "handover", "pattern"))
+
+
+def _holds_codes(series: pd.Series, column: str) -> bool:
+    """A text column whose every value is a code kpilib writes (``customer_seen``, ``queue``): shown in words."""
+    if pd.api.types.is_numeric_dtype(series) or pd.api.types.is_datetime64_any_dtype(series):
+        return False
+    values = series.dropna()
+    return not values.empty and all(code_words(v, column) is not None for v in values)
+
+
 def _is_number(series: pd.Series) -> bool:
     return pd.api.types.is_numeric_dtype(series) and not pd.api.types.is_bool_dtype(series)
 
 
 def show_table(frame: pd.DataFrame, *, formats: Mapping[str, str | Callable] | None = None,
-               caption: str | None = None) -> "pd.io.formats.style.Styler":
+               caption: str | None = None, headers: Mapping[str, str] | None = None) -> "pd.io.formats.style.Styler":
     """A table for a page: escaped text, no index, readable numbers and column labels.
 
     Parameters
@@ -152,6 +166,9 @@ def show_table(frame: pd.DataFrame, *, formats: Mapping[str, str | Callable] | N
     caption : str, optional
         Shown above the table (escaped, in the current language); for a table without rows it ends
         in ": none yet", so an empty table never reads as a missing one. Column labels are translated too.
+    headers : mapping of column to label, optional
+        Labels for some columns (in English, translated like the rest), e.g. a short word over a narrow
+        score column; other columns are labelled by their name.
 
     Returns
     -------
@@ -163,12 +180,12 @@ def show_table(frame: pd.DataFrame, *, formats: Mapping[str, str | Callable] | N
     --------
     >>> show_table(kpilib.service_level(store.contacts, by="team"), formats={"value": "{:.0%}"})  # doctest: +SKIP
     """
-    formats = dict(formats or {})
-    unknown = sorted(set(formats) - set(frame.columns))
+    formats, headers = dict(formats or {}), dict(headers or {})
+    unknown = sorted((set(formats) | set(headers)) - set(frame.columns))
     if unknown:
         from kpilib.exceptions import ParameterError
 
-        raise ParameterError(f"`formats` names columns the table does not have: {', '.join(unknown)}; "
+        raise ParameterError(f"`formats` or `headers` name columns the table does not have: {', '.join(unknown)}; "
                              f"it has: {', '.join(map(str, frame.columns))}")
     names = _kpi_names()
     styler = stable_style(frame, caption).hide(axis="index")
@@ -177,11 +194,14 @@ def show_table(frame: pd.DataFrame, *, formats: Mapping[str, str | Callable] | N
         spec = _in_language(formats[column]) if column in formats else _default_format(frame[column])
         if column not in formats and _holds_kpi_ids(frame[column], names):
             spec = lambda v, names=names: names.get(v, v) if isinstance(v, str) else v  # noqa: E731 - KPIs by name
-        elif column not in formats and "team" in str(column) and not _is_number(frame[column]):
-            spec = lambda v: v.replace("_", " ") if isinstance(v, str) else v  # noqa: E731 - "first line", as charts
+        elif column not in formats and _names_teams(column) and not _is_number(frame[column]):
+            spec = lambda v: reader_name(v) if isinstance(v, str) else v  # noqa: E731 - "first line", as charts
+        elif column not in formats and _holds_codes(frame[column], str(column)):
+            spec = lambda v, c=str(column): (code_words(v, c) or v) if isinstance(v, str) else v  # noqa: E731
         if spec is not None:
             styler.format(spec, subset=[column], na_rep="–", escape="html")
-    styler.format_index(lambda name: html.escape(names.get(str(name)) or tr(str(name).replace("_", " "))),
+    styler.format_index(lambda name: html.escape(tr(headers[name]) if name in headers else
+                                                 names.get(str(name)) or tr(str(name).replace("_", " "))),
                         axis="columns")
     numbers_ = [c for c in frame.columns if _is_number(frame[c])]
     texts = [c for c in frame.columns if c not in numbers_]
@@ -370,7 +390,7 @@ def day_summary(ws, *, day: int, results: Mapping[str, Any] | None = None,
 
     check_number("day", day, minimum=1, maximum=10, integer=True)
     result_rows = [{"label": tr(str(label)), "value": _json_value(value),
-                    "text": tr(value) if isinstance(value, str) else format_value(value)}
+                    "text": _result_text(value)}
                    for label, value in (results or {}).items()]
     decision_rows = _decision_rows(ws, list(decisions))
     status = day_status(ws.sections)
@@ -380,6 +400,15 @@ def day_summary(ws, *, day: int, results: Mapping[str, Any] | None = None,
               "decisions": [{**row, "value": _json_value(row["value"])} for row in decision_rows]}
     display({"text/html": _summary_html(int(day), result_rows, decision_rows, status),
              "text/plain": tr("Summary of day {day}").format(day=day), SUMMARY_MIME: bundle}, raw=True)
+
+
+def _result_text(value: Any) -> str:
+    """A day's result as the summary writes it: names of teams and paths readable, numbers in the language."""
+    if isinstance(value, str):
+        return reader_name(tr(value))
+    if isinstance(value, (list, tuple)) and value and all(isinstance(v, str) for v in value):
+        return ", ".join(reader_name(tr(v)) for v in value)
+    return format_value(value)
 
 
 def _json_value(value: Any) -> Any:

@@ -12,6 +12,7 @@ from typing import Any
 import ipywidgets as widgets
 import pandas as pd
 
+from kpilib._codes import choice_words, parameter_words
 from kpilib._i18n import tr
 from kpilib.days.definitions import compare_definitions
 from kpilib.kpis.explore import RepeatExplorer, ServiceLevelExplorer
@@ -96,23 +97,6 @@ def window_slider(explorer: RepeatExplorer, *, window_days: int = 7, max_days: i
                      headers={"numerator": "followed by another", "denominator": "contacts", "value": "repeat rate"})
 
 
-#: The words a control shows for a definition parameter (the parameter stays what is recorded).
-PARAMETER_WORDS = {
-    "threshold_s": "Threshold (s)", "clock": "The wait starts", "abandoned": "Abandoned calls",
-    "short_abandon_s": "Short abandons left out, up to (s)", "method": "Method", "window_days": "Window (days)",
-    "window_unit": "Days counted as", "match": "The same customer by",
-}
-#: The words a control shows for a choice.
-CHOICE_WORDS = {
-    ("clock", "queue"): "after the phone menu", ("clock", "arrival"): "when the customer calls",
-    ("abandoned", "exclude"): "left out", ("abandoned", "fail"): "not in time",
-    ("abandoned", "fail_after_threshold"): "not in time after the threshold, else left out",
-    ("abandoned", "pass_within_threshold"): "in time when within the threshold",
-    ("method", "repeat_window"): "no new contact within the window", ("method", "case"): "case closed at first contact",
-    ("method", "survey"): "the customer says so (survey)",
-    ("window_unit", "24h"): "24 hours", ("window_unit", "calendar_day"): "calendar days",
-    ("match", "customer"): "customer number", ("match", "case"): "case number", ("short_abandon_s", 0): "none (0 s)",
-}
 #: The words over the service level's counts.
 SERVICE_LEVEL_HEADERS = {"numerator": "in time", "denominator": "counted", "value": "service level"}
 
@@ -121,8 +105,8 @@ def plain_definition(definition: Mapping[str, Any]) -> str:
     """A definition in the control's words: "the wait starts: after the phone menu; abandoned calls: not in time"."""
     parts = []
     for name, value in definition.items():
-        words = tr(PARAMETER_WORDS.get(name, name.replace("_", " ")))
-        parts.append(f"{words[0].lower() + words[1:]}: {tr(CHOICE_WORDS.get((name, value), str(value)))}")
+        words = parameter_words(name)
+        parts.append(f"{words[0].lower() + words[1:]}: {choice_words(name, value)}")
     return "; ".join(parts)
 
 
@@ -146,8 +130,8 @@ class DefinitionChooser(widgets.VBox):
             if start not in options:  # a definition decided earlier stays choosable
                 options.append(start)
             self.controls[name] = widgets.Dropdown(
-                options=[(tr(CHOICE_WORDS.get((name, o), str(o))), o) for o in options], value=start,
-                description=tr(PARAMETER_WORDS.get(name, name.replace("_", " "))),
+                options=[(choice_words(name, o), o) for o in options], value=start,
+                description=parameter_words(name),
                 style={"description_width": "initial"})
         self.fixed = {k: v for k, v in initial.items() if k not in self.controls}
         self.output = widgets.HTML()

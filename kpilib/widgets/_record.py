@@ -17,7 +17,7 @@ import ipywidgets as widgets
 
 from kpilib._i18n import tr
 from kpilib.exceptions import KpiError
-from kpilib.workshop.wording import DECISION_TITLES, kpi_title
+from kpilib.workshop.wording import DECISION_TITLES, decision_text
 
 __all__ = ["DecisionRecorder", "describe_value", "record_decision"]
 
@@ -98,7 +98,7 @@ class DecisionRecorder(widgets.VBox):
         self.message.value = (
             '<div style="color:#1b5e20">'
             + html.escape(tr("Recorded the {what}: {value}").format(
-                what=self.label, value=_plain(decision.value if hasattr(decision, "value") else value)), quote=False)
+                what=self.label, value=decision_text(self.key, decision.value if hasattr(decision, "value") else value)), quote=False)
             + (html.escape(tr(" (by {who})").format(who=who)) if who else "")
             + html.escape(tr(" in {client}").format(client=client))
             + (f" ({html.escape(str(where.path))})" if getattr(where, "path", None) else "")
@@ -116,7 +116,7 @@ class DecisionRecorder(widgets.VBox):
         who, note = self.who.value.strip() or None, self.note.value.strip() or None
         try:
             row = self.ws.undo(self.key, by=who, note=note)
-            now = _plain(self.ws.decision(self.key))
+            now = decision_text(self.key, self.ws.decision(self.key))
         except KpiError as error:
             self.message.value = f'<div style="color:#b00020">{html.escape(tr("Not undone: {error}").format(error=error))}</div>'
             return None
@@ -156,9 +156,9 @@ def _log_html(rows: list[Any], in_force: set[int], zone: Any) -> str:
     for r in reversed(rows[-LOG_ROWS:]):
         at = r.at.astimezone(zone) if zone is not None else r.at
         if r.action == "undo":
-            what = tr("undone: {value}").format(value=_short(_plain(value_of.get(r.undoes))))
+            what = tr("undone: {value}").format(value=_short(decision_text(r.key, value_of.get(r.undoes))))
         else:
-            what = _short(_plain(r.value)) + (tr(" (in force)") if r.id in in_force else "")
+            what = _short(decision_text(r.key, r.value)) + (tr(" (in force)") if r.id in in_force else "")
         cells = [at.strftime("%d-%m-%Y %H:%M"), r.by or "", what, r.note or ""]
         weight = "font-weight:bold;" if r.id in in_force else ""
         lines.append(f'<tr style="{weight}">' + "".join(f"<td>{html.escape(c, quote=False)}</td>" for c in cells) + "</tr>")
@@ -167,27 +167,6 @@ def _log_html(rows: list[Any], in_force: set[int], zone: Any) -> str:
     head = "".join(f"<th>{html.escape(tr(name))}</th>" for name in ("When", "Who", "What", "Note"))
     return (f'<table class="kpi-decision-log"><thead><tr>{head}'
             "</tr></thead><tbody>" + "".join(lines) + "</tbody></table>" + tail)
-
-
-def _plain(value: Any, inner: bool = False) -> str:
-    """A decision value as the room reads it: texts as they are, KPIs by name, "name: value; …" for a mapping.
-
-    Inside a value, a mapping reads "(key value, …)", one with a ``kpi`` starts with the KPI's name.
-    """
-    if value is None:
-        return tr("none")
-    if isinstance(value, str):
-        return kpi_title(value)
-    if isinstance(value, Mapping):
-        if inner or "kpi" in value:
-            rest = ", ".join(f"{k.replace('_', ' ')} {_plain(v, True)}" for k, v in value.items() if k != "kpi")
-            head = kpi_title(str(value["kpi"])) if "kpi" in value else ""
-            return f"{head} ({rest})".strip() if rest else head
-        return "; ".join(f"{kpi_title(str(k))}: {_plain(v, True).removeprefix('(').removesuffix(')')}"
-                         for k, v in value.items()) or tr("none")
-    if isinstance(value, (list, tuple)):
-        return ", ".join(_plain(v, True) for v in value) or tr("none")
-    return describe_value(value)
 
 
 def _short(text: str, width: int = 80) -> str:

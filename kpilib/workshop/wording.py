@@ -14,7 +14,7 @@ from typing import Any
 
 from kpilib._i18n import format_date, format_number, tr
 from kpilib.kpis.catalogue import load_catalogue
-from kpilib.kpis.wording import definition_sentence, value_in_unit
+from kpilib.kpis.wording import definition_sentence, norm_in_unit, value_in_unit
 
 __all__ = ["DECISION_TITLES", "decision_items", "decision_text", "kpi_title", "norm_name", "value_in_unit"]
 
@@ -82,18 +82,6 @@ def _number(value: Any) -> str:
     return format_number(value, 0 if float(value).is_integer() else 2)
 
 
-def _norm(kpi: str, value: Any) -> str:
-    catalogue = load_catalogue()
-    parameter = (catalogue.entry(kpi).norm or "") if kpi in catalogue else ""
-    if parameter == "norm_days":
-        return tr("{n} working days").format(n=_number(value))
-    if parameter.endswith("_days"):
-        return tr("{n} days").format(n=_number(value))
-    if parameter.endswith("_s"):
-        return f"{_number(value)} s"
-    return _number(value)
-
-
 def _customer_norm(name: str, value: Any) -> str:
     if name in _CUSTOMER_NORMS:
         return tr(_CUSTOMER_NORMS[name]).format(n=_number(value))
@@ -135,9 +123,31 @@ def decision_items(key: str, value: Any) -> list[str] | None:
 
 
 def decision_text(key: str, value: Any) -> str:
-    """The decision ``key``'s value in words, in the current language."""
+    """The decision ``key``'s value in words, in the current language.
+
+    A value of another shape than the decision's own (a control recording a draft) reads in general words.
+    """
     if value is None or value == [] or value == {}:
         return tr("not decided yet")
+    try:
+        return _decision_words(key, value)
+    except (AttributeError, TypeError, ValueError, KeyError):
+        return _general_words(value)
+
+
+def _general_words(value: Any) -> str:
+    if isinstance(value, (list, tuple)):
+        return ", ".join(_general_words(v) for v in value)
+    if isinstance(value, Mapping):
+        return "; ".join(f"{kpi_title(str(k))}: {_general_words(v)}" for k, v in value.items())
+    if isinstance(value, bool):
+        return tr("yes") if value else tr("no")
+    if isinstance(value, (int, float)):
+        return _number(value)
+    return kpi_title(str(value)) if isinstance(value, str) else str(value)
+
+
+def _decision_words(key: str, value: Any) -> str:
     items = decision_items(key, value)
     if items is not None:
         return "; ".join(items)
@@ -154,7 +164,7 @@ def decision_text(key: str, value: Any) -> str:
     if key == "handover_points":
         return ", ".join(_name(v).replace(" -> ", " → ") for v in value)
     if key == "norms":
-        return "; ".join(f"{kpi_title(kpi)}: {_norm(kpi, n)}" for kpi, n in value.items())
+        return "; ".join(f"{kpi_title(kpi)}: {norm_in_unit(kpi, n)}" for kpi, n in value.items())
     if key == "targets":
         return "; ".join(f"{kpi_title(kpi)}: {value_in_unit(kpi, t)}" for kpi, t in value.items())
     if key == "tactic":
@@ -169,11 +179,7 @@ def decision_text(key: str, value: Any) -> str:
             pass
         return (tr("signed off by {by} on {date}").format(by=value.get("by"), date=when) if when
                 else tr("signed off by {by}").format(by=value.get("by")))
-    if isinstance(value, (list, tuple)):
-        return ", ".join(_name(v) for v in value)
-    if isinstance(value, Mapping):
-        return "; ".join(f"{_name(k)}: {v}" for k, v in value.items())
-    return str(value)
+    return _general_words(value)
 
 
 def norm_name(name: str) -> str:
