@@ -97,7 +97,7 @@ def test_cards_follow_the_kpi_set_and_equal_the_kpi_functions(ws, cards):
                                         as_of=data_end(ws.store), by="month")
     pd.testing.assert_frame_equal(resolution.monthly, monthly[["month", "numerator", "denominator", "value"]])
     callbacks = next(c for c in cards if c.kpi == "callback_timeliness")
-    assert callbacks.definition_source == "the default definition"
+    assert callbacks.definition_source == "not decided on day 6: the catalogue's definition"
     assert callbacks.reviewed == "weekly"  # a leading KPI
 
 
@@ -111,14 +111,14 @@ def test_internal_norm_next_to_the_customer_norm(ws, cards):
 def test_workbook_sheets_and_cells(cards, tmp_path):
     path = write_workbook(cards, tmp_path / "kpi_cards.xlsx")
     book = load_workbook(path)
-    # sheet names are the KPI ids, cut to Excel's 31 characters
-    assert book.sheetnames == ["Overview", "time_to_resolution", "repeat_contact_rate",
-                               "complaints_resolved_to_satisfac", "callback_timeliness", "time_to_first_contact"]
+    # sheet names are the KPIs' names, cut to Excel's 31 characters (no trailing space)
+    assert book.sheetnames == ["Overview", "Resolved within the norm", "Repeat contact rate",
+                               "Complaints resolved to satisfac", "Call-backs on time", "Time to first contact after an"]
     overview = book["Overview"]
     assert [cell.value for cell in overview[1]][:3] == ["sheet", "kpi", "chain"]
-    assert overview["A2"].value == "time_to_resolution" and overview["B2"].value == "Resolved within the norm"
+    assert overview["A2"].value == "Resolved within the norm" and overview["B2"].value == "Resolved within the norm"
     assert overview["H2"].value == cards[0].status
-    sheet = book["time_to_resolution"]
+    sheet = book["Resolved within the norm"]
     fields = {sheet.cell(r, 1).value: sheet.cell(r, 2).value for r in range(1, 31)}
     assert fields["Target"] == 0.80
     assert fields["Whole period: numerator"] == cards[0].numerator
@@ -165,3 +165,21 @@ def test_without_a_kpi_set_the_customer_outcomes_get_cards(sample_workshop, tmp_
     assert ws.decision("kpi_set") == []
     assert card_kpis(ws) == ws.decision("customer_outcomes")
     assert build_card(ws, "csat").owner == "to be agreed"
+
+
+def test_the_workbook_speaks_the_workshop_language(cards, tmp_path):
+    kpilib.set_language("nl")
+    try:
+        book = load_workbook(write_workbook(cards, tmp_path / "kpi_cards.xlsx"))
+    finally:
+        kpilib.set_language("en")
+    assert book.sheetnames[:2] == ["Overzicht", "Opgelost binnen de norm"]
+    overview = book["Overzicht"]
+    assert [cell.value for cell in overview[1]][:4] == ["blad", "KPI", "keten", "eigenaar"]
+    sheet = book["Opgelost binnen de norm"]
+    fields = {sheet.cell(r, 1).value: sheet.cell(r, 2).value for r in range(1, 31)}
+    assert fields["Streefwaarde"] == 0.80 and fields["Beter als"] == "hoger is beter"
+    assert fields["Definitie"] == "binnen 3 werkdagen"
+    # no parameter names or kpilib calls on the client's workbook
+    texts = [c.value for s in book.worksheets for row in s.iter_rows() for c in row if isinstance(c.value, str)]
+    assert not [t for t in texts if "norm_days" in t or "kpilib." in t or "=" in t]

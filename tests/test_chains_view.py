@@ -123,6 +123,26 @@ def test_end_to_end_working_days_per_chain():
     assert days.loc["billing", "median_days"] == 0
 
 
+def test_an_open_need_past_the_norm_counts_as_late_as_in_the_outcome():
+    extra = tables()
+    extra["cases"] = frame("cases", [
+        # F1 (3 working days, within the norm), F2 (4, late) and B1 as in tables()
+        {"case_id": "F1", "category": "fault", "opened_at": "2026-06-01 09:00", "resolved_at": "2026-06-04 10:00"},
+        {"case_id": "F2", "category": "fault", "opened_at": "2026-06-01 09:00", "resolved_at": "2026-06-05 10:00"},
+        {"case_id": "B1", "category": "billing", "opened_at": "2026-06-01 09:00", "resolved_at": "2026-06-01 12:00"},
+        # F3: open since Mon 09:00; on Fri 12:00 that is Mon..Thu = 4 working days, past the norm of 3: late
+        {"case_id": "F3", "category": "fault", "opened_at": "2026-06-01 09:00", "resolved_at": None},
+        # F4: open since Thu 09:00: Thu = 1 working day, still within the norm: not judged yet
+        {"case_id": "F4", "category": "fault", "opened_at": "2026-06-04 09:00", "resolved_at": None},
+    ])
+    days = chains.end_to_end_days(extra, [FAULT], as_of="2026-06-05 12:00").set_index("chain")
+    # needs 4, met 2 (F1 in 3 days, F2 in 4); within the norm: F1 = 1 of (2 met + 1 open and late) = 1/3
+    assert days.loc["fault", ["needs", "fulfilled", "within_norm"]].tolist() == pytest.approx([4, 2, 1 / 3])
+    outcome = chains.chain_view(extra, [FAULT], current_kpis=[], lines=LINES, as_of="2026-06-05 12:00")
+    end_to_end = outcome[(outcome["side"] == "customer") & (outcome["kpi"] == "time_to_resolution")]
+    assert end_to_end["value"].iloc[0] == pytest.approx(1 / 3)
+
+
 def test_the_green_red_table_escapes_every_text():
     view = chains.chain_view(tables(), [BILLING], current_kpis=CURRENT, lines=LINES)
     html = chains.style_chain_view(view, chain="billing").to_html()

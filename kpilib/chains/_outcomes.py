@@ -182,7 +182,8 @@ def end_to_end_days(tables, chains: Chain | Sequence[Chain], *, calendar=None, a
     -------
     pandas.DataFrame
         ``chain``, ``norm_days``, ``needs`` (cases, or orders), ``fulfilled``, ``median_days``,
-        ``p90_days`` (over fulfilled needs), ``within_norm`` (share of fulfilled needs), ``missing``
+        ``p90_days`` (over fulfilled needs), ``within_norm`` (needs met within the norm, of the needs met
+        plus the open ones already past it: the rule of the chain's end-to-end outcome, so the two agree), ``missing``
         (the table a chain starts from when the workshop lacks it, ``"orders"``; its figures are empty).
     """
     from kpilib.chains._stays import calendar_or_default
@@ -212,13 +213,14 @@ def end_to_end_days(tables, chains: Chain | Sequence[Chain], *, calendar=None, a
         days = ibis.ifelse(done, t._wd, ibis.null().cast(t._wd.type()))
         expr = t.aggregate(needs=t.count(), fulfilled=t.count(where=done),
                            median_days=days.median(), p90_days=days.quantile(0.9),
-                           within=t.count(where=done & (t._wd <= chain.norm_days)))
+                           within=t.count(where=done & (t._wd <= chain.norm_days)),
+                           late_open=t.count(where=~done & (t._elapsed > chain.norm_days)))
         got = backend.execute(expr, con=inp.con, time_zone=inp.time_zone).iloc[0]
-        fulfilled = int(got["fulfilled"])
+        fulfilled, judged = int(got["fulfilled"]), int(got["fulfilled"]) + int(got["late_open"])
         rows.append({"chain": chain.id, "norm_days": chain.norm_days, "needs": int(got["needs"]),
                      "fulfilled": fulfilled, "median_days": float(got["median_days"]) if fulfilled else np.nan,
                      "p90_days": float(got["p90_days"]) if fulfilled else np.nan,
-                     "within_norm": int(got["within"]) / fulfilled if fulfilled else np.nan, "missing": ""})
+                     "within_norm": int(got["within"]) / judged if judged else np.nan, "missing": ""})
     return pd.DataFrame(rows, columns=["chain", "norm_days", "needs", "fulfilled", "median_days", "p90_days",
                                        "within_norm", "missing"])
 

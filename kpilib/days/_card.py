@@ -25,7 +25,7 @@ import pandas as pd
 from kpilib._i18n import current_language, format_date, format_number, format_percent, tr
 from kpilib._safe import sanitize_links
 
-__all__ = ["KpiCard", "STATUSES", "card_html", "cards_html", "cards_overview", "format_value", "status_of",
+__all__ = ["KpiCard", "STATUSES", "card_html", "cards_html", "cards_overview", "dashboard_table", "format_value", "status_of",
            "thresholds"]
 
 #: The status of a value against its target.
@@ -167,10 +167,28 @@ def cards_overview(cards: Sequence[KpiCard]) -> pd.DataFrame:
                                 "whole period", "reviewed"])
 
 
+def dashboard_table(cards: Sequence[KpiCard]) -> tuple[pd.DataFrame, str]:
+    """The chain dashboard as a page shows it, and its caption.
+
+    :func:`cards_overview` without the review column (the review schedule shows it) and, when every
+    card's latest month is the same, without the month column: the caption names it ("The chain
+    dashboard, june 2026"). Statuses and trends read as words.
+    """
+    overview = cards_overview(cards)
+    months = overview["latest month"].dropna().unique()
+    drop = ["reviewed"] + (["latest month"] if len(months) == 1 and overview["latest month"].notna().all() else [])
+    shown = overview.drop(columns=drop).assign(status=[tr(s) for s in overview["status"]],
+                                               trend=[tr(t) for t in overview["trend"]])
+    if "latest month" in shown:
+        shown["latest month"] = [format_date(m, "MMMM y") if pd.notna(m) else "–" for m in shown["latest month"]]
+        return shown, tr("The chain dashboard")
+    return shown, tr("The chain dashboard, {month}").format(month=format_date(months[0], "MMMM y"))
+
+
 _COLOURS = {"green": "#2e7d32", "amber": "#f9a825", "red": "#c62828", "no target": "#757575", "no data": "#757575"}
 _STYLE = """<style>
 .kpi-cards{display:flex;flex-wrap:wrap;gap:16px;font-family:system-ui,-apple-system,"Segoe UI",sans-serif}
-.kpi-card{border:1px solid #d0d7de;border-radius:8px;padding:14px 18px;width:460px;background:#fff;
+.kpi-card{border:1px solid #d0d7de;border-radius:8px;padding:14px 18px;flex:1 1 400px;max-width:560px;box-sizing:border-box;background:#fff;
  box-shadow:0 1px 3px rgba(0,0,0,.08);color:#1f2328;font-size:13px;line-height:1.4}
 .kpi-card h3{margin:0 0 2px;font-size:17px}.kpi-card .nl{color:#57606a;font-style:italic;margin-bottom:6px}
 .kpi-card .q{margin:6px 0 10px}.kpi-card table{border-collapse:collapse;width:100%}

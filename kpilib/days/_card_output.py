@@ -18,6 +18,7 @@ from kpilib._codes import code_words
 from kpilib._i18n import format_moment, tr
 from kpilib._safe import starts_formula
 from kpilib.days._card import _COLOURS, KpiCard, _amber_edge, cards_overview
+from kpilib.kpis.wording import definition_sentence
 from kpilib.exceptions import ParameterError, WorkshopError
 
 __all__ = ["dashboard_axes", "plot_dashboard", "write_workbook"]
@@ -27,12 +28,16 @@ _FILLS = {"green": "C8E6C9", "amber": "FFF3C4", "red": "FFCDD2"}
 _BOLD = Font(bold=True)
 _HEAD = PatternFill("solid", fgColor="DDE3EA")
 OVERVIEW = "Overview"
+#: The words for a KPI's unit.
+_UNITS = {"share": "share (percentage)", "seconds": "seconds", "per_case": "per case", "nps": "NPS (-100 to 100)",
+          "ces": "effort score (1 to 7)"}
 
 
 def _sheet_names(cards: Sequence[KpiCard]) -> list[str]:
-    names, seen = [], {OVERVIEW.lower()}
+    """One sheet per card, named by the KPI in the workshop's language (Excel allows 31 characters)."""
+    names, seen = [], {tr(OVERVIEW).lower()}
     for card in cards:
-        base = "".join(ch for ch in card.kpi if ch not in '[]:*?/\\')[:31]
+        base = "".join(ch for ch in card.title if ch not in '[]:*?/\\')[:31].rstrip()
         name, i = base, 2
         while name.lower() in seen:
             name = f"{base[:28]}_{i}"
@@ -50,29 +55,30 @@ def _widths(sheet, widths: Sequence[int]) -> None:
 def _card_sheet(sheet, card: KpiCard) -> None:
     t = card.thresholds
     fields = [
-        ("KPI", card.name), ("KPI (nl)", card.name_nl), ("Id", card.kpi), ("Question", card.question),
-        ("Chain", card.chain), ("Customer value", card.customer_value), ("Kind", card.kind),
-        ("Formula", card.formula),
-        ("Definition", ", ".join(f"{k}={v!r}" for k, v in card.definition.items()) or "no parameters"),
-        ("Definition from", card.definition_source), ("Computed as", card.call),
-        ("Customer norm", card.customer_norm), ("Internal norm", "; ".join(card.internal_norms) or "none"),
-        ("Target", card.target), ("Target from", card.target_source), ("Unit", card.unit),
-        ("Better when", f"{card.polarity}"), ("Green", t["green"]), ("Amber", t["amber"]), ("Red", t["red"]),
-        ("Owner", card.owner), ("Measured", card.measured), ("Reviewed", f"{card.reviewed}, {card.forum}"),
+        ("KPI", card.title), ("Id", card.kpi), ("Question", tr(card.question)),
+        ("Chain", tr(card.chain)), ("Customer value", tr(card.customer_value)), ("Kind", card.kind),
+        ("Formula", tr(card.formula)), ("Definition", definition_sentence(card.kpi, card.definition)),
+        ("Definition from", card.definition_source),
+        ("Customer norm", card.customer_norm), ("Internal norm", "; ".join(card.internal_norms) or tr("none")),
+        ("Target", card.target), ("Target from", card.target_source), ("Unit", tr(_UNITS.get(card.unit, card.unit))),
+        ("Better when", code_words(card.polarity) or card.polarity), ("Green", t["green"]), ("Amber", t["amber"]),
+        ("Red", t["red"]), ("Owner", card.owner), ("Measured", tr(card.measured)),
+        ("Reviewed", f"{tr(card.reviewed)}, {tr(card.forum)}"),
         ("Whole period: value", card.value), ("Whole period: numerator", card.numerator),
         ("Whole period: denominator", card.denominator), ("Latest month", card.latest_month),
-        ("Latest value", card.latest), ("Status", card.status), ("Trend", card.trend),
+        ("Latest value", card.latest), ("Status", card.status), ("Trend", tr(card.trend)),
     ]
     for i, (label, value) in enumerate(fields, start=1):
-        sheet.cell(i, 1, label).font = _BOLD
-        cell = sheet.cell(i, 2, None if isinstance(value, float) and not np.isfinite(value) else value)
+        sheet.cell(i, 1, tr(label)).font = _BOLD
+        shown = code_words(value) if label == "Status" else value
+        cell = sheet.cell(i, 2, None if isinstance(shown, float) and not np.isfinite(shown) else shown)
         cell.alignment = Alignment(wrap_text=True, vertical="top")
         if label == "Latest month" and value is not None:
             cell.number_format = "mmm yyyy"
         if label == "Status" and value in _FILLS:
             cell.fill = PatternFill("solid", fgColor=_FILLS[value])
     row = len(fields) + 2
-    for j, head in enumerate(("month", "numerator", "denominator", "value"), start=1):
+    for j, head in enumerate((tr("month"), tr("numerator"), tr("denominator"), tr("value")), start=1):
         c = sheet.cell(row, j, head)
         c.font, c.fill = _BOLD, _HEAD
     for r in card.monthly.itertuples():
@@ -82,12 +88,12 @@ def _card_sheet(sheet, card: KpiCard) -> None:
         sheet.cell(row, 3, float(r.denominator))
         sheet.cell(row, 4, None if not np.isfinite(r.value) else float(r.value))
     row += 2
-    sheet.cell(row, 1, "About the data").font = _BOLD
+    sheet.cell(row, 1, tr("About the data")).font = _BOLD
     for text in card.caveats["text"]:
         row += 1
         sheet.cell(row, 1, text)
     row += 2
-    sheet.cell(row, 1, "How it can be gamed").font = _BOLD
+    sheet.cell(row, 1, tr("How it can be gamed")).font = _BOLD
     for text in card.gaming:
         row += 1
         sheet.cell(row, 1, text)
@@ -112,19 +118,21 @@ def write_workbook(cards: Sequence[KpiCard], path: str | Path) -> Path:
         raise ParameterError("no cards to write: the KPI set is empty")
     book = Workbook()
     overview = book.active
-    overview.title = OVERVIEW
+    overview.title = tr(OVERVIEW)
     frame = cards_overview(cards)
     names = _sheet_names(cards)
     for j, head in enumerate(["sheet", *frame.columns], start=1):
-        c = overview.cell(1, j, head)
+        c = overview.cell(1, j, tr(head))
         c.font, c.fill = _BOLD, _HEAD
     for i, (name, row) in enumerate(zip(names, frame.itertuples(index=False)), start=2):
         overview.cell(i, 1, name).hyperlink = f"#'{name}'!A1"
         for j, value in enumerate(row, start=2):
-            cell = overview.cell(i, j, value.to_pydatetime() if hasattr(value, "to_pydatetime") else value)
-            if frame.columns[j - 2] == "latest month":
+            column = frame.columns[j - 2]
+            shown = code_words(value) if column == "status" else tr(value) if column == "trend" else value
+            cell = overview.cell(i, j, shown.to_pydatetime() if hasattr(shown, "to_pydatetime") else shown)
+            if column == "latest month":
                 cell.number_format = "mmm yyyy"
-            if frame.columns[j - 2] == "status" and value in _FILLS:
+            if column == "status" and value in _FILLS:
                 cell.fill = PatternFill("solid", fgColor=_FILLS[value])
     _widths(overview, (24, 32, 32, 28, 12, 10, 10, 10, 10, 12, 36))
     overview.freeze_panes = "A2"

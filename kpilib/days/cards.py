@@ -23,13 +23,13 @@ import pandas as pd
 from kpilib.kpis.wording import definition_sentence, value_in_unit
 from kpilib._i18n import current_language, format_number, tr
 from kpilib._checks import check_number
-from kpilib.days._card import STATUSES, KpiCard, cards_html, cards_overview, status_of, thresholds
+from kpilib.days._card import STATUSES, KpiCard, cards_html, cards_overview, dashboard_table, status_of, thresholds
 from kpilib.days._card_output import plot_dashboard, write_workbook
 from kpilib.exceptions import ParameterError
 from kpilib.kpis.catalogue import missing_inputs
 
 __all__ = ["KpiCard", "STATUSES", "build_card", "build_cards", "card_kpis", "cards_html", "cards_missing",
-           "cards_overview", "plot_dashboard", "review_schedule", "status_of", "thresholds", "write_workbook"]
+           "cards_overview", "dashboard_table", "plot_dashboard", "review_schedule", "status_of", "thresholds", "write_workbook"]
 
 #: How often a KPI is reviewed, and where, by its kind: leading performance KPIs are steered on
 #: weekly by the team, results monthly in the chain meeting (ketenoverleg).
@@ -104,7 +104,7 @@ def build_card(ws, kpi: str, *, owner: str | None = None, amber_band: float = 0.
     decided = ws.decision("definitions").get(kpi)
     norms = ws.decision("norms")
     definition = entry.defaults() | dict(decided or {})
-    sources = [tr("decided on day 6") if decided else tr("the default definition")]
+    sources = [tr("decided on day 6") if decided else tr("not decided on day 6: the catalogue's definition")]
     if entry.norm is not None and kpi in norms:
         definition[entry.norm] = norms[kpi]
         sources.append(tr("norm decided on day 7"))

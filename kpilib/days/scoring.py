@@ -216,8 +216,10 @@ def select_set(scored: pd.DataFrame, *, size: int = 5, chains: Sequence[str] | N
     return ordered[ordered["kpi"].isin(chosen)].reset_index(drop=True)
 
 
-def balance_check(selection: pd.DataFrame, *, chains: Sequence[str] | None = None) -> pd.DataFrame:
+def balance_check(selection: pd.DataFrame, *, chains: Sequence[str] | Mapping[str, str] | None = None) -> pd.DataFrame:
     """Check that a KPI set is balanced, with a finding in plain language per check.
+
+    ``chains`` are chain ids, or a mapping of id to the chain's name that the findings then use.
 
     Checks: each chain in ``chains`` has at least one KPI; at least one KPI is leading (not every
     KPI looks back at results); at least one KPI is seen by the customer (not all internal); at
@@ -236,12 +238,13 @@ def balance_check(selection: pd.DataFrame, *, chains: Sequence[str] | None = Non
     n = len(selection)
     if n == 0:
         return pd.DataFrame([{"check": tr("size"), "ok": False, "finding": tr("The set is empty: choose at least one KPI.")}])
-    for chain in chains or []:
+    named = dict(chains) if isinstance(chains, Mapping) else {chain: chain for chain in chains or []}
+    for chain, name in named.items():
         kpis = selection.loc[selection["chains"].map(lambda covered: chain in covered), "name"].tolist()
-        rows.append({"check": tr("chain {chain}").format(chain=chain), "ok": bool(kpis),
-                     "finding": (tr("Chain {chain} is covered by {kpis}.").format(chain=chain, kpis=", ".join(kpis))
+        rows.append({"check": tr("chain {chain}").format(chain=name), "ok": bool(kpis),
+                     "finding": (tr("Chain {chain} is covered by {kpis}.").format(chain=name, kpis=", ".join(kpis))
                                  if kpis else tr("Chain {chain} has no KPI in the set: nobody would see how it serves "
-                                                 "the customer.").format(chain=chain))})
+                                                 "the customer.").format(chain=name))})
     lead = int((selection["timing"] == "lead").sum())
     rows.append({"check": tr("leading"), "ok": lead > 0,
                  "finding": (tr("{lead} of {n} KPIs lead: they move before the results do.").format(lead=lead, n=n)

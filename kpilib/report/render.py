@@ -58,7 +58,7 @@ AUDIENCES = ("client", "facilitator")
 #: Markdown cells for the facilitator only carry this tag; the client pack leaves them out.
 FACILITATOR_TAG = "facilitator"
 #: A sentence for the facilitator inside a Markdown cell of every audience.
-_FACILITATOR_SENTENCE = re.compile(r'\s*<span class="kpi-facilitator">.*?</span>', re.S)
+_FACILITATOR_SENTENCE = re.compile(r'<span class="kpi-facilitator">.*?</span>[ \t]*', re.S)
 #: The PDF of the pack, next to its index.
 PDF_NAME = "pack.pdf"
 _DAY_FILE = re.compile(r"^day(\d{2})_\w+\.ipynb$")

@@ -137,6 +137,16 @@ class Workshop:
 
         return open_store(self.path)
 
+    def chain_names(self, ids=None) -> dict[str, str]:
+        """Chain id → its name as the ``chains:`` block writes it (without a block: the cases' categories).
+
+        With ``ids``, just those chains, in that order; an id the workshop does not define keeps its id.
+        """
+        from kpilib.chains import load_chains
+
+        names = {chain.id: chain.name for chain in load_chains(self.config, cases=self.store.get("cases"))}
+        return names if ids is None else {i: names.get(i, i) for i in ids}
+
     @functools.cached_property
     def calendar(self) -> WorkingCalendar:
         """The working-day calendar of the ``calendar:`` block."""
