@@ -14,6 +14,8 @@ from matplotlib import colormaps
 from matplotlib.axes import Axes
 from matplotlib.cm import ScalarMappable
 from matplotlib.colors import ListedColormap, Normalize
+from matplotlib.patches import FancyArrowPatch
+from matplotlib.path import Path
 from matplotlib.ticker import FuncFormatter
 
 from kpilib._axes import percent_axis
@@ -25,6 +27,39 @@ _WAIT_MAP = "YlOrRd"
 _NODE = "#e8eef7"
 _EDGE = "#34495e"
 _STEP = 3.4  # horizontal distance between two lines
+
+
+#: Half the width and height of a team's box, in data units: an arc starts and ends at its edge.
+_BOX = (1.05, 0.33)
+
+
+def _arc_point(start, end, rad: float, t: float) -> tuple[float, float]:
+    """The point at ``t`` (0 to 1) of the quadratic arc from ``start`` to ``end`` bent by ``rad`` (matplotlib's arc3)."""
+    (x1, y1), (x2, y2) = start, end
+    cx, cy = (x1 + x2) / 2 + rad * (y2 - y1), (y1 + y2) / 2 - rad * (x2 - x1)
+    u = 1 - t
+    return (u * u * x1 + 2 * u * t * cx + t * t * x2, u * u * y1 + 2 * u * t * cy + t * t * y2)
+
+
+def _arc_middle(start, end, rad: float) -> tuple[float, float]:
+    return _arc_point(start, end, rad, 0.5)
+
+
+def _arc(start, end, rad: float, steps: int = 60) -> np.ndarray:
+    """The arc as points, from the edge of the start's box to the edge of the end's box."""
+    def outside(point, centre):
+        return abs(point[0] - centre[0]) > _BOX[0] or abs(point[1] - centre[1]) > _BOX[1]
+
+    ts = np.linspace(0, 1, steps * 4 + 1)
+    points = [_arc_point(start, end, rad, t) for t in ts]
+    first = next((i for i, p in enumerate(points) if outside(p, start)), 0)
+    last = next((i for i in range(len(points) - 1, -1, -1) if outside(points[i], end)), len(points) - 1)
+    if last <= first:
+        first, last = 0, len(points) - 1
+    kept = points[first:last + 1:4]
+    if kept[-1] != points[last]:  # a repeated end point would leave the arrow head without a direction
+        kept.append(points[last])
+    return np.array(kept)
 
 
 def _wait_scale(waits: pd.Series, handoffs: pd.Series) -> float:
@@ -90,19 +125,16 @@ def plot_chain(found: Discovery, *, ax: Axes | None = None, min_handoffs: int = 
         (x1, y1), (x2, y2) = pos[row.from_team], pos[row.to_team]
         # arrows that skip a line bend further, around the teams in between
         rad = 0.28 if abs(x2 - x1) <= _STEP or y1 != y2 else 0.3
-        ax.annotate("", xy=(x2, y2), xytext=(x1, y1), zorder=2, arrowprops=dict(
-            arrowstyle="-|>", connectionstyle=f"arc3,rad={rad}", color=cmap(0.3 + 0.7 * norm(wait)),
-            lw=1.2 + 10 * row.handoffs / most, mutation_scale=14 + 10 * row.handoffs / most,
-            shrinkA=40, shrinkB=40))
-        # the middle of the quadratic arc: halfway between the chord's middle and the control point
-        # (pushed a little beyond the arc, so that the label does not cover the arrow)
-        length = max(np.hypot(x2 - x1, y2 - y1), 1e-9)
-        out = 0.5 * rad + 0.32 / length
-        mx, my = (x1 + x2) / 2 + out * (y2 - y1), (y1 + y2) / 2 - out * (x2 - x1)
+        curve = _arc((x1, y1), (x2, y2), rad)
+        ax.add_patch(FancyArrowPatch(path=Path(curve), arrowstyle="-|>", color=cmap(0.3 + 0.7 * norm(wait)),
+                                     lw=1.2 + 10 * row.handoffs / most, mutation_scale=14 + 10 * row.handoffs / most,
+                                     zorder=2))
+        # the label sits on the middle of its own arc, drawn in the same data coordinates
+        mx, my = _arc_middle((x1, y1), (x2, y2), rad)
         ax.text(mx, my, tr("{handoffs}\nwait {hours} h").format(handoffs=format_number(row.handoffs),
                                                                  hours=format_number(wait)),
                 ha="center", va="center", fontsize=8.5, zorder=4,
-                bbox=dict(boxstyle="round,pad=0.2", fc="white", ec="none", alpha=0.8))
+                bbox=dict(boxstyle="round,pad=0.2", fc="white", ec="none", alpha=0.85))
     for team, (x, y) in pos.items():
         start = ends["start_share"].get(team, 0.0)
         end = ends["end_share"].get(team, 0.0)

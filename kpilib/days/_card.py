@@ -188,13 +188,13 @@ def dashboard_table(cards: Sequence[KpiCard]) -> tuple[pd.DataFrame, str]:
 _COLOURS = {"green": "#2e7d32", "amber": "#f9a825", "red": "#c62828", "no target": "#757575", "no data": "#757575"}
 _STYLE = """<style>
 .kpi-cards{display:flex;flex-wrap:wrap;gap:16px;font-family:system-ui,-apple-system,"Segoe UI",sans-serif}
-.kpi-card{border:1px solid #d0d7de;border-radius:8px;padding:14px 18px;flex:1 1 400px;max-width:560px;box-sizing:border-box;background:#fff;
+.kpi-card{border:1px solid #d0d7de;border-radius:8px;padding:14px 18px;flex:1 1 400px;min-width:0;max-width:560px;box-sizing:border-box;background:#fff;
  box-shadow:0 1px 3px rgba(0,0,0,.08);color:#1f2328;font-size:13px;line-height:1.4}
 .kpi-card h3{margin:0 0 2px;font-size:17px}.kpi-card .nl{color:#57606a;font-style:italic;margin-bottom:6px}
 .kpi-card .q{margin:6px 0 10px}.kpi-card table{border-collapse:collapse;width:100%}
 .kpi-card th{text-align:left;vertical-align:top;color:#57606a;font-weight:600;padding:2px 8px 2px 0;width:34%}
 .kpi-card td{padding:2px 0;vertical-align:top}.kpi-card code{font-size:11px;background:#f6f8fa;padding:1px 3px}
-.kpi-card .now{display:flex;align-items:center;gap:12px;margin:8px 0}
+.kpi-card .now{display:flex;flex-wrap:wrap;align-items:center;gap:12px;margin:8px 0}
 .kpi-card .big{font-size:26px;font-weight:700}.kpi-card .badge{color:#fff;border-radius:10px;padding:2px 9px;font-weight:600}
 .kpi-card ul{margin:2px 0 0 16px;padding:0}.kpi-card h4{margin:10px 0 2px;font-size:13px}
 </style>"""

@@ -288,6 +288,6 @@ def _tables_table(frame: pd.DataFrame) -> str:
         first = format_datetime(row.first) if pd.notna(row.first) else "–"
         last = format_datetime(row.last) if pd.notna(row.last) else "–"
         rows.append(f'<tr><td class="kpi-text">{e(tr(TABLE_NAMES.get(row.table, str(row.table))))}</td><td class="kpi-number">{e(format_value(int(row.rows)))}</td>'
-                    f'<td class="kpi-text">{e(str(row.timestamp or "–"))}</td><td>{first}</td><td>{last}</td></tr>')
+                    f'<td class="kpi-text">{e(tr(str(row.timestamp).replace("_", " ")) if row.timestamp else "–")}</td><td>{first}</td><td>{last}</td></tr>')
     head = "".join(f"<th>{e(tr(name))}</th>" for name in ("Table", "Rows", "Timestamp", "First", "Last"))
     return f"<table><thead><tr>{head}</tr></thead><tbody>" + "".join(rows) + "</tbody></table>"
