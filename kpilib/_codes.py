@@ -20,6 +20,7 @@ PARAMETER_WORDS = {
     "threshold_s": "Threshold (s)", "clock": "The wait starts", "abandoned": "Abandoned calls",
     "short_abandon_s": "Short abandons left out, up to (s)", "method": "Method", "window_days": "Window (days)",
     "window_unit": "Days counted as", "match": "The same customer by", "norm_days": "Norm (working days)",
+    "short_abandon_clock": "Short abandons measured from",
 }
 #: The words for a choice of a definition parameter.
 CHOICE_WORDS = {
@@ -31,6 +32,8 @@ CHOICE_WORDS = {
     ("method", "survey"): "the customer says so (survey)",
     ("window_unit", "24h"): "24 hours", ("window_unit", "calendar_day"): "calendar days",
     ("match", "customer"): "customer number", ("match", "case"): "case number", ("short_abandon_s", 0): "none (0 s)",
+    ("short_abandon_clock", None): "the same start as the wait", ("short_abandon_clock", "queue"): "entering the queue",
+    ("short_abandon_clock", "arrival"): "the customer's call",
 }
 #: The words for the codes of a KPI (its direction, view, timing, source, customer value) and of a verdict.
 CODE_WORDS = {

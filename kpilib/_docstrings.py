@@ -21,11 +21,19 @@ SHARED = {
         Only inbound contacts of this channel; None for every channel.""",
     "clock": """clock : {'queue', 'arrival'}
         Where the wait starts: ``queued_at`` (after the IVR) or ``arrived_at`` (includes IVR time).""",
-    "short_abandon_s": """short_abandon_s : float
-        Abandoned contacts that waited at most this many seconds are removed from everything
-        (numerator and denominator). The wait is measured on the chosen ``clock``, so with
-        ``clock="arrival"`` IVR time counts towards it. With 0, only abandons after a wait of
-        exactly 0 s are removed.""",
+    "short_abandon_s": """short_abandon_s : float or None
+        With a positive value, abandoned contacts that waited at most this many seconds are removed
+        from everything (numerator and denominator): callers who dialled a wrong number or hung up
+        at once. With 0 or None (the default 0) nothing is removed, not even an abandon after 0 s:
+        a call abandoned at once is still an abandoned call. The wait is measured on
+        ``short_abandon_clock``.""",
+    "short_abandon_clock": """short_abandon_clock : {'queue', 'arrival'} or None
+        Where the short-abandon wait starts; None (default): the KPI's own ``clock`` (the queue for
+        the abandonment rate). Vendors differ: Talkdesk starts the short-abandon timer when the call
+        enters the system (``"arrival"``; Talkdesk data dictionary, "Short-Abandoned Calls"), Ivanti
+        Voice when the interaction is queued (``"queue"``; "Number of Calls Short Abandoned"), and
+        Cisco's Abandoned Call Wait timer is set at the peripheral (ICM CTI Server user guide,
+        "Planning for Short Calls"). Choose the one the client's own reports use.""",
     "surveys": """surveys : pandas.DataFrame or ibis Table
         Canonical surveys; anchor ``answered_at``.""",
     "calendar": """calendar : WorkingCalendar, optional

@@ -62,7 +62,7 @@ def test_an_unknown_key_lists_the_known_ones():
     ("handover_points", ["first_line -> first_line"], r"two different teams"),
     ("definitions", {"service_level": {"treshold_s": 20}},
      r"`treshold_s` is not a definition parameter of `service_level`; its parameters are `threshold_s`, `clock`, "
-     r"`abandoned`, `short_abandon_s`, `channel`"),
+     r"`abandoned`, `short_abandon_s`, `short_abandon_clock`, `channel`"),
     ("definitions", {"first_contact_resolution": {"method": "agent_tick"}},
      r"first_contact_resolution: `method` must be one of 'repeat_window', 'case', 'survey'; got 'agent_tick'"),
     ("definitions", {"complaints_resolved_to_satisfaction": {"min_csat": 6}},

@@ -46,7 +46,7 @@ def test_spread_gives_lowest_highest_and_range(calls):
     assert spread.loc[0, "variants"] == 16
     assert spread.loc[0, "lowest"] == 0.25 and spread.loc[0, "highest"] == 0.5
     assert spread.loc[0, "range"] == 0.25  # 0.5 - 0.25
-    assert spread.loc[0, "highest_variant"] == "abandons left out, wait from the queue, short abandons ≤ 0 s"
+    assert spread.loc[0, "highest_variant"] == "abandons left out, wait from the queue, every abandon counted"
 
 
 def test_spread_per_group_skips_unmeasurable_variants():
@@ -116,7 +116,7 @@ def test_definitions_table_describes_each_kpi():
     got = definitions_table({"service_level": {"clock": "arrival", "abandoned": "fail"}, "csat": {}})
     assert got.to_dict("list") == {"kpi": ["Service level", "Customer satisfaction"], "definition": [
         "answered within 20 s of the customer's call (the phone menu included); abandoned calls count as not in time; "
-        "calls abandoned within 0 s are left out; only phone contacts",       # the catalogue's defaults fill the rest
+        "every abandoned call counts; only phone contacts",       # short_abandon_s=0 removes none; the catalogue's defaults fill the rest
         "the default definition"]}
 
 

@@ -100,7 +100,8 @@ def test_service_level_explorer_equals_service_level(draws, data):
         options = dict(threshold_s=data.draw(st.integers(0, 100) | st.floats(0, 100)),
                        clock=data.draw(st.sampled_from(CLOCKS)),
                        abandoned=data.draw(st.sampled_from(ABANDON_RULES)),
-                       short_abandon_s=data.draw(st.sampled_from([0, 3, 10.5])))
+                       short_abandon_s=data.draw(st.sampled_from([0, None, 3, 10.5, 60])),
+                       short_abandon_clock=data.draw(st.sampled_from([None, "queue", "arrival"])))
         pd.testing.assert_frame_equal(explorer.service_level(**options),
                                       service_level(frame, by=by, **options))
 

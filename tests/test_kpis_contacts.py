@@ -48,7 +48,7 @@ def service_rows() -> list[dict]:
         contact("c05", T + "09:20", ivr=10, abandon=8, team="first"),
         # abandoned; queue 30, arrival 40
         contact("c06", T + "09:25", ivr=10, abandon=30, team="second"),
-        # abandoned after 0 s on both clocks: a short abandon under short_abandon_s=0
+        # abandoned after 0 s on both clocks: a real abandon; only a positive short_abandon_s removes it
         contact("c07", T + "09:30", ivr=0, abandon=0, team="first"),
         # never queued (left in the IVR): not offered
         contact("c08", T + "09:35", ivr=None, abandon=30, team="third"),
@@ -64,19 +64,19 @@ def calls() -> pd.DataFrame:
     return contacts(service_rows())
 
 
-# Offered phone contacts (c07 removed as a short abandon): c01–c06.
+# Offered phone contacts (the default short_abandon_s=0 removes none): c01–c07.
 # Queue clock, threshold 20: A = 4 (c01–c04), A_within = 3 (c01, c02, c03),
-#   Ab = 2 (c05, c06), Ab_within = 1 (c05: 8 s), Ab_over = 1 (c06: 30 s).
-# Arrival clock: A_within = 1 (c01: 15 s), Ab_within = 1 (c05: 18 s), Ab_over = 1 (c06: 40 s).
+#   Ab = 3 (c05, c06, c07), Ab_within = 2 (c05: 8 s, c07: 0 s), Ab_over = 1 (c06: 30 s).
+# Arrival clock: A_within = 1 (c01: 15 s), Ab_within = 2 (c05: 18 s, c07: 0 s), Ab_over = 1 (c06: 40 s).
 SERVICE_LEVEL_CASES = [
     ("queue", "exclude", 3, 4),  # A_within / A = 3 / 4
-    ("queue", "fail", 3, 6),  # A_within / (A + Ab) = 3 / (4 + 2)
+    ("queue", "fail", 3, 7),  # A_within / (A + Ab) = 3 / (4 + 3)
     ("queue", "fail_after_threshold", 3, 5),  # A_within / (A + Ab_over) = 3 / (4 + 1)
-    ("queue", "pass_within_threshold", 4, 6),  # (A_within + Ab_within) / (A + Ab) = (3 + 1) / 6
+    ("queue", "pass_within_threshold", 5, 7),  # (A_within + Ab_within) / (A + Ab) = (3 + 2) / 7
     ("arrival", "exclude", 1, 4),  # 1 / 4
-    ("arrival", "fail", 1, 6),  # 1 / (4 + 2)
+    ("arrival", "fail", 1, 7),  # 1 / (4 + 3)
     ("arrival", "fail_after_threshold", 1, 5),  # 1 / (4 + 1)
-    ("arrival", "pass_within_threshold", 2, 6),  # (1 + 1) / (4 + 2)
+    ("arrival", "pass_within_threshold", 3, 7),  # (1 + 2) / (4 + 3)
 ]
 
 
@@ -87,9 +87,9 @@ def test_service_level_variants(calls, clock, abandoned, num, den):
 
 
 @pytest.mark.parametrize(("threshold_s", "abandoned", "num", "den"), [
-    (5, "fail", 1, 6),  # only c01 (5 s ≤ 5 s): 1 / (4 + 2)
-    (40, "fail", 4, 6),  # c01–c04 all ≤ 40 s: 4 / 6
-    (40, "pass_within_threshold", 6, 6),  # (4 + 2 abandons ≤ 40 s) / 6
+    (5, "fail", 1, 7),  # only c01 (5 s ≤ 5 s): 1 / (4 + 3)
+    (40, "fail", 4, 7),  # c01–c04 all ≤ 40 s: 4 / 7
+    (40, "pass_within_threshold", 7, 7),  # (4 + 3 abandons ≤ 40 s) / 7
     (40, "fail_after_threshold", 4, 4),  # no abandon over 40 s: 4 / (4 + 0)
 ])
 def test_service_level_threshold(calls, threshold_s, abandoned, num, den):
@@ -98,7 +98,7 @@ def test_service_level_threshold(calls, threshold_s, abandoned, num, den):
 
 
 @pytest.mark.parametrize(("abandoned", "num", "den"), [
-    # short_abandon_s=10 also removes c05 (queue wait 8 s): offered c01–c04, c06
+    # short_abandon_s=10 removes c05 (queue wait 8 s) and c07 (0 s): offered c01–c04, c06
     ("exclude", 3, 4),  # 3 / 4
     ("fail", 3, 5),  # 3 / (4 + 1)
     ("fail_after_threshold", 3, 5),  # c06 is over: 3 / (4 + 1)
@@ -107,6 +107,18 @@ def test_service_level_threshold(calls, threshold_s, abandoned, num, den):
 def test_service_level_short_abandons(calls, abandoned, num, den):
     result = service_level(calls, abandoned=abandoned, short_abandon_s=10)
     assert_kpi(result, [(num, den, num / den)])
+
+
+def test_short_abandons_on_the_clock_the_client_uses(calls):
+    # short_abandon_s=10 judged from the customer's call: c05 waited 10 + 8 = 18 s > 10 and stays;
+    # c07 (0 s) goes. Queue clock, abandons fail: A_within 3 / (A 4 + Ab 2: c05, c06) = 3 / 6
+    assert_kpi(service_level(calls, short_abandon_s=10, short_abandon_clock="arrival"), [(3, 6, 0.5)])
+    # judged from the queue (the KPI's own clock, the default): c05 (8 s) and c07 go: 3 / (4 + 1)
+    assert_kpi(service_level(calls, short_abandon_s=10, short_abandon_clock="queue"), [(3, 5, 0.6)])
+    # the abandonment rate likewise: arrival clock keeps c05: Ab 2 (c05, c06) / 6
+    assert_kpi(abandonment_rate(calls, short_abandon_s=10, short_abandon_clock="arrival"), [(2, 6, 2 / 6)])
+    with pytest.raises(ParameterError, match="`short_abandon_clock` must be one of 'queue', 'arrival'; got 'ivr'"):
+        service_level(calls, short_abandon_s=10, short_abandon_clock="ivr")
 
 
 def test_service_level_channel(calls):
@@ -119,7 +131,7 @@ def test_service_level_channel(calls):
 def test_service_level_by_team_keeps_empty_groups(calls):
     result = service_level(calls, by="team")
     assert_kpi(result, [
-        ("first", 2, 3, 2 / 3),  # c01, c02 within; c05 abandoned; c07 short, removed: 2 / (2 + 1)
+        ("first", 2, 4, 2 / 4),  # c01, c02 within; c05 and c07 abandoned: 2 / (2 + 2)
         ("second", 1, 3, 1 / 3),  # c03 within; c04 over; c06 abandoned: 1 / (2 + 1)
         ("third", 0, 0, NAN),  # c08 never queued: in the population, not offered
         # "fourth" has only an outbound call: not in the population, no row
@@ -127,9 +139,10 @@ def test_service_level_by_team_keeps_empty_groups(calls):
 
 
 def test_abandonment_rate(calls):
-    # Ab = 2 (c05, c06) / offered 6 (c01–c06; c07 removed as a short abandon of 0 s)
-    assert_kpi(abandonment_rate(calls), [(2, 6, 2 / 6)])
-    # short_abandon_s=10 also removes c05: Ab = 1 (c06) / offered 5
+    # Ab = 3 (c05, c06, c07: abandoned after 0 s still counts) / offered 7 (c01–c07)
+    assert_kpi(abandonment_rate(calls), [(3, 7, 3 / 7)])
+    assert_kpi(abandonment_rate(calls, short_abandon_s=None), [(3, 7, 3 / 7)])  # None removes none either
+    # short_abandon_s=10 removes c05 (8 s) and c07 (0 s): Ab = 1 (c06) / offered 5
     assert_kpi(abandonment_rate(calls, short_abandon_s=10), [(1, 5, 1 / 5)])
     # chat: c10 answered: 0 / 1
     assert_kpi(abandonment_rate(calls, channel="chat"), [(0, 1, 0.0)])
@@ -137,7 +150,7 @@ def test_abandonment_rate(calls):
 
 def test_abandonment_rate_by_team(calls):
     assert_kpi(abandonment_rate(calls, by="team"), [
-        ("first", 1, 3, 1 / 3),  # c05 / (c01, c02, c05)
+        ("first", 2, 4, 2 / 4),  # c05, c07 / (c01, c02, c05, c07)
         ("second", 1, 3, 1 / 3),  # c06 / (c03, c04, c06)
         ("third", 0, 0, NAN),  # c08 never queued
     ], by=["team"])
@@ -198,7 +211,7 @@ def test_transfer_rate():
 def test_optional_columns_may_be_left_out():
     slim = contacts(service_rows(), leave_out=["customer_id", "case_id", "outcome", "reason",
                                                "agent_id"])
-    assert_kpi(service_level(slim), [(3, 6, 0.5)])  # as in SERVICE_LEVEL_CASES: 3 / 6
+    assert_kpi(service_level(slim), [(3, 7, 3 / 7)])  # as in SERVICE_LEVEL_CASES: 3 / 7
 
 
 # --- time: DST, naive timestamps, periods -------------------------------------------------
@@ -231,7 +244,7 @@ def test_naive_timestamps_are_local_time():
     frame = contacts(dst_rows()[:1], naive=True)
     assert frame["queued_at"].dt.tz is None
     assert_kpi(average_speed_of_answer(frame), [(15, 1, 15.0)])
-    assert_kpi(service_level(contacts(service_rows(), naive=True)), [(3, 6, 0.5)])  # 3 / (4 + 2)
+    assert_kpi(service_level(contacts(service_rows(), naive=True)), [(3, 7, 3 / 7)])  # 3 / (4 + 3)
 
 
 def period_rows() -> list[dict]:
@@ -411,22 +424,22 @@ def test_first_contact_resolution_repeat_window_by_team():
 
 
 def test_queue_kpis_in_one_query(calls):
-    # Offered phone contacts as above (c01–c06): service level A_within / (A + Ab) = 3 / 6;
-    # abandonment Ab / (A + Ab) = 2 / 6; ASA over c01–c04 = (5 + 15 + 20 + 40) / 4 = 20 s.
+    # Offered phone contacts as above (c01–c07): service level A_within / (A + Ab) = 3 / 7;
+    # abandonment Ab / (A + Ab) = 3 / 7; ASA over c01–c04 = (5 + 15 + 20 + 40) / 4 = 20 s.
     got = queue_kpis(calls)
-    assert_kpi(got["service_level"], [(3, 6, 0.5)])
-    assert_kpi(got["abandonment_rate"], [(2, 6, 2 / 6)])
+    assert_kpi(got["service_level"], [(3, 7, 3 / 7)])
+    assert_kpi(got["abandonment_rate"], [(3, 7, 3 / 7)])
     assert_kpi(got["average_speed_of_answer"], [(80, 4, 20.0)])
 
 
 def test_queue_kpis_by_team_keep_empty_groups(calls):
-    # first: c01, c02 answered within, c05 abandoned (c07 short, c10 chat) → SL 2 / 3, Ab 1 / 3,
+    # first: c01, c02 answered within, c05 and c07 abandoned (c10 chat) → SL 2 / 4, Ab 2 / 4,
     #   ASA (5 + 15) / 2; second: c03 within, c04 over, c06 abandoned → SL 1 / 3, Ab 1 / 3,
     #   ASA (20 + 40) / 2; third: c08 never queued → 0 / 0 in each.
     got = queue_kpis(calls, by="team")
-    assert_kpi(got["service_level"], [("first", 2, 3, 2 / 3), ("second", 1, 3, 1 / 3), ("third", 0, 0, NAN)],
+    assert_kpi(got["service_level"], [("first", 2, 4, 2 / 4), ("second", 1, 3, 1 / 3), ("third", 0, 0, NAN)],
                by=["team"])
-    assert_kpi(got["abandonment_rate"], [("first", 1, 3, 1 / 3), ("second", 1, 3, 1 / 3), ("third", 0, 0, NAN)],
+    assert_kpi(got["abandonment_rate"], [("first", 2, 4, 2 / 4), ("second", 1, 3, 1 / 3), ("third", 0, 0, NAN)],
                by=["team"])
     assert_kpi(got["average_speed_of_answer"], [("first", 20, 2, 10.0), ("second", 60, 2, 30.0),
                                                 ("third", 0, 0, NAN)], by=["team"])
@@ -524,7 +537,7 @@ def test_ibis_table_gives_the_same_result(call, by):
 
 
 def test_ibis_result_is_the_hand_computed_one(calls):
-    assert_kpi(service_level(ibis.memtable(calls)), [(3, 6, 0.5)])  # 3 / (4 + 2)
+    assert_kpi(service_level(ibis.memtable(calls)), [(3, 7, 3 / 7)])  # 3 / (4 + 3)
 
 
 # --- properties of the service-level variants -----------------------------------------

@@ -89,12 +89,18 @@ def service_level_variants(contacts, *, threshold_s: float = 20, short_abandon_s
     explorer = ServiceLevelExplorer(contacts, by=names, channel=channel)
     frames = [
         explorer.service_level(threshold_s=threshold_s, clock=clock, abandoned=rule, short_abandon_s=short)
-        .assign(variant=tr("{abandons}, {clock}, short abandons ≤ {seconds} s").format(
-                    abandons=tr(_ABANDON_WORDS[rule]), clock=tr(_CLOCK_WORDS[clock]), seconds=format_number(short)),
-                clock=clock, abandoned=rule, short_abandon_s=short)
+        .assign(variant=_variant_label(rule, clock, short), clock=clock, abandoned=rule, short_abandon_s=short)
         for clock in CLOCKS for rule in ABANDON_RULES for short in short_abandon_s
     ]
     return _stack(frames, names, ["clock", "abandoned", "short_abandon_s"])
+
+
+def _variant_label(rule: str, clock: str, short: float) -> str:
+    """A service-level variant in words: "abandons not in time, wait from the call, short abandons ≤ 5 s"."""
+    words = {"abandons": tr(_ABANDON_WORDS[rule]), "clock": tr(_CLOCK_WORDS[clock])}
+    if not short:
+        return tr("{abandons}, {clock}, every abandon counted").format(**words)
+    return tr("{abandons}, {clock}, short abandons ≤ {seconds} s").format(**words, seconds=format_number(short))
 
 
 def _period_by(by) -> list[str]:

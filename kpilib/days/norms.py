@@ -267,7 +267,8 @@ def kpis_under_norms(tables, norms: Mapping[str, float], *, definitions: Mapping
 
 
 #: The definition parameters each explorer answers for; a definition with any other is computed in full.
-_EXPLORED = {"service_level": {"threshold_s", "clock", "abandoned", "short_abandon_s", "channel"},
+_EXPLORED = {"service_level": {"threshold_s", "clock", "abandoned", "short_abandon_s", "short_abandon_clock",
+                               "channel"},
              "repeat_contact_rate": {"window_days", "match", "window_unit"},
              "time_to_resolution": {"norm_days"}, "time_to_first_contact": {"norm_days"}}
 _SPANS = {"time_to_resolution": "resolution", "time_to_first_contact": "first_contact"}

@@ -12,7 +12,7 @@ Examples
 --------
 >>> catalogue = load_catalogue()
 >>> catalogue.entry("service_level").call()
-"kpilib.service_level(contacts, threshold_s=20, clock='queue', abandoned='fail', short_abandon_s=0, channel='phone')"
+"kpilib.service_level(contacts, threshold_s=20, clock='queue', abandoned='fail', short_abandon_s=0, short_abandon_clock=None, channel='phone')"
 """
 
 from __future__ import annotations

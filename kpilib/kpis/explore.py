@@ -108,24 +108,35 @@ class ServiceLevelExplorer:
         frame = _fetch(c, self.by, c.arrived_at, columns, con=inp.con, time_zone=inp.time_zone)
         keys, groups = _grouped(frame, self.by, list(columns))
         self._keys = keys
-        self._sorted = {
-            (clock, status): [_Sorted(np.sort(g[f"_wait_{clock}"][g[f"_{status}"] > 0])) for g in groups]
-            for clock in CLOCKS for status in ("answered", "abandoned")
-        }
+        self._sorted = {clock: [_Sorted(np.sort(g[f"_wait_{clock}"][g["_answered"] > 0])) for g in groups]
+                        for clock in CLOCKS}
+        # the abandons' waits on both clocks, row by row: a short abandon may be judged on the other clock
+        self._abandons = [{clock: g[f"_wait_{clock}"][g["_abandoned"] > 0].astype("float64") for clock in CLOCKS}
+                          for g in groups]
 
-    def counts(self, *, threshold_s: float, clock: str = "queue",
-               short_abandon_s: float = 0) -> dict[str, np.ndarray]:
-        """Per group (in the result's order): answered ``A``, ``A_within``, abandoned ``Ab``, ``Ab_within``."""
+    def counts(self, *, threshold_s: float, clock: str = "queue", short_abandon_s: float | None = 0,
+               short_abandon_clock: str | None = None) -> dict[str, np.ndarray]:
+        """Per group (in the result's order): answered ``A``, ``A_within``, abandoned ``Ab``, ``Ab_within``.
+
+        Short abandons (a positive ``short_abandon_s``, judged on ``short_abandon_clock``, default
+        ``clock``) are left out of ``Ab`` and ``Ab_within``; a wait that cannot be measured is never short.
+        """
         rows = []
-        for answered, abandoned in zip(self._sorted[clock, "answered"], self._sorted[clock, "abandoned"]):
-            short = abandoned.at_most(short_abandon_s)
-            rows.append((len(answered.values), answered.at_most(threshold_s),
-                         len(abandoned.values) - short, max(0, abandoned.at_most(threshold_s) - short)))
+        for answered, waits in zip(self._sorted[clock], self._abandons):
+            kept = np.ones(len(waits[clock]), dtype=bool)
+            if short_abandon_s:
+                with np.errstate(invalid="ignore"):
+                    kept = ~(waits[short_abandon_clock or clock] <= short_abandon_s)
+            with np.errstate(invalid="ignore"):
+                within = waits[clock] <= threshold_s
+            rows.append((len(answered.values), answered.at_most(threshold_s), int(kept.sum()),
+                         int((kept & within).sum())))
         counts = np.array(rows, dtype="int64").reshape(len(rows), 4)
         return dict(zip(("A", "A_within", "Ab", "Ab_within"), counts.T))
 
     def service_level(self, *, threshold_s: float = 20, clock: str = "queue", abandoned: str = "fail",
-                      short_abandon_s: float = 0, channel: str | None | object = _SAME) -> pd.DataFrame:
+                      short_abandon_s: float | None = 0, short_abandon_clock: str | None = None,
+                      channel: str | None | object = _SAME) -> pd.DataFrame:
         """Exactly :func:`kpilib.service_level` with these arguments (and the explorer's ``by``, ``channel``).
 
         ``channel`` may be given (a recorded definition names it) but must be the explorer's own.
@@ -136,8 +147,12 @@ class ServiceLevelExplorer:
         check_number("threshold_s", threshold_s, minimum=0)
         check_argument("clock", clock, CLOCKS)
         check_argument("abandoned", abandoned, ABANDON_RULES)
-        check_number("short_abandon_s", short_abandon_s, minimum=0)
-        n = self.counts(threshold_s=threshold_s, clock=clock, short_abandon_s=short_abandon_s)
+        if short_abandon_s is not None:
+            check_number("short_abandon_s", short_abandon_s, minimum=0)
+        if short_abandon_clock is not None:
+            check_argument("short_abandon_clock", short_abandon_clock, CLOCKS)
+        n = self.counts(threshold_s=threshold_s, clock=clock, short_abandon_s=short_abandon_s,
+                        short_abandon_clock=short_abandon_clock)
         numerator = n["A_within"]
         if abandoned == "exclude":
             denominator = n["A"]

@@ -3,7 +3,8 @@
 Definitions (all on inbound contacts of one channel, the *offered* set):
 
 - offered: inbound contacts of the channel that reached the queue (``queued_at`` not null), minus
-  short abandons; an abandon in the IVR, before the queue, is not offered;
+  short abandons when ``short_abandon_s`` is positive (by default none are removed); an abandon in the
+  IVR, before the queue, is not offered;
 - answered (A): ``answered_at`` not null; abandoned (Ab): queued and never answered;
 - wait: (``answered_at`` if answered else ``ended_at``) minus the start, where the start is
   ``queued_at`` (``clock="queue"``) or ``arrived_at`` (``clock="arrival"``, includes IVR time);
@@ -46,23 +47,27 @@ def wait_seconds(c: Table, clock: str, *, answered_only: bool = False):
     return seconds_between(start, c.answered_at if answered_only else c.answered_at.coalesce(c.ended_at))
 
 
-def _queue(contacts: Table, *, clock: str, short_abandon_s: float, channel: str | None,
-           by: Sequence[str] = ()) -> Table:
+def _queue(contacts: Table, *, clock: str, short_abandon_s: float | None, channel: str | None,
+           by: Sequence[str] = (), short_abandon_clock: str | None = None) -> Table:
     """The population (inbound contacts of ``channel``) with ``_wait``, ``_answered`` and ``_abandoned``.
 
-    Short abandons are neither answered nor abandoned, so they drop out of every count, as do
-    contacts that never queued (left out of the population when nothing is grouped, see
-    :func:`~kpilib.data._aggregate.counted_rows`).
+    Short abandons (only with a positive ``short_abandon_s``: abandons whose wait on
+    ``short_abandon_clock``, default ``clock``, is at most that) are neither answered nor abandoned,
+    so they drop out of every count, as do contacts that never queued (left out of the population
+    when nothing is grouped, see :func:`~kpilib.data._aggregate.counted_rows`).
     """
     c = offered_population(contacts, channel=channel)
     c = counted_rows(c, list(by), c.queued_at.notnull())
     c = c.mutate(_wait=wait_seconds(c, clock))
     abandoned = c.queued_at.notnull() & c.answered_at.isnull()
-    short = abandoned & (c._wait <= short_abandon_s).fill_null(False)
-    return c.mutate(_answered=c.queued_at.notnull() & c.answered_at.notnull(), _abandoned=abandoned & ~short)
+    if short_abandon_s:
+        short_wait = c._wait if (short_abandon_clock or clock) == clock else wait_seconds(c, short_abandon_clock)
+        abandoned = abandoned & ~(short_wait <= short_abandon_s).fill_null(False)
+    return c.mutate(_answered=c.queued_at.notnull() & c.answered_at.notnull(), _abandoned=abandoned)
 
 
-def check_common(by, columns, *, clock=None, channel=None, short_abandon_s=None) -> list[str]:
+def check_common(by, columns, *, clock=None, channel=None, short_abandon_s=None,
+                 short_abandon_clock=None) -> list[str]:
     """Check the parameters the contact KPIs share; return ``by`` as a list."""
     names = normalise_by(by)
     check_by(names, columns)
@@ -72,6 +77,8 @@ def check_common(by, columns, *, clock=None, channel=None, short_abandon_s=None)
         raise ParameterError(f"`channel` must be a channel name such as 'phone' or None; got {channel!r}")
     if short_abandon_s is not None:
         check_number("short_abandon_s", short_abandon_s, minimum=0)
+    if short_abandon_clock is not None:
+        check_argument("short_abandon_clock", short_abandon_clock, CLOCKS)
     return names
 
 
@@ -81,8 +88,8 @@ QUEUE_COLUMNS = ("direction", "channel", "arrived_at", "queued_at", "answered_at
 @kpi_function
 @fill
 def service_level(contacts, *, threshold_s: float = 20, clock: str = "queue", abandoned: str = "fail",
-                  short_abandon_s: float = 0, channel: str | None = "phone",
-                  by: str | Sequence[str] | None = None) -> pd.DataFrame:
+                  short_abandon_s: float | None = 0, short_abandon_clock: str | None = None,
+                  channel: str | None = "phone", by: str | Sequence[str] | None = None) -> pd.DataFrame:
     """Share of offered contacts answered within ``threshold_s`` seconds.
 
     {offered}
@@ -103,6 +110,7 @@ def service_level(contacts, *, threshold_s: float = 20, clock: str = "queue", ab
     abandoned : {{'exclude', 'fail', 'fail_after_threshold', 'pass_within_threshold'}}
         How abandoned contacts count (see above).
     {short_abandon_s}
+    {short_abandon_clock}
     {channel}
     {by}
 
@@ -118,10 +126,11 @@ def service_level(contacts, *, threshold_s: float = 20, clock: str = "queue", ab
     """
     inp = canonical(contacts, "contacts", required=QUEUE_COLUMNS)
     names = check_common(by, inp.table.columns, clock=clock, channel=channel,
-                          short_abandon_s=short_abandon_s)
+                          short_abandon_s=short_abandon_s, short_abandon_clock=short_abandon_clock)
     check_number("threshold_s", threshold_s, minimum=0)
     check_argument("abandoned", abandoned, ABANDON_RULES)
-    q = _queue(inp.table, clock=clock, short_abandon_s=short_abandon_s, channel=channel, by=names)
+    q = _queue(inp.table, clock=clock, short_abandon_s=short_abandon_s, channel=channel, by=names,
+               short_abandon_clock=short_abandon_clock)
     return tidy_kpi(q, _service_level(q, threshold_s, abandoned), by=names, anchor=q.arrived_at,
                     con=inp.con, time_zone=inp.time_zone)
 
@@ -168,8 +177,8 @@ def queue_kpis(contacts, *, threshold_s: float = 20, by: str | Sequence[str] | N
 
 @kpi_function
 @fill
-def abandonment_rate(contacts, *, short_abandon_s: float = 0, channel: str | None = "phone",
-                     by: str | Sequence[str] | None = None) -> pd.DataFrame:
+def abandonment_rate(contacts, *, short_abandon_s: float | None = 0, short_abandon_clock: str | None = None,
+                     channel: str | None = "phone", by: str | Sequence[str] | None = None) -> pd.DataFrame:
     """Share of offered contacts that were abandoned: Ab / (A + Ab).
 
     {offered}
@@ -178,6 +187,7 @@ def abandonment_rate(contacts, *, short_abandon_s: float = 0, channel: str | Non
     ----------
     {contacts}
     {short_abandon_s}
+    {short_abandon_clock}
     {channel}
     {by}
 
@@ -186,8 +196,10 @@ def abandonment_rate(contacts, *, short_abandon_s: float = 0, channel: str | Non
     {returns}
     """
     inp = canonical(contacts, "contacts", required=QUEUE_COLUMNS)
-    names = check_common(by, inp.table.columns, channel=channel, short_abandon_s=short_abandon_s)
-    q = _queue(inp.table, clock="queue", short_abandon_s=short_abandon_s, channel=channel, by=names)
+    names = check_common(by, inp.table.columns, channel=channel, short_abandon_s=short_abandon_s,
+                         short_abandon_clock=short_abandon_clock)
+    q = _queue(inp.table, clock="queue", short_abandon_s=short_abandon_s, channel=channel, by=names,
+               short_abandon_clock=short_abandon_clock)
     return tidy_kpi(q, _abandonment(q), by=names, anchor=q.arrived_at,
                     con=inp.con, time_zone=inp.time_zone)
 

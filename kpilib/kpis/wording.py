@@ -75,9 +75,16 @@ def _clause(kpi: str, name: str, value: Any, d: Mapping[str, Any]) -> list[str]:
     if name == "short_abandon_s":
         if d.get("abandoned") == "exclude":
             return []  # every abandoned call is left out already
-        if value is None:
+        if not value:
             return [tr("every abandoned call counts")]
+        other = d.get("short_abandon_clock")
+        if other and other != d.get("clock", "queue"):
+            words = ("calls abandoned within {seconds} s of the customer's call are left out" if other == "arrival"
+                     else "calls abandoned within {seconds} s of entering the queue are left out")
+            return [tr(words).format(seconds=_number(value))]
         return [tr("calls abandoned within {seconds} s are left out").format(seconds=_number(value))]
+    if name == "short_abandon_clock":
+        return []  # part of the short abandons' words
     if name == "channel":
         return [tr("all channels")] if value is None else [tr("only {channel} contacts").format(channel=tr(str(value)))]
     if name == "window_days":
