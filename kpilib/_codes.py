@@ -31,6 +31,7 @@ CHOICE_WORDS = {
     ("method", "repeat_window"): "no new contact within the window", ("method", "case"): "case closed at first contact",
     ("method", "survey"): "the customer says so (survey)",
     ("window_unit", "24h"): "24 hours", ("window_unit", "calendar_day"): "calendar days",
+    ("window_unit", "working_day"): "working days",
     ("match", "customer"): "customer number", ("match", "case"): "case number", ("short_abandon_s", 0): "none (0 s)",
     ("short_abandon_clock", None): "the same start as the wait", ("short_abandon_clock", "queue"): "entering the queue",
     ("short_abandon_clock", "arrival"): "the customer's call",

@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from _fixtures import assert_kpi, contact, contacts, local
-from kpilib import repeat_contact_rate, service_level
+from kpilib import first_contact_resolution, repeat_contact_rate, service_level
 from kpilib.exceptions import ParameterError
 from kpilib.kpis.explore import RepeatExplorer, ServiceLevelExplorer
 from kpilib.kpis.queue import ABANDON_RULES, CLOCKS
@@ -129,6 +129,36 @@ def test_repeat_explorer_on_a_hand_computed_fixture():
                                       repeat_contact_rate(frame, window_days=window, by="team"))
 
 
+def test_repeat_and_fcr_windows_in_working_days():
+    frame = contacts([
+        contact("r1", "2026-03-02 09:00", wait=1, team="first", customer_id="k1"),   # Mon
+        contact("r2", "2026-03-04 09:00", wait=1, team="first", customer_id="k1"),   # Wed: 2 working days, 48 h
+        # Thu 12 Mar: from Wed 4 that is Wed, Thu, Fri, Mon, Tue, Wed = 6 working days, and 8 × 24 h
+        contact("r3", "2026-03-12 09:00", wait=1, team="second", customer_id="k1"),
+        contact("r4", "2026-03-02 10:00", wait=1, team="second", customer_id="k2"),  # no follow-up
+    ])
+    explorer = RepeatExplorer(frame, by="team")
+    # 6 working days: r1 (2) and r2 (6) repeat: first 2 / 2; in 6 × 24 h r2 (8 days) does not: 1 / 2
+    assert_kpi(explorer.repeat_contact_rate(window_days=6, window_unit="working_day"),
+               [("first", 2, 2, 1.0), ("second", 0, 2, 0.0)], by=["team"])
+    assert_kpi(explorer.repeat_contact_rate(window_days=6), [("first", 1, 2, 0.5), ("second", 0, 2, 0.0)],
+               by=["team"])
+    # 5 working days: only r1 (2 ≤ 5): 1 / 2
+    assert_kpi(explorer.repeat_contact_rate(window_days=5, window_unit="working_day"),
+               [("first", 1, 2, 0.5), ("second", 0, 2, 0.0)], by=["team"])
+    # first-contact resolution is the rest (their outcomes do not rule it out): 6 working days 0 / 2,
+    # 6 × 24 h 1 / 2 (r2); the second team's r3 and r4 have no follow-up: 2 / 2
+    assert_kpi(explorer.first_contact_resolution(window_days=6, window_unit="working_day"),
+               [("first", 0, 2, 0.0), ("second", 2, 2, 1.0)], by=["team"])
+    assert_kpi(explorer.first_contact_resolution(window_days=6), [("first", 1, 2, 0.5), ("second", 2, 2, 1.0)],
+               by=["team"])
+    for unit in ("24h", "calendar_day", "working_day"):
+        pd.testing.assert_frame_equal(explorer.repeat_contact_rate(window_days=6, window_unit=unit),
+                                      repeat_contact_rate(frame, window_days=6, window_unit=unit, by="team"))
+        pd.testing.assert_frame_equal(explorer.first_contact_resolution(window_days=6, window_unit=unit),
+                                      first_contact_resolution(frame, window_days=6, window_unit=unit, by="team"))
+
+
 @settings(max_examples=25, deadline=None)
 @given(st.lists(st.tuples(st.sampled_from(["k1", "k2", None]), st.integers(0, 20 * 24),
                           st.booleans(), st.sampled_from(["first", "second"])), max_size=12),
@@ -141,8 +171,14 @@ def test_repeat_explorer_equals_repeat_contact_rate(draws, windows, match):
     frame = contacts(rows)
     explorer = RepeatExplorer(frame, match=match, by="team")
     for window in windows:
-        pd.testing.assert_frame_equal(explorer.repeat_contact_rate(window_days=window),
-                                      repeat_contact_rate(frame, window_days=window, match=match, by="team"))
+        for unit in ("24h", "calendar_day", "working_day"):
+            pd.testing.assert_frame_equal(
+                explorer.repeat_contact_rate(window_days=window, window_unit=unit),
+                repeat_contact_rate(frame, window_days=window, match=match, window_unit=unit, by="team"))
+            if match == "customer":
+                pd.testing.assert_frame_equal(
+                    explorer.first_contact_resolution(window_days=window, window_unit=unit),
+                    first_contact_resolution(frame, window_days=window, window_unit=unit, by="team"))
 
 
 def test_a_definition_naming_the_explorers_channel_is_accepted_another_is_refused(calls):

@@ -22,7 +22,7 @@ from kpilib.data._inputs import canonical
 from kpilib.exceptions import ParameterError
 from kpilib.kpis.queue import (ABANDON_RULES, CLOCKS, QUEUE_COLUMNS, check_common, offered_population,
                                wait_seconds)
-from kpilib.kpis.resolution import MATCHES, follow_up_gaps
+from kpilib.kpis.resolution import MATCHES, NOT_RESOLVED_OUTCOMES, WINDOW_UNITS, follow_up_gaps
 
 __all__ = ["RepeatExplorer", "ServiceLevelExplorer", "TimelinessExplorer"]
 
@@ -167,36 +167,72 @@ class ServiceLevelExplorer:
 
 
 class RepeatExplorer:
-    """The repeat-contact rate for any window, fast: the gaps to the next contact, sorted per group.
+    """The repeat-contact rate and first-contact resolution for any window, fast.
+
+    Per group it keeps the sorted gaps from each base contact to its follow-up in the three window
+    units (seconds, calendar days, working days), for every base contact and for those whose outcome
+    does not rule out resolution; a window's counts are then binary searches, no query.
 
     Parameters
     ----------
     contacts : pandas.DataFrame or ibis Table
         Canonical contacts.
     match : {'customer', 'case'}
-        As in :func:`kpilib.repeat_contact_rate`.
+        As in :func:`kpilib.repeat_contact_rate` (first-contact resolution needs ``"customer"``).
     by : None, str or list of str
         As in :func:`kpilib.repeat_contact_rate`.
+    calendar : WorkingCalendar, optional
+        For windows in working days; default the Dutch calendar.
     """
 
-    def __init__(self, contacts, *, match: str = "customer", by: str | Sequence[str] | None = "team") -> None:
+    def __init__(self, contacts, *, match: str = "customer", by: str | Sequence[str] | None = "team",
+                 calendar=None) -> None:
+        from kpilib.kpis.timeliness import _calendar, working_days_columns
+
         inp = canonical(contacts, "contacts", required=("direction", "arrived_at", "answered_at"))
         self.by = normalise_by(by)
         check_by(self.by, inp.table.columns)
         check_argument("match", match, MATCHES)
         self.match = match
         table, base, gap = follow_up_gaps(inp.table, match=match)
-        frame = _fetch(table, self.by, table.arrived_at,
-                       {"_base": base.fill_null(False), "_gap": gap}, con=inp.con, time_zone=inp.time_zone)
-        keys, groups = _grouped(frame, self.by, ["_base", "_gap"])
+        resolved = table.outcome.isnull() | ~table.outcome.isin(NOT_RESOLVED_OUTCOMES)
+        table = table.mutate(_base=base.fill_null(False), _gap_24h=gap, _ok=resolved,
+                             _gap_calendar_day=table._next_at.date().delta(table.arrived_at.date(), unit="day"))
+        table, _ = working_days_columns(table, "arrived_at", "_next_at", as_of=None, calendar=_calendar(calendar),
+                                        con=inp.con, time_zone=inp.time_zone, stamps=("arrived_at",))
+        units = {unit: f"_gap_{unit}" for unit in WINDOW_UNITS}
+        columns = {"_base": table._base, "_ok": table._ok, "_gap_24h": table._gap_24h,
+                   "_gap_calendar_day": table._gap_calendar_day, "_gap_working_day": table._wd}
+        frame = _fetch(table, self.by, table.arrived_at, columns, con=inp.con, time_zone=inp.time_zone)
+        keys, groups = _grouped(frame, self.by, list(columns))
         self._keys = keys
-        self._gaps = [_Sorted(np.sort(g["_gap"][g["_base"] > 0])) for g in groups]
+        self._base = [int(np.count_nonzero(g["_base"] > 0)) for g in groups]
+        self._resolved = [int(np.count_nonzero((g["_base"] > 0) & (g["_ok"] > 0))) for g in groups]
+        self._gaps = {unit: [_Sorted(np.sort(g[column][g["_base"] > 0].astype("float64"))) for g in groups]
+                      for unit, column in units.items()}
+        self._resolved_gaps = {unit: [_Sorted(np.sort(g[column][(g["_base"] > 0) & (g["_ok"] > 0)]
+                                                      .astype("float64"))) for g in groups]
+                               for unit, column in units.items()}
 
-    def repeat_contact_rate(self, *, window_days: float = 7) -> pd.DataFrame:
-        """Exactly :func:`kpilib.repeat_contact_rate` with this window (and the explorer's ``match``, ``by``)."""
+    @staticmethod
+    def _limit(window_days: float, window_unit: str) -> float:
         check_number("window_days", window_days, minimum=0, strict_minimum=True)
-        limit = window_days * 86400
-        return _result(self._keys, [g.at_most(limit) for g in self._gaps], [len(g.values) for g in self._gaps])
+        check_argument("window_unit", window_unit, WINDOW_UNITS)
+        return window_days * 86400 if window_unit == "24h" else window_days
+
+    def repeat_contact_rate(self, *, window_days: float = 7, window_unit: str = "24h") -> pd.DataFrame:
+        """Exactly :func:`kpilib.repeat_contact_rate` with this window (and the explorer's ``match``, ``by``)."""
+        limit = self._limit(window_days, window_unit)
+        return _result(self._keys, [g.at_most(limit) for g in self._gaps[window_unit]], self._base)
+
+    def first_contact_resolution(self, *, window_days: float = 7, window_unit: str = "24h") -> pd.DataFrame:
+        """Exactly :func:`kpilib.first_contact_resolution` by ``method="repeat_window"`` with this window."""
+        if self.match != "customer":
+            raise ParameterError("first-contact resolution matches contacts by customer; build the explorer "
+                                 "with match='customer'")
+        limit = self._limit(window_days, window_unit)
+        numerator = [n - g.at_most(limit) for n, g in zip(self._resolved, self._resolved_gaps[window_unit])]
+        return _result(self._keys, numerator, self._base)
 
 
 class TimelinessExplorer:

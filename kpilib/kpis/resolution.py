@@ -19,7 +19,7 @@ from kpilib.kpis._registry import kpi_function
 MATCHES = ("customer", "case")
 DIRECTIONS = ("inbound", "outbound", "any")
 FCR_METHODS = ("repeat_window", "case", "survey")
-WINDOW_UNITS = ("24h", "calendar_day")
+WINDOW_UNITS = ("24h", "calendar_day", "working_day")
 #: Outcomes that say the contact did not resolve the question by itself.
 NOT_RESOLVED_OUTCOMES = ("transferred", "escalated", "callback_promised")
 
@@ -60,19 +60,31 @@ def follow_up_gaps(contacts: Table, *, match: str,
 
 
 def _with_follow_up(contacts: Table, *, window_days: float, match: str, window_unit: str = "24h",
-                    base_only: bool = False) -> tuple[Table, BooleanValue, BooleanValue]:
+                    base_only: bool = False, calendar=None, con=None,
+                    time_zone: str | None = None) -> tuple[Table, BooleanValue, BooleanValue]:
     """Mark each base contact followed by another base contact of the same key within the window.
 
     A follow-up (:func:`follow_up_gaps`) makes a repeat when it is at most ``window_days`` × 24 h
-    later (``window_unit="24h"``), or when its local date is at most ``window_days`` dates after
-    the contact's local date (``"calendar_day"``). Returns the table with a ``_next_at`` column,
-    the base condition and the repeat condition.
+    later (``window_unit="24h"``), when its local date is at most ``window_days`` dates after the
+    contact's local date (``"calendar_day"``), or at most ``window_days`` working days of
+    ``calendar`` after it (``"working_day"``: a contact on Friday and one on Monday are 1 working day
+    apart, one on Saturday and one on Monday 0). Returns the table with a ``_next_at`` column, the
+    base condition and the repeat condition.
     """
     joined, base, gap = follow_up_gaps(contacts, match=match, base_only=base_only)
     if window_unit == "24h":
         within = gap <= window_days * 86400
-    else:
+    elif window_unit == "calendar_day":
         within = joined._next_at.date().delta(joined.arrived_at.date(), unit="day") <= window_days
+    else:
+        from kpilib.kpis.timeliness import _calendar, working_days_columns
+
+        if base is not True:  # the working days join builds a new table: carry the base condition into it
+            joined = joined.mutate(_is_base=base)
+        joined, _ = working_days_columns(joined, "arrived_at", "_next_at", as_of=None, calendar=_calendar(calendar),
+                                         con=con, time_zone=time_zone, stamps=("arrived_at",))
+        base = True if base is True else joined._is_base
+        within = joined._wd <= window_days
     return joined, base, base & within.fill_null(False)
 
 
@@ -84,14 +96,16 @@ def _check_window(window_days: float, window_unit: str = "24h") -> None:
 @kpi_function
 @fill
 def repeat_contact_rate(contacts, *, window_days: float = 7, match: str = "customer",
-                        window_unit: str = "24h", by: str | Sequence[str] | None = None) -> pd.DataFrame:
+                        window_unit: str = "24h", calendar=None,
+                        by: str | Sequence[str] | None = None) -> pd.DataFrame:
     """Share of answered inbound contacts followed by another one within ``window_days`` × 24 h.
 
     Base: answered inbound contacts with a non-null ``customer_id`` (``case_id`` for
     ``match="case"``). Numerator: those followed by another answered inbound contact of the same
     customer (case) that arrived strictly later and at most ``window_days`` × 24 hours later
     (with ``window_unit="calendar_day"``: on a local date at most ``window_days`` dates later, so
-    a contact on Monday 23:00 and one on the next Monday 08:00 are 7 calendar days apart).
+    a contact on Monday 23:00 and one on the next Monday 08:00 are 7 calendar days apart; with
+    ``"working_day"``: at most ``window_days`` working days of ``calendar`` later).
 
     Parameters
     ----------
@@ -100,8 +114,10 @@ def repeat_contact_rate(contacts, *, window_days: float = 7, match: str = "custo
         The repeat window in days of 24 hours (7 means 168 hours, also across a DST change).
     match : {{'customer', 'case'}}
         Whether a repeat is another contact of the same customer or of the same case.
-    window_unit : {{'24h', 'calendar_day'}}
-        Whether the window counts days of 24 hours from the arrival or local calendar dates.
+    window_unit : {{'24h', 'calendar_day', 'working_day'}}
+        Whether the window counts days of 24 hours from the arrival, local calendar dates or working days.
+    {calendar}
+        Used by ``window_unit="working_day"``.
     {by}
 
     Returns
@@ -114,7 +130,8 @@ def repeat_contact_rate(contacts, *, window_days: float = 7, match: str = "custo
     _check_window(window_days, window_unit)
     check_argument("match", match, MATCHES)
     table, base, repeat = _with_follow_up(inp.table, window_days=window_days, match=match,
-                                          window_unit=window_unit, base_only=not names)
+                                          window_unit=window_unit, base_only=not names, calendar=calendar,
+                                          con=inp.con, time_zone=inp.time_zone)
     return tidy(table, by=names, anchor=table.arrived_at, numerator=repeat, denominator=base,
                 con=inp.con, time_zone=inp.time_zone)
 
@@ -122,7 +139,7 @@ def repeat_contact_rate(contacts, *, window_days: float = 7, match: str = "custo
 @kpi_function
 @fill
 def first_contact_resolution(contacts=None, *, method: str = "repeat_window", window_days: float = 7,
-                             cases=None, surveys=None,
+                             window_unit: str = "24h", cases=None, surveys=None, calendar=None,
                              by: str | Sequence[str] | None = None) -> pd.DataFrame:
     """First-contact resolution, measured one of three ways.
 
@@ -141,11 +158,15 @@ def first_contact_resolution(contacts=None, *, method: str = "repeat_window", wi
         Not used by ``method="survey"``.
     method : {{'repeat_window', 'case', 'survey'}}
     window_days : float
-        The repeat window of ``"repeat_window"``, in days of 24 hours.
+        The repeat window of ``"repeat_window"``, in days of 24 hours (see ``window_unit``).
+    window_unit : {{'24h', 'calendar_day', 'working_day'}}
+        How ``"repeat_window"`` counts the window, as in :func:`repeat_contact_rate`.
     cases : pandas.DataFrame or ibis Table
         Canonical cases; required by ``method="case"``.
     surveys : pandas.DataFrame or ibis Table
         Canonical surveys; required by ``method="survey"``.
+    {calendar}
+        Used by ``window_unit="working_day"``.
     {by}
 
     Returns
@@ -170,9 +191,10 @@ def first_contact_resolution(contacts=None, *, method: str = "repeat_window", wi
         return _fcr_case(contacts, cases, names)
     inp = canonical(contacts, "contacts", required=_REQUIRED)
     check_by(names, inp.table.columns)
-    _check_window(window_days)
+    _check_window(window_days, window_unit)
     table, base, repeat = _with_follow_up(inp.table, window_days=window_days, match="customer",
-                                          base_only=not names)
+                                          window_unit=window_unit, base_only=not names, calendar=calendar,
+                                          con=inp.con, time_zone=inp.time_zone)
     return tidy_kpi(table, _fcr_window(table, base, repeat), by=names, anchor=table.arrived_at,
                     con=inp.con, time_zone=inp.time_zone)
 

@@ -57,6 +57,8 @@ def _window(d: Mapping[str, Any]) -> str:
     who = tr("about the same case") if d.get("match") == "case" else tr("by the same customer")
     if d.get("window_unit", "24h") == "calendar_day":
         window = tr("within {days} calendar days").format(days=days)
+    elif d.get("window_unit") == "working_day":
+        window = tr("within {days} working days").format(days=days)
     else:
         window = tr("within {days} × 24 hours").format(days=days)
     if "method" in d:  # first-contact resolution
