@@ -25,6 +25,7 @@ from kpilib.report.plots import (plot_calendar, plot_definitions, plot_satisfact
 from kpilib.report.narration import collapsible, day_summary, narrate, show_table
 from kpilib.report.sections import Section, section, unmeasured
 from kpilib.kpis.kpiset import kpi_set, start_team
+from kpilib.kpis.reconcile import reconcile
 from kpilib.kpis.timeliness import callback_timeliness, time_to_first_contact, time_to_resolution
 from kpilib.workshop.schedule import ScheduleDay
 from kpilib.days.scoring import (balance_check, kpi_set_value, score_candidates, select_set,
@@ -120,6 +121,7 @@ __all__ = [
     "plot_variants",
     "plot_working_days",
     "reader_name",
+    "reconcile",
     "repeat_contact_rate",
     "review_schedule",
     "satisfaction_drivers",
