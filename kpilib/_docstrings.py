@@ -6,8 +6,16 @@ SHARED = {
     "by": """by : None, str or list of str
         Group the result by these columns: canonical columns of the KPI's table, or ``day``,
         ``week`` (the Monday) or ``month`` (the 1st) of the KPI's anchor timestamp in local time,
-        returned as naive timestamps at midnight of the period's start. A group that has rows but
-        an empty base gets denominator 0 and value NaN.""",
+        returned as naive timestamps at midnight of the period's start, or ``interval``: the local
+        start of the 15, 30 or 60 minutes the contact falls in (a naive local time; see
+        ``interval_minutes``). A group that has rows but an empty base gets denominator 0 and value NaN.""",
+    "interval": """interval_minutes : {15, 30, 60}
+        The length of an ``interval`` in ``by`` (default 30). Summed over the intervals of a day,
+        numerators and denominators are the day's.
+    interval_of : {'arrival', 'answer'}
+        Which moment puts a contact in its interval (and its day, when both are grouped): its
+        arrival (default, the interval the call was offered in) or its answer (an abandoned call:
+        when the caller hung up; a contact with neither: its arrival).""",
     "returns": """pandas.DataFrame
         The ``by`` columns, then ``numerator``, ``denominator`` and ``value`` = numerator /
         denominator (NaN where the denominator is 0); one row when ``by`` is None.""",

@@ -85,7 +85,7 @@ def test_calendar_day_window_counts_dates_not_hours():
 
 
 def test_fcr_variants_only_by_period(calls):
-    with pytest.raises(ParameterError, match="`by` must be one of 'day', 'week', 'month'; got 'team'"):
+    with pytest.raises(ParameterError, match="`by` must be one of 'day', 'week', 'month', 'interval'; got 'team'"):
         fcr_variants(calls, cases=None, surveys=None, by="team")
 
 

@@ -600,3 +600,51 @@ def test_repeats_and_first_contact_resolution_share_a_base(draws):
     assert week["denominator"] == day["denominator"] == fcr["denominator"] == base
     assert day["numerator"] <= week["numerator"]  # a longer window finds more repeats
     assert fcr["numerator"] + week["numerator"] <= base  # a repeated contact is not resolved
+
+
+# --- intervals of 15, 30 and 60 minutes ---------------------------------------------------
+
+
+def test_service_level_per_interval_sums_to_the_day(calls):
+    got = service_level(calls, by="interval", interval_minutes=15)
+    # 09:00–09:15: c01, c02, c03 answered within 20 s: 3 / 3; 09:15–09:30: c04 over, c05 and c06
+    # abandoned: 0 / 3; 09:30–09:45: c07 abandoned: 0 / 1 (c08 never queued; c09 outbound, c10 chat: not phone)
+    assert got[["interval", "numerator", "denominator"]].values.tolist() == [
+        [pd.Timestamp(T + "09:00"), 3, 3], [pd.Timestamp(T + "09:15"), 0, 3], [pd.Timestamp(T + "09:30"), 0, 1]]
+    # summed over the intervals: the day's 3 / 7
+    day = service_level(calls, by="day")
+    assert [got["numerator"].sum(), got["denominator"].sum()] == day[["numerator", "denominator"]].iloc[0].tolist()
+    # 30 minutes: 09:00 holds c01–c06 (3 / 6), 09:30 c07 (0 / 1)
+    half = service_level(calls, by=["day", "interval"], interval_minutes=30)
+    assert half[["interval", "numerator", "denominator"]].values.tolist() == [
+        [pd.Timestamp(T + "09:00"), 3, 6], [pd.Timestamp(T + "09:30"), 0, 1]]
+    assert_kpi(abandonment_rate(calls, by="interval", interval_minutes=60), [(pd.Timestamp(T + "09:00"), 3, 7, 3 / 7)],
+               by=["interval"])
+
+
+def test_a_contact_counts_in_the_interval_of_its_arrival_or_of_its_answer():
+    calls = contacts([
+        # arrives 09:14:50, 5 s menu, answered after 20 s in the queue: 09:15:15
+        contact("i1", T + "09:14:50", ivr=5, wait=20, talk=60, team="first"),
+        # arrives 09:20:00, answered 09:20:10
+        contact("i2", T + "09:20", ivr=5, wait=5, talk=60, team="first"),
+    ])
+    by_arrival = service_level(calls, by="interval", interval_minutes=15)
+    assert by_arrival[["interval", "numerator", "denominator"]].values.tolist() == [
+        [pd.Timestamp(T + "09:00"), 1, 1], [pd.Timestamp(T + "09:15"), 1, 1]]
+    by_answer = service_level(calls, by="interval", interval_minutes=15, interval_of="answer")
+    assert by_answer[["interval", "numerator", "denominator"]].values.tolist() == [[pd.Timestamp(T + "09:15"), 2, 2]]
+    with pytest.raises(ParameterError, match="`interval_minutes` must be one of 15, 30, 60; got 20"):
+        service_level(calls, by="interval", interval_minutes=20)
+    with pytest.raises(ParameterError, match="`interval_of` must be one of 'arrival', 'answer'; got 'end'"):
+        average_handle_time(calls, by="interval", interval_of="end")
+
+
+def test_every_contact_kpi_groups_by_interval(calls):
+    # AHT per hour: the 09:00 hour holds c01–c04, c09, c10: (100 + 200 + 300 + 400 + 60 + 500) / 6 = 260
+    assert_kpi(average_handle_time(calls, by="interval", interval_minutes=60),
+               [(pd.Timestamp(T + "09:00"), 1560, 6, 260.0)], by=["interval"])
+    for kpi in (average_speed_of_answer, repeat_contact_rate, first_contact_resolution, transfer_rate):
+        whole, parts = kpi(calls), kpi(calls, by="interval", interval_minutes=15)
+        assert [parts["numerator"].sum(), parts["denominator"].sum()] == pytest.approx(
+            whole[["numerator", "denominator"]].iloc[0].tolist())

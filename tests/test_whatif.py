@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import math
 
+import pandas as pd
 import pytest
 
 from _fixtures import contact, contacts, frame, local
+import kpilib
 from kpilib import agents_for_service_level
 from kpilib.data.calendar import WorkingCalendar
 from kpilib.exceptions import ParameterError
@@ -254,3 +256,29 @@ def test_tactics_are_the_decision_values():
     from kpilib.days.levers import tactics_table
 
     assert tactics_table()["tactic"].tolist() == list(ALLOWED)
+
+
+def test_one_day_in_intervals_sums_to_the_day_and_counts_the_agents_seen():
+    from kpilib.days.staffing import busiest_day, offered_per_day, staffing_by_interval
+
+    day = "2026-03-02 "
+    calls = contacts([
+        contact("s1", day + "09:00", wait=10, talk=300, agent_id="a1"),   # 09:00–09:30, within 20 s
+        contact("s2", day + "09:10", wait=40, talk=300, agent_id="a2"),   # 09:00–09:30, over
+        contact("s3", day + "09:40", abandon=30),                         # 09:30–10:00, abandoned
+        contact("s4", "2026-03-03 10:00", wait=5, talk=200, agent_id="a1"),  # another day
+    ])
+    daily = offered_per_day(calls)
+    assert daily["offered"].tolist() == [3, 1] and busiest_day(daily) == pd.Timestamp(day).date()
+    got = staffing_by_interval(calls, day=day.strip(), interval_minutes=30, threshold_s=20, target=0.8, patience_s=60)
+    # 09:00: 2 offered, 2 answered, 1 within 20 s, agents a1 and a2; 09:30: 1 offered, abandoned, nobody seen
+    assert got[["offered", "answered", "abandoned", "numerator", "denominator", "agents_seen"]].values.tolist() == [
+        [2, 2, 0, 1, 2, 2], [1, 0, 1, 0, 1, 0]]
+    # handle time 300 s in 09:00; 09:30 has no answered call and takes the day's mean, 300 s
+    assert got["aht_s"].tolist() == [300.0, 300.0]
+    # 2 calls in 30 minutes = 4 an hour × 300 s / 3600 = 1/3 Erlang
+    assert got["load"].iloc[0] == pytest.approx(1 / 3)
+    assert got.loc[0, "agents_c"] == kpilib.agents_for_service_level(4, 3600, 300, 20, 0.8).agents
+    # the day's service level from its intervals: (1 + 0) / (2 + 1)
+    day_level = kpilib.service_level(calls, by="day")
+    assert [got["numerator"].sum(), got["denominator"].sum()] == day_level[["numerator", "denominator"]].iloc[0].tolist()

@@ -17,10 +17,15 @@ import numpy as np
 import pandas as pd
 from ibis.expr.types import BooleanValue, NumericValue, Table, TimestampValue
 
+from kpilib._checks import check_argument
 from kpilib.data import backend
 from kpilib.exceptions import ParameterError
 
-PERIODS = ("day", "week", "month")
+PERIODS = ("day", "week", "month", "interval")
+#: The lengths of an ``interval`` a KPI can be grouped by, in minutes, as contact centres report them.
+INTERVAL_MINUTES = (15, 30, 60)
+#: Which moment puts a contact in an interval: its arrival, or its answer (an abandon: when it hung up).
+INTERVAL_OF = ("arrival", "answer")
 
 
 def normalise_by(by: str | Sequence[str] | None) -> list[str]:
@@ -45,15 +50,36 @@ def check_by(by: list[str], allowed: Sequence[str]) -> None:
             raise ParameterError(f"`by` must name columns among {options}; got {name!r}")
 
 
-def period_columns(anchor: TimestampValue, by: list[str]) -> dict[str, ibis.Value]:
-    """The ``day`` / ``week`` / ``month`` columns named in ``by``, from the anchor's local date."""
+def period_columns(anchor: TimestampValue, by: list[str], *, interval_minutes: int = 30) -> dict[str, ibis.Value]:
+    """The ``day`` / ``week`` / ``month`` / ``interval`` columns named in ``by``, from the anchor's local time.
+
+    ``interval`` is the local start of the ``interval_minutes`` block the anchor falls in (09:00, 09:15 …),
+    as a naive local time like the other periods: a contact at 09:14:59 counts in 09:00, one at 09:15:00
+    in 09:15; in the night the clocks go back, the two 02:00–03:00 hours share their intervals.
+    """
     date = anchor.date()
     makers = {
         "day": lambda: date,
         "week": lambda: date.truncate("W"),
         "month": lambda: date.truncate("M"),
+        # the local wall clock: the local date plus the local minutes of the day, floored to the interval
+        "interval": lambda: date.cast("timestamp") + (((anchor.hour() * 60 + anchor.minute()) // interval_minutes)
+                                                      * interval_minutes).as_interval("m"),
     }
     return {name: makers[name]() for name in by if name in PERIODS}
+
+
+def check_interval(interval_minutes: int, interval_of: str) -> None:
+    """Check the interval options of a contact KPI."""
+    check_argument("interval_minutes", interval_minutes, INTERVAL_MINUTES)
+    check_argument("interval_of", interval_of, INTERVAL_OF)
+
+
+def interval_anchor(table: Table, interval_of: str) -> TimestampValue:
+    """The moment that puts a contact in its interval: ``arrived_at``, or the answer (else the hang-up, else arrival)."""
+    if interval_of == "arrival":
+        return table.arrived_at
+    return table.answered_at.coalesce(table.ended_at).coalesce(table.arrived_at)
 
 
 @ibis.udf.scalar.builtin(name="epoch_ms")
@@ -117,6 +143,7 @@ def tidy(
     con: ibis.BaseBackend | None,
     time_zone: str,
     integer_numerator: bool = True,
+    interval_minutes: int = 30,
 ) -> pd.DataFrame:
     """Count or sum ``numerator`` and ``denominator`` per group of ``by``; return the tidy KPI frame.
 
@@ -125,7 +152,7 @@ def tidy(
     ``(value, condition)`` pair (value summed over those rows).
     """
     return tidy_kpi(table, KpiMeasures(numerator, denominator, integer_numerator), by=by, anchor=anchor,
-                    con=con, time_zone=time_zone)
+                    con=con, time_zone=time_zone, interval_minutes=interval_minutes)
 
 
 @dataclass(frozen=True)
@@ -138,9 +165,10 @@ class KpiMeasures:
 
 
 def tidy_kpi(table: Table, kpi: KpiMeasures, *, by: list[str], anchor: TimestampValue | None,
-             con: ibis.BaseBackend | None, time_zone: str) -> pd.DataFrame:
+             con: ibis.BaseBackend | None, time_zone: str, interval_minutes: int = 30) -> pd.DataFrame:
     """:func:`tidy` of one KPI's :class:`KpiMeasures`."""
-    return tidy_many(table, by=by, anchor=anchor, kpis={"kpi": kpi}, con=con, time_zone=time_zone)["kpi"]
+    return tidy_many(table, by=by, anchor=anchor, kpis={"kpi": kpi}, con=con, time_zone=time_zone,
+                     interval_minutes=interval_minutes)["kpi"]
 
 
 def tidy_many(
@@ -151,11 +179,12 @@ def tidy_many(
     kpis: Mapping[str, KpiMeasures],
     con: ibis.BaseBackend | None,
     time_zone: str,
+    interval_minutes: int = 30,
 ) -> dict[str, pd.DataFrame]:
     """:func:`tidy` for several KPIs over one population, in one query: name -> tidy frame."""
     if any(b in PERIODS for b in by) and anchor is None:
-        raise ParameterError("this KPI has no timestamp to derive `day`, `week` or `month` from")
-    periods = period_columns(anchor, by) if by else {}
+        raise ParameterError("this KPI has no timestamp to derive `day`, `week`, `month` or `interval` from")
+    periods = period_columns(anchor, by, interval_minutes=interval_minutes) if by else {}
     aggregates = {}
     for i, kpi in enumerate(kpis.values()):
         aggregates[f"_n{i}"] = _measure(table, kpi.numerator)

@@ -14,15 +14,16 @@ import numpy as np
 import pandas as pd
 
 from kpilib.data import backend
-from kpilib.data._aggregate import seconds_between
+from kpilib.data._aggregate import period_columns, seconds_between
 from kpilib._checks import check_argument, check_number
-from kpilib._i18n import format_number, format_percent, tr, weekday_names
+from kpilib._i18n import format_date, format_number, format_percent, tr, weekday_names
 from kpilib.data._inputs import canonical
 from kpilib.kpis.erlang import agents_for_service_level
 from kpilib.exceptions import ParameterError
 from kpilib.kpis.queue import CLOCKS, _queue, service_level
 
-__all__ = ["STAFFING_COLUMNS", "estimate_patience", "plot_staffing", "staffing_by_hour"]
+__all__ = ["INTERVAL_COLUMNS", "STAFFING_COLUMNS", "busiest_day", "estimate_patience", "offered_per_day",
+           "plot_interval_drilldown", "plot_staffing", "staffing_by_hour", "staffing_by_interval"]
 
 #: The columns of :func:`staffing_by_hour`, in order.
 STAFFING_COLUMNS = ("weekday", "day", "hour", "days", "offered", "calls_per_hour", "aht_s", "load",
@@ -155,6 +156,139 @@ def staffing_by_hour(contacts, *, target: float = 0.80, threshold_s: float = 20,
     for name in ("offered", "days", "numerator", "denominator", "agents_c"):
         frame[name] = frame[name].astype("int64")
     return frame[list(STAFFING_COLUMNS)]
+
+
+#: The columns of :func:`staffing_by_interval`, in order.
+INTERVAL_COLUMNS = ("interval", "offered", "answered", "abandoned", "numerator", "denominator",
+                    "measured_service_level", "aht_s", "load", "agents_c", "service_level_c", "agents_a",
+                    "service_level_a", "abandon_rate_a", "agents_seen")
+
+
+def offered_per_day(contacts, *, channel: str | None = "phone", team: str | None = None) -> pd.DataFrame:
+    """The calls offered (answered or abandoned) per local date: ``day``, ``offered``, in date order."""
+    inp, _, q = _population(contacts, channel=channel, team=team, clock="queue")
+    offered = q.filter(q._answered | q._abandoned)
+    per_day = offered.group_by(day=offered.arrived_at.date()).aggregate(offered=offered.count()).order_by("day")
+    frame = backend.execute(per_day, con=inp.con, time_zone=inp.time_zone)
+    frame["day"] = pd.to_datetime(frame["day"]).astype("datetime64[ns]")
+    frame["offered"] = frame["offered"].astype("int64")
+    return frame
+
+
+def busiest_day(daily: pd.DataFrame):
+    """The date with the most offered calls in :func:`offered_per_day` (the first of equals), or None."""
+    if daily.empty:
+        return None
+    return pd.Timestamp(daily.sort_values(["offered", "day"], ascending=[False, True])["day"].iloc[0]).date()
+
+
+def staffing_by_interval(contacts, *, day, interval_minutes: int = 30, target: float = 0.80, threshold_s: float = 20,
+                         channel: str | None = "phone", team: str | None = None, wrap_up_s: float = 0,
+                         patience_s: float | None = None, max_occupancy: float | None = None) -> pd.DataFrame:
+    """One day in intervals: the calls offered, what was answered and measured, and the agents a target needs.
+
+    Per interval of ``interval_minutes`` (local arrival) of ``day``, over the inbound contacts of
+    ``channel`` (and ``team``) that were offered:
+
+    - ``offered`` (answered + abandoned), ``answered``, ``abandoned``;
+    - ``numerator`` / ``denominator`` / ``measured_service_level``: the service level measured on the queue
+      clock with abandons counted as not in time, the definition Erlang forecasts;
+    - ``aht_s``: mean talk time of the interval's answered calls plus ``wrap_up_s`` (the day's mean where an
+      interval has none); ``load`` = offered per hour × aht_s / 3600 Erlang;
+    - ``agents_c`` / ``service_level_c`` and ``agents_a`` / ``service_level_a`` / ``abandon_rate_a``: the agents
+      Erlang C and Erlang A need for ``target`` within ``threshold_s`` at that load (as in
+      :func:`staffing_by_hour`);
+    - ``agents_seen``: the distinct agents who answered a call that arrived in the interval, what the data
+      shows was staffed (a lower bound: an idle agent answers nothing).
+
+    Summed over the intervals, ``numerator`` and ``denominator`` are the day's service level.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per interval with offered calls; columns :data:`INTERVAL_COLUMNS`.
+    """
+    from kpilib.data._aggregate import check_interval
+
+    check_interval(interval_minutes, "arrival")
+    check_number("wrap_up_s", wrap_up_s, minimum=0)
+    check_number("target", target, minimum=0, strict_minimum=True, maximum=1)
+    day = pd.Timestamp(day).date()
+    if patience_s is None:
+        patience_s = estimate_patience(contacts, clock="queue", channel=channel, team=team)
+    inp, table, q = _population(contacts, channel=channel, team=team, clock="queue")
+    table = table.filter(table.arrived_at.date() == day)
+    offered = q.filter((q._answered | q._abandoned) & (q.arrived_at.date() == day))
+    handled = offered._answered & offered.ended_at.notnull()
+    intervals = period_columns(offered.arrived_at, ["interval"], interval_minutes=interval_minutes)["interval"]
+    counts = offered.group_by(interval=intervals).aggregate(
+        offered=offered.count(), answered=offered.count(where=offered._answered),
+        abandoned=offered.count(where=offered._abandoned),
+        _talk=seconds_between(offered.answered_at, offered.ended_at).sum(where=handled),
+        _handled=offered.count(where=handled),
+        agents_seen=offered.agent_id.nunique(where=offered._answered))
+    frame = backend.execute(counts, con=inp.con, time_zone=inp.time_zone)
+    frame["interval"] = pd.to_datetime(frame["interval"]).astype("datetime64[ns]")
+    measured = service_level(table, threshold_s=threshold_s, clock="queue", abandoned="fail", channel=channel,
+                             by="interval", interval_minutes=interval_minutes)
+    frame = frame.merge(measured, on="interval", how="left").sort_values("interval").reset_index(drop=True)
+    total = frame["_handled"].sum()
+    overall = frame["_talk"].sum() / total if total else np.nan
+    with np.errstate(divide="ignore", invalid="ignore"):
+        aht = np.where(frame["_handled"] > 0, frame["_talk"] / frame["_handled"].where(frame["_handled"] > 0, 1),
+                       overall)
+    frame["aht_s"] = aht.astype("float64") + wrap_up_s
+    per_hour = frame["offered"] * 60 / interval_minutes
+    frame["load"] = per_hour * frame["aht_s"] / 3600
+    frame["measured_service_level"] = frame["value"]
+    forecasts = [_forecast(calls, aht_s, threshold_s, target, patience_s, max_occupancy)
+                 for calls, aht_s in zip(per_hour, frame["aht_s"])]
+    for i, name in enumerate(("agents_c", "service_level_c", "agents_a", "service_level_a", "abandon_rate_a")):
+        frame[name] = [f[i] for f in forecasts]
+    for name in ("offered", "answered", "abandoned", "numerator", "denominator", "agents_c", "agents_seen"):
+        frame[name] = frame[name].astype("int64")
+    return frame[list(INTERVAL_COLUMNS)]
+
+
+def plot_interval_drilldown(daily: pd.DataFrame, intervals: pd.DataFrame, *, day, axes=None):
+    """The offered calls per day with ``day`` marked, and that day per interval: agents needed against agents seen.
+
+    ``daily`` is the offered calls per day (``day``, ``offered``), ``intervals`` :func:`staffing_by_interval`.
+
+    Returns
+    -------
+    numpy.ndarray of matplotlib Axes
+    """
+    import matplotlib.pyplot as plt
+
+    from kpilib._axes import date_axis
+
+    if axes is None:
+        _, axes = plt.subplots(2, 1, figsize=(9, 6.5), gridspec_kw={"height_ratios": [1, 1.6]}, constrained_layout=True)
+    top, bottom = axes
+    chosen = pd.Timestamp(day)
+    colours = ["#0969da" if pd.Timestamp(d) == chosen else "#aab4c0" for d in daily["day"]]
+    top.bar(daily["day"], daily["offered"], color=colours, width=0.8)
+    date_axis(top.xaxis, "%d %b")
+    top.set_ylabel(tr("calls offered"))
+    top.set_title(tr("Calls offered per day; in blue the day below"), fontsize=10)
+    width = pd.Timedelta(minutes=int((intervals["interval"].diff().dropna().min() or pd.Timedelta(minutes=30))
+                                     .total_seconds() // 60) if len(intervals) > 1 else 30) * 0.8
+    bottom.bar(intervals["interval"], intervals["offered"], width=width, color="#d0d7de", label=tr("calls offered"))
+    bottom.set_ylabel(tr("calls offered"))
+    agents = bottom.twinx()
+    agents.step(intervals["interval"], intervals["agents_c"], where="mid", color="#b3261e",
+                label=tr("agents needed (Erlang C)"))
+    agents.step(intervals["interval"], intervals["agents_seen"], where="mid", color="#1e7a46",
+                label=tr("agents seen answering"))
+    agents.set_ylabel(tr("agents"))
+    agents.set_ylim(0, max(1, float(max(intervals["agents_c"].max(), intervals["agents_seen"].max()))) * 1.2)
+    date_axis(bottom.xaxis, "%H:%M")
+    bottom.set_title(tr("{day} per interval: the agents a target needs against the agents seen").format(
+        day=format_date(chosen.date(), "EEEE d MMMM y")), fontsize=10)
+    handles = [h for ax in (bottom, agents) for h in ax.get_legend_handles_labels()[0]]
+    bottom.legend(handles, [h.get_label() for h in handles], loc="upper left", frameon=False, fontsize=9)
+    return axes
 
 
 def _forecast(calls: float, aht_s: float, threshold_s: float, target: float, patience_s: float,

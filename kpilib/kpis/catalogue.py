@@ -45,7 +45,7 @@ UNITS = {"share": (0.0, 1.0), "seconds": (0.0, None), "per_case": (0.0, None),
 POLARITIES = ("higher", "lower")
 KINDS = {"level": ("result", "performance"), "timing": ("lead", "lag"), "view": ("customer_seen", "internal")}
 #: Keyword parameters of a KPI function that are not definitional: set by the workshop or the caller.
-NOT_DEFINITION = ("by", "as_of", "calendar")
+NOT_DEFINITION = ("by", "as_of", "calendar", "interval_minutes", "interval_of")
 
 _FIELDS = ("id", "name", "question", "chain", "customer_value", "kind", "formula", "inputs", "definition",
            "norm", "unit", "polarity", "gaming")

@@ -18,8 +18,8 @@ from collections.abc import Sequence
 import pandas as pd
 from ibis.expr.types import Table
 
-from kpilib.data._aggregate import (KpiMeasures, check_by, counted_rows, normalise_by, seconds_between, tidy,
-                               tidy_kpi, tidy_many)
+from kpilib.data._aggregate import (KpiMeasures, check_by, check_interval, counted_rows, interval_anchor,
+                                    normalise_by, seconds_between, tidy, tidy_kpi, tidy_many)
 from kpilib._checks import check_argument, check_number
 from kpilib._docstrings import fill
 from kpilib.data._inputs import canonical
@@ -89,7 +89,8 @@ QUEUE_COLUMNS = ("direction", "channel", "arrived_at", "queued_at", "answered_at
 @fill
 def service_level(contacts, *, threshold_s: float = 20, clock: str = "queue", abandoned: str = "fail",
                   short_abandon_s: float | None = 0, short_abandon_clock: str | None = None,
-                  channel: str | None = "phone", by: str | Sequence[str] | None = None) -> pd.DataFrame:
+                  channel: str | None = "phone", by: str | Sequence[str] | None = None,
+                  interval_minutes: int = 30, interval_of: str = "arrival") -> pd.DataFrame:
     """Share of offered contacts answered within ``threshold_s`` seconds.
 
     {offered}
@@ -113,6 +114,7 @@ def service_level(contacts, *, threshold_s: float = 20, clock: str = "queue", ab
     {short_abandon_clock}
     {channel}
     {by}
+    {interval}
 
     Returns
     -------
@@ -129,10 +131,11 @@ def service_level(contacts, *, threshold_s: float = 20, clock: str = "queue", ab
                           short_abandon_s=short_abandon_s, short_abandon_clock=short_abandon_clock)
     check_number("threshold_s", threshold_s, minimum=0)
     check_argument("abandoned", abandoned, ABANDON_RULES)
+    check_interval(interval_minutes, interval_of)
     q = _queue(inp.table, clock=clock, short_abandon_s=short_abandon_s, channel=channel, by=names,
                short_abandon_clock=short_abandon_clock)
-    return tidy_kpi(q, _service_level(q, threshold_s, abandoned), by=names, anchor=q.arrived_at,
-                    con=inp.con, time_zone=inp.time_zone)
+    return tidy_kpi(q, _service_level(q, threshold_s, abandoned), by=names, anchor=interval_anchor(q, interval_of),
+                    con=inp.con, time_zone=inp.time_zone, interval_minutes=interval_minutes)
 
 
 def _service_level(q: Table, threshold_s: float, abandoned: str) -> KpiMeasures:
@@ -178,7 +181,8 @@ def queue_kpis(contacts, *, threshold_s: float = 20, by: str | Sequence[str] | N
 @kpi_function
 @fill
 def abandonment_rate(contacts, *, short_abandon_s: float | None = 0, short_abandon_clock: str | None = None,
-                     channel: str | None = "phone", by: str | Sequence[str] | None = None) -> pd.DataFrame:
+                     channel: str | None = "phone", by: str | Sequence[str] | None = None,
+                     interval_minutes: int = 30, interval_of: str = "arrival") -> pd.DataFrame:
     """Share of offered contacts that were abandoned: Ab / (A + Ab).
 
     {offered}
@@ -190,6 +194,7 @@ def abandonment_rate(contacts, *, short_abandon_s: float | None = 0, short_aband
     {short_abandon_clock}
     {channel}
     {by}
+    {interval}
 
     Returns
     -------
@@ -198,16 +203,18 @@ def abandonment_rate(contacts, *, short_abandon_s: float | None = 0, short_aband
     inp = canonical(contacts, "contacts", required=QUEUE_COLUMNS)
     names = check_common(by, inp.table.columns, channel=channel, short_abandon_s=short_abandon_s,
                          short_abandon_clock=short_abandon_clock)
+    check_interval(interval_minutes, interval_of)
     q = _queue(inp.table, clock="queue", short_abandon_s=short_abandon_s, channel=channel, by=names,
                short_abandon_clock=short_abandon_clock)
-    return tidy_kpi(q, _abandonment(q), by=names, anchor=q.arrived_at,
-                    con=inp.con, time_zone=inp.time_zone)
+    return tidy_kpi(q, _abandonment(q), by=names, anchor=interval_anchor(q, interval_of),
+                    con=inp.con, time_zone=inp.time_zone, interval_minutes=interval_minutes)
 
 
 @kpi_function
 @fill
 def average_speed_of_answer(contacts, *, clock: str = "queue", channel: str | None = "phone",
-                            by: str | Sequence[str] | None = None) -> pd.DataFrame:
+                            by: str | Sequence[str] | None = None, interval_minutes: int = 30,
+                            interval_of: str = "arrival") -> pd.DataFrame:
     """Mean wait in seconds of the answered offered contacts.
 
     {offered}
@@ -220,6 +227,7 @@ def average_speed_of_answer(contacts, *, clock: str = "queue", channel: str | No
     {clock}
     {channel}
     {by}
+    {interval}
 
     Returns
     -------
@@ -227,16 +235,17 @@ def average_speed_of_answer(contacts, *, clock: str = "queue", channel: str | No
     """
     inp = canonical(contacts, "contacts", required=QUEUE_COLUMNS)
     names = check_common(by, inp.table.columns, clock=clock, channel=channel)
+    check_interval(interval_minutes, interval_of)
     q = _queue(inp.table, clock=clock, short_abandon_s=0, channel=channel, by=names)
     q = counted_rows(q, names, q.answered_at.notnull())
-    return tidy_kpi(q, _speed_of_answer(q, clock), by=names, anchor=q.arrived_at,
-                    con=inp.con, time_zone=inp.time_zone)
+    return tidy_kpi(q, _speed_of_answer(q, clock), by=names, anchor=interval_anchor(q, interval_of),
+                    con=inp.con, time_zone=inp.time_zone, interval_minutes=interval_minutes)
 
 
 @kpi_function
 @fill
-def average_handle_time(contacts, *, channel: str | None = None,
-                        by: str | Sequence[str] | None = None) -> pd.DataFrame:
+def average_handle_time(contacts, *, channel: str | None = None, by: str | Sequence[str] | None = None,
+                        interval_minutes: int = 30, interval_of: str = "arrival") -> pd.DataFrame:
     """Mean handle time in seconds: ``ended_at`` − ``answered_at`` of answered contacts.
 
     Contacts answered but without ``ended_at`` are left out of both sums. Both directions count.
@@ -247,6 +256,7 @@ def average_handle_time(contacts, *, channel: str | None = None,
     channel : str or None
         Only contacts of this channel; None (default) for every channel.
     {by}
+    {interval}
 
     Returns
     -------
@@ -255,7 +265,9 @@ def average_handle_time(contacts, *, channel: str | None = None,
     inp = canonical(contacts, "contacts", required=("channel", "arrived_at", "answered_at", "ended_at"))
     names = check_common(by, inp.table.columns, channel=channel)
     c = inp.table if channel is None else inp.table.filter(inp.table.channel == channel)
+    check_interval(interval_minutes, interval_of)
     c = counted_rows(c, names, c.answered_at.notnull() & c.ended_at.notnull())
     handled = c.answered_at.notnull() & c.ended_at.notnull()
-    return tidy(c, by=names, anchor=c.arrived_at, numerator=(seconds_between(c.answered_at, c.ended_at), handled),
-                denominator=handled, con=inp.con, time_zone=inp.time_zone, integer_numerator=False)
+    return tidy(c, by=names, anchor=interval_anchor(c, interval_of),
+                numerator=(seconds_between(c.answered_at, c.ended_at), handled), denominator=handled, con=inp.con,
+                time_zone=inp.time_zone, integer_numerator=False, interval_minutes=interval_minutes)

@@ -8,8 +8,8 @@ import ibis
 import pandas as pd
 from ibis.expr.types import BooleanValue, NumericValue, Table
 
-from kpilib.data._aggregate import (KpiMeasures, check_by, counted_rows, normalise_by, seconds_between, tidy,
-                               tidy_kpi, tidy_many)
+from kpilib.data._aggregate import (KpiMeasures, check_by, check_interval, counted_rows, interval_anchor,
+                                    normalise_by, seconds_between, tidy, tidy_kpi, tidy_many)
 from kpilib._checks import check_argument, check_number
 from kpilib._docstrings import fill
 from kpilib.data._inputs import canonical, same_backend
@@ -97,7 +97,8 @@ def _check_window(window_days: float, window_unit: str = "24h") -> None:
 @fill
 def repeat_contact_rate(contacts, *, window_days: float = 7, match: str = "customer",
                         window_unit: str = "24h", calendar=None,
-                        by: str | Sequence[str] | None = None) -> pd.DataFrame:
+                        by: str | Sequence[str] | None = None, interval_minutes: int = 30,
+                        interval_of: str = "arrival") -> pd.DataFrame:
     """Share of answered inbound contacts followed by another one within ``window_days`` × 24 h.
 
     Base: answered inbound contacts with a non-null ``customer_id`` (``case_id`` for
@@ -119,6 +120,7 @@ def repeat_contact_rate(contacts, *, window_days: float = 7, match: str = "custo
     {calendar}
         Used by ``window_unit="working_day"``.
     {by}
+    {interval}
 
     Returns
     -------
@@ -129,18 +131,20 @@ def repeat_contact_rate(contacts, *, window_days: float = 7, match: str = "custo
     check_by(names, inp.table.columns)
     _check_window(window_days, window_unit)
     check_argument("match", match, MATCHES)
+    check_interval(interval_minutes, interval_of)
     table, base, repeat = _with_follow_up(inp.table, window_days=window_days, match=match,
                                           window_unit=window_unit, base_only=not names, calendar=calendar,
                                           con=inp.con, time_zone=inp.time_zone)
-    return tidy(table, by=names, anchor=table.arrived_at, numerator=repeat, denominator=base,
-                con=inp.con, time_zone=inp.time_zone)
+    return tidy(table, by=names, anchor=interval_anchor(table, interval_of), numerator=repeat, denominator=base,
+                con=inp.con, time_zone=inp.time_zone, interval_minutes=interval_minutes)
 
 
 @kpi_function
 @fill
 def first_contact_resolution(contacts=None, *, method: str = "repeat_window", window_days: float = 7,
                              window_unit: str = "24h", cases=None, surveys=None, calendar=None,
-                             by: str | Sequence[str] | None = None) -> pd.DataFrame:
+                             by: str | Sequence[str] | None = None, interval_minutes: int = 30,
+                             interval_of: str = "arrival") -> pd.DataFrame:
     """First-contact resolution, measured one of three ways.
 
     - ``"repeat_window"``: base as in :func:`repeat_contact_rate` (customer match); numerator =
@@ -168,6 +172,8 @@ def first_contact_resolution(contacts=None, *, method: str = "repeat_window", wi
     {calendar}
         Used by ``window_unit="working_day"``.
     {by}
+    {interval}
+        (Used by ``"repeat_window"``; by case or survey an interval is of the case's opening or the answer.)
 
     Returns
     -------
@@ -192,11 +198,12 @@ def first_contact_resolution(contacts=None, *, method: str = "repeat_window", wi
     inp = canonical(contacts, "contacts", required=_REQUIRED)
     check_by(names, inp.table.columns)
     _check_window(window_days, window_unit)
+    check_interval(interval_minutes, interval_of)
     table, base, repeat = _with_follow_up(inp.table, window_days=window_days, match="customer",
                                           window_unit=window_unit, base_only=not names, calendar=calendar,
                                           con=inp.con, time_zone=inp.time_zone)
-    return tidy_kpi(table, _fcr_window(table, base, repeat), by=names, anchor=table.arrived_at,
-                    con=inp.con, time_zone=inp.time_zone)
+    return tidy_kpi(table, _fcr_window(table, base, repeat), by=names, anchor=interval_anchor(table, interval_of),
+                    con=inp.con, time_zone=inp.time_zone, interval_minutes=interval_minutes)
 
 
 def _fcr_window(table: Table, base, repeat) -> KpiMeasures:
@@ -244,13 +251,15 @@ def _fcr_case(contacts, cases, names: list[str]) -> pd.DataFrame:
 
 @kpi_function
 @fill
-def transfer_rate(contacts, *, by: str | Sequence[str] | None = None) -> pd.DataFrame:
+def transfer_rate(contacts, *, by: str | Sequence[str] | None = None, interval_minutes: int = 30,
+                  interval_of: str = "arrival") -> pd.DataFrame:
     """Share of answered contacts whose outcome is ``transferred``.
 
     Parameters
     ----------
     {contacts}
     {by}
+    {interval}
 
     Returns
     -------
@@ -259,10 +268,11 @@ def transfer_rate(contacts, *, by: str | Sequence[str] | None = None) -> pd.Data
     inp = canonical(contacts, "contacts", required=("arrived_at", "answered_at"))
     names = normalise_by(by)
     check_by(names, inp.table.columns)
+    check_interval(interval_minutes, interval_of)
     c = counted_rows(inp.table, names, inp.table.answered_at.notnull())
     answered = c.answered_at.notnull()
-    return tidy(c, by=names, anchor=c.arrived_at, numerator=answered & (c.outcome == "transferred"),
-                denominator=answered, con=inp.con, time_zone=inp.time_zone)
+    return tidy(c, by=names, anchor=interval_anchor(c, interval_of), numerator=answered & (c.outcome == "transferred"),
+                denominator=answered, con=inp.con, time_zone=inp.time_zone, interval_minutes=interval_minutes)
 
 
 @kpi_function
