@@ -66,6 +66,13 @@ class KpiCard:
     monthly: pd.DataFrame = field(repr=False)
     caveats: pd.DataFrame = field(repr=False)
     gaming: tuple[str, ...] = ()
+    #: What fixes the number (see :func:`kpilib.days._card_spec.fingerprint`), when it was decided, and
+    #: the recorded changes of its definition: (date, by, the definition in words).
+    fingerprint: str = ""
+    decided: str = ""
+    changes: tuple[tuple[str, str, str], ...] = ()
+    #: The metric specification: (label, text) rows such as the clock and the time spine.
+    spec: tuple[tuple[str, str], ...] = ()
 
     @property
     def title(self) -> str:
@@ -247,7 +254,13 @@ def _rows(card: KpiCard) -> list[tuple[str, str]]:
         ("Reviewed", _e(f"{tr(card.reviewed)}, {tr(card.forum)}")),
         ("Whole period", _e(f"{format_value(card.value, card.unit)} "
                             f"({format_number(card.numerator)} / {format_number(card.denominator)})")),
+        *[(label, _e(text)) for label, text in card.spec],
     ]
+    if card.fingerprint:
+        rows.append(("Fingerprint", f"<code>{_e(card.fingerprint)}</code> <small>{_e(card.decided)}</small>"))
+    if len(card.changes) > 1:
+        rows.append(("Changes", "<br>".join(_e(f"{when}{' (' + who + ')' if who else ''}: {words}")
+                                            for when, who, words in card.changes)))
     return [(_e(tr(label)), value) for label, value in rows]
 
 

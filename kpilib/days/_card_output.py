@@ -67,6 +67,8 @@ def _card_sheet(sheet, card: KpiCard) -> None:
         ("Whole period: value", card.value), ("Whole period: numerator", card.numerator),
         ("Whole period: denominator", card.denominator), ("Latest month", card.latest_month),
         ("Latest value", card.latest), ("Status", card.status), ("Trend", tr(card.trend)),
+        *card.spec, ("Fingerprint", card.fingerprint), ("Decided", card.decided),
+        *[("Changed", f"{when}{' (' + who + ')' if who else ''}: {words}") for when, who, words in card.changes[1:]],
     ]
     for i, (label, value) in enumerate(fields, start=1):
         sheet.cell(i, 1, tr(label)).font = _BOLD

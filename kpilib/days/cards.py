@@ -21,7 +21,7 @@ from typing import Any
 import pandas as pd
 
 from kpilib.kpis.wording import definition_sentence, value_in_unit
-from kpilib._i18n import current_language, format_number, tr
+from kpilib._i18n import current_language, format_date, format_number, tr
 from kpilib._checks import check_number
 from kpilib.days._card import STATUSES, KpiCard, cards_html, cards_overview, dashboard_table, status_of, thresholds
 from kpilib.days._card_output import plot_dashboard, write_workbook
@@ -133,7 +133,21 @@ def build_card(ws, kpi: str, *, owner: str | None = None, amber_band: float = 0.
         value=float(row["value"]), numerator=float(row["numerator"]), denominator=float(row["denominator"]),
         monthly=monthly[["month", "numerator", "denominator", "value"]].reset_index(drop=True),
         caveats=_caveats_of(caveats if caveats is not None else data_caveats(ws.store), entry.sources),
-        gaming=tuple(entry.gaming))
+        gaming=tuple(entry.gaming), **_specification(ws, kpi, definition))
+
+
+def _specification(ws, kpi: str, definition: Mapping) -> dict:
+    """The card's fingerprint, decision date, change log and metric specification."""
+    from kpilib.days._card_spec import decided_text, definition_changes, fingerprint, spec_rows
+
+    changes = definition_changes(ws.history("definitions"), kpi)
+    log = tuple((format_date(pd.Timestamp(c["at"]).date(), "d-M-y"), c["by"] or "",
+                 definition_sentence(kpi, c["definition"])) for c in changes)
+    time_zone = ws.config.time_zone
+    return {"fingerprint": fingerprint(kpi, definition, time_zone=time_zone, calendar=ws.calendar),
+            "decided": decided_text(changes, ws.decision_source("definitions") if ws.decision("definitions").get(kpi)
+                                    else "default"),
+            "changes": log, "spec": tuple(spec_rows(kpi, definition, calendar=ws.calendar, time_zone=time_zone))}
 
 
 def _caveats_of(caveats: pd.DataFrame, sources: Sequence[str]) -> pd.DataFrame:
