@@ -20,7 +20,7 @@ PARAMETER_WORDS = {
     "threshold_s": "Threshold (s)", "clock": "The wait starts", "abandoned": "Abandoned calls",
     "short_abandon_s": "Short abandons left out, up to (s)", "method": "Method", "window_days": "Window (days)",
     "window_unit": "Days counted as", "match": "The same customer by", "norm_days": "Norm (working days)",
-    "short_abandon_clock": "Short abandons measured from",
+    "short_abandon_clock": "Short abandons measured from", "count": "Counted",
 }
 #: The words for a choice of a definition parameter.
 CHOICE_WORDS = {
@@ -35,6 +35,7 @@ CHOICE_WORDS = {
     ("match", "customer"): "customer number", ("match", "case"): "case number", ("short_abandon_s", 0): "none (0 s)",
     ("short_abandon_clock", None): "the same start as the wait", ("short_abandon_clock", "queue"): "entering the queue",
     ("short_abandon_clock", "arrival"): "the customer's call",
+    ("count", "interactions"): "every interaction", ("count", "entries"): "each customer call once",
 }
 #: The words for the codes of a KPI (its direction, view, timing, source, customer value) and of a verdict.
 CODE_WORDS = {

@@ -9,6 +9,9 @@ SHARED = {
         returned as naive timestamps at midnight of the period's start, or ``interval``: the local
         start of the 15, 30 or 60 minutes the contact falls in (a naive local time; see
         ``interval_minutes``). A group that has rows but an empty base gets denominator 0 and value NaN.""",
+    "count": """count : {'interactions', 'entries'}
+        What is counted: every interaction (default), or one per customer call: the interaction that
+        starts an entry, leaving out the legs a transfer added (see :mod:`kpilib.kpis.entries`).""",
     "interval": """interval_minutes : {15, 30, 60}
         The length of an ``interval`` in ``by`` (default 30). Summed over the intervals of a day,
         numerators and denominators are the day's.

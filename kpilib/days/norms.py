@@ -268,8 +268,8 @@ def kpis_under_norms(tables, norms: Mapping[str, float], *, definitions: Mapping
 
 #: The definition parameters each explorer answers for; a definition with any other is computed in full.
 _EXPLORED = {"service_level": {"threshold_s", "clock", "abandoned", "short_abandon_s", "short_abandon_clock",
-                               "channel"},
-             "repeat_contact_rate": {"window_days", "match", "window_unit"},
+                               "channel", "count"},
+             "repeat_contact_rate": {"window_days", "match", "window_unit", "count"},
              "time_to_resolution": {"norm_days"}, "time_to_first_contact": {"norm_days"}}
 _SPANS = {"time_to_resolution": "resolution", "time_to_first_contact": "first_contact"}
 
@@ -337,8 +337,9 @@ class NormsExplorer:
         if kpi not in _EXPLORED or missing_inputs(kpi, self.tables):
             return None
         chosen = self._definition(kpi)
-        if set(chosen) - _EXPLORED[kpi] or chosen.get("window_unit", "24h") != "24h":
-            return None
+        if (set(chosen) - _EXPLORED[kpi] or chosen.get("window_unit", "24h") != "24h"
+                or chosen.get("count", "interactions") != "interactions"):
+            return None  # the explorers count interactions with 24-hour windows
         from kpilib.kpis.explore import RepeatExplorer, ServiceLevelExplorer, TimelinessExplorer
         from kpilib.kpis.kpiset import _tables
 

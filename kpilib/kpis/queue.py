@@ -25,6 +25,7 @@ from kpilib._docstrings import fill
 from kpilib.data._inputs import canonical
 from kpilib.exceptions import ParameterError
 from kpilib.kpis._registry import kpi_function
+from kpilib.kpis.entries import first_interactions
 
 CLOCKS = ("queue", "arrival")
 ABANDON_RULES = ("exclude", "fail", "fail_after_threshold", "pass_within_threshold")
@@ -89,7 +90,7 @@ QUEUE_COLUMNS = ("direction", "channel", "arrived_at", "queued_at", "answered_at
 @fill
 def service_level(contacts, *, threshold_s: float = 20, clock: str = "queue", abandoned: str = "fail",
                   short_abandon_s: float | None = 0, short_abandon_clock: str | None = None,
-                  channel: str | None = "phone", by: str | Sequence[str] | None = None,
+                  channel: str | None = "phone", count: str = "interactions", by: str | Sequence[str] | None = None,
                   interval_minutes: int = 30, interval_of: str = "arrival") -> pd.DataFrame:
     """Share of offered contacts answered within ``threshold_s`` seconds.
 
@@ -113,6 +114,7 @@ def service_level(contacts, *, threshold_s: float = 20, clock: str = "queue", ab
     {short_abandon_s}
     {short_abandon_clock}
     {channel}
+    {count}
     {by}
     {interval}
 
@@ -132,8 +134,8 @@ def service_level(contacts, *, threshold_s: float = 20, clock: str = "queue", ab
     check_number("threshold_s", threshold_s, minimum=0)
     check_argument("abandoned", abandoned, ABANDON_RULES)
     check_interval(interval_minutes, interval_of)
-    q = _queue(inp.table, clock=clock, short_abandon_s=short_abandon_s, channel=channel, by=names,
-               short_abandon_clock=short_abandon_clock)
+    q = _queue(first_interactions(inp.table, count), clock=clock, short_abandon_s=short_abandon_s, channel=channel,
+               by=names, short_abandon_clock=short_abandon_clock)
     return tidy_kpi(q, _service_level(q, threshold_s, abandoned), by=names, anchor=interval_anchor(q, interval_of),
                     con=inp.con, time_zone=inp.time_zone, interval_minutes=interval_minutes)
 
@@ -181,7 +183,7 @@ def queue_kpis(contacts, *, threshold_s: float = 20, by: str | Sequence[str] | N
 @kpi_function
 @fill
 def abandonment_rate(contacts, *, short_abandon_s: float | None = 0, short_abandon_clock: str | None = None,
-                     channel: str | None = "phone", by: str | Sequence[str] | None = None,
+                     channel: str | None = "phone", count: str = "interactions", by: str | Sequence[str] | None = None,
                      interval_minutes: int = 30, interval_of: str = "arrival") -> pd.DataFrame:
     """Share of offered contacts that were abandoned: Ab / (A + Ab).
 
@@ -193,6 +195,7 @@ def abandonment_rate(contacts, *, short_abandon_s: float | None = 0, short_aband
     {short_abandon_s}
     {short_abandon_clock}
     {channel}
+    {count}
     {by}
     {interval}
 
@@ -204,8 +207,8 @@ def abandonment_rate(contacts, *, short_abandon_s: float | None = 0, short_aband
     names = check_common(by, inp.table.columns, channel=channel, short_abandon_s=short_abandon_s,
                          short_abandon_clock=short_abandon_clock)
     check_interval(interval_minutes, interval_of)
-    q = _queue(inp.table, clock="queue", short_abandon_s=short_abandon_s, channel=channel, by=names,
-               short_abandon_clock=short_abandon_clock)
+    q = _queue(first_interactions(inp.table, count), clock="queue", short_abandon_s=short_abandon_s, channel=channel,
+               by=names, short_abandon_clock=short_abandon_clock)
     return tidy_kpi(q, _abandonment(q), by=names, anchor=interval_anchor(q, interval_of),
                     con=inp.con, time_zone=inp.time_zone, interval_minutes=interval_minutes)
 
@@ -213,7 +216,8 @@ def abandonment_rate(contacts, *, short_abandon_s: float | None = 0, short_aband
 @kpi_function
 @fill
 def average_speed_of_answer(contacts, *, clock: str = "queue", channel: str | None = "phone",
-                            by: str | Sequence[str] | None = None, interval_minutes: int = 30,
+                            count: str = "interactions", by: str | Sequence[str] | None = None,
+                            interval_minutes: int = 30,
                             interval_of: str = "arrival") -> pd.DataFrame:
     """Mean wait in seconds of the answered offered contacts.
 
@@ -226,6 +230,7 @@ def average_speed_of_answer(contacts, *, clock: str = "queue", channel: str | No
     {contacts}
     {clock}
     {channel}
+    {count}
     {by}
     {interval}
 
@@ -236,7 +241,7 @@ def average_speed_of_answer(contacts, *, clock: str = "queue", channel: str | No
     inp = canonical(contacts, "contacts", required=QUEUE_COLUMNS)
     names = check_common(by, inp.table.columns, clock=clock, channel=channel)
     check_interval(interval_minutes, interval_of)
-    q = _queue(inp.table, clock=clock, short_abandon_s=0, channel=channel, by=names)
+    q = _queue(first_interactions(inp.table, count), clock=clock, short_abandon_s=0, channel=channel, by=names)
     q = counted_rows(q, names, q.answered_at.notnull())
     return tidy_kpi(q, _speed_of_answer(q, clock), by=names, anchor=interval_anchor(q, interval_of),
                     con=inp.con, time_zone=inp.time_zone, interval_minutes=interval_minutes)

@@ -15,6 +15,7 @@ from kpilib._docstrings import fill
 from kpilib.data._inputs import canonical, same_backend
 from kpilib.exceptions import ParameterError
 from kpilib.kpis._registry import kpi_function
+from kpilib.kpis.entries import first_interactions
 
 MATCHES = ("customer", "case")
 DIRECTIONS = ("inbound", "outbound", "any")
@@ -96,7 +97,7 @@ def _check_window(window_days: float, window_unit: str = "24h") -> None:
 @kpi_function
 @fill
 def repeat_contact_rate(contacts, *, window_days: float = 7, match: str = "customer",
-                        window_unit: str = "24h", calendar=None,
+                        window_unit: str = "24h", count: str = "interactions", calendar=None,
                         by: str | Sequence[str] | None = None, interval_minutes: int = 30,
                         interval_of: str = "arrival") -> pd.DataFrame:
     """Share of answered inbound contacts followed by another one within ``window_days`` × 24 h.
@@ -117,6 +118,8 @@ def repeat_contact_rate(contacts, *, window_days: float = 7, match: str = "custo
         Whether a repeat is another contact of the same customer or of the same case.
     window_unit : {{'24h', 'calendar_day', 'working_day'}}
         Whether the window counts days of 24 hours from the arrival, local calendar dates or working days.
+    {count}
+        With ``"entries"`` the interaction a transfer added is no repeat of the one it came from.
     {calendar}
         Used by ``window_unit="working_day"``.
     {by}
@@ -132,7 +135,7 @@ def repeat_contact_rate(contacts, *, window_days: float = 7, match: str = "custo
     _check_window(window_days, window_unit)
     check_argument("match", match, MATCHES)
     check_interval(interval_minutes, interval_of)
-    table, base, repeat = _with_follow_up(inp.table, window_days=window_days, match=match,
+    table, base, repeat = _with_follow_up(first_interactions(inp.table, count), window_days=window_days, match=match,
                                           window_unit=window_unit, base_only=not names, calendar=calendar,
                                           con=inp.con, time_zone=inp.time_zone)
     return tidy(table, by=names, anchor=interval_anchor(table, interval_of), numerator=repeat, denominator=base,
@@ -142,7 +145,8 @@ def repeat_contact_rate(contacts, *, window_days: float = 7, match: str = "custo
 @kpi_function
 @fill
 def first_contact_resolution(contacts=None, *, method: str = "repeat_window", window_days: float = 7,
-                             window_unit: str = "24h", cases=None, surveys=None, calendar=None,
+                             window_unit: str = "24h", count: str = "interactions", cases=None, surveys=None,
+                             calendar=None,
                              by: str | Sequence[str] | None = None, interval_minutes: int = 30,
                              interval_of: str = "arrival") -> pd.DataFrame:
     """First-contact resolution, measured one of three ways.
@@ -165,6 +169,9 @@ def first_contact_resolution(contacts=None, *, method: str = "repeat_window", wi
         The repeat window of ``"repeat_window"``, in days of 24 hours (see ``window_unit``).
     window_unit : {{'24h', 'calendar_day', 'working_day'}}
         How ``"repeat_window"`` counts the window, as in :func:`repeat_contact_rate`.
+    {count}
+        Used by ``"repeat_window"``; a transferred call then counts once, with the outcome of its first
+        interaction.
     cases : pandas.DataFrame or ibis Table
         Canonical cases; required by ``method="case"``.
     surveys : pandas.DataFrame or ibis Table
@@ -199,7 +206,7 @@ def first_contact_resolution(contacts=None, *, method: str = "repeat_window", wi
     check_by(names, inp.table.columns)
     _check_window(window_days, window_unit)
     check_interval(interval_minutes, interval_of)
-    table, base, repeat = _with_follow_up(inp.table, window_days=window_days, match="customer",
+    table, base, repeat = _with_follow_up(first_interactions(inp.table, count), window_days=window_days, match="customer",
                                           window_unit=window_unit, base_only=not names, calendar=calendar,
                                           con=inp.con, time_zone=inp.time_zone)
     return tidy_kpi(table, _fcr_window(table, base, repeat), by=names, anchor=interval_anchor(table, interval_of),

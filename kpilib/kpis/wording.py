@@ -87,6 +87,8 @@ def _clause(kpi: str, name: str, value: Any, d: Mapping[str, Any]) -> list[str]:
         return [tr("calls abandoned within {seconds} s are left out").format(seconds=_number(value))]
     if name == "short_abandon_clock":
         return []  # part of the short abandons' words
+    if name == "count":  # every interaction is the default and goes without saying
+        return [tr("each customer call once (the legs a transfer added left out)")] if value == "entries" else []
     if name == "channel":
         return [tr("all channels")] if value is None else [tr("only {channel} contacts").format(channel=tr(str(value)))]
     if name == "window_days":

@@ -75,7 +75,8 @@ def definitions_panel(ws: Any, contacts, *, cases=None, surveys=None,
                                                                       by="month", **c), chosen)
 
     def repeat_by_team(**chosen):
-        if chosen.get("window_unit", "24h") != "24h" or set(chosen) - {"window_days", "match", "window_unit"}:
+        if (chosen.get("window_unit", "24h") != "24h" or chosen.get("count", "interactions") != "interactions"
+                or set(chosen) - {"window_days", "match", "window_unit", "count"}):
             return remembered("repeat", lambda **c: repeat_contact_rate(contacts, by="team", **c), chosen)
         match = chosen.get("match", "customer")    # any 24-hour window from one query per match
         if match not in repeat_explorers:
