@@ -44,6 +44,11 @@ CODE_WORDS = {
     "green": "green", "amber": "amber", "red": "red", "no target": "no target", "no data": "no data",
     "resolution": "resolution", "effort": "effort", "speed": "speed", "friendliness": "friendliness",
     "reliability": "reliability",
+    "requested": "requested", "attempted": "attempted", "reached": "reached", "resolved": "resolved",
+    "on time": "on time", "late by up to 1 working hour": "late by up to 1 working hour",
+    "late by 1 to 4 working hours": "late by 1 to 4 working hours", "late by 4 to 8 working hours":
+    "late by 4 to 8 working hours", "late by more than 8 working hours": "late by more than 8 working hours",
+    "not attempted, overdue": "not attempted, overdue", "not yet due": "not yet due",
     "customer_outcome": "customer outcome (day 4)", "team_kpi": "team KPI today (day 3)", "catalogue": "catalogue",
 }
 
