@@ -313,7 +313,7 @@ class NormsExplorer:
             self._known[kpi, norm] = frame
             return frame
         if kpi == "service_level":
-            chosen = self._definition(kpi)
+            chosen = {k: v for k, v in self._definition(kpi).items() if k != "count"}  # interactions: the explorer's own
             result = explorer.service_level(**{**chosen, "threshold_s": norm})
         elif kpi == "repeat_contact_rate":
             result = explorer.repeat_contact_rate(window_days=norm)

@@ -139,12 +139,7 @@ def staffing_by_hour(contacts, *, target: float = 0.80, threshold_s: float = 20,
                              by=["weekday", "hour"])
     frame = frame.merge(measured, on=["weekday", "hour"], how="left")
     frame = frame.sort_values(["weekday", "hour"], kind="stable").reset_index(drop=True)
-    total_handled = frame["_handled"].sum()
-    overall = frame["_talk"].sum() / total_handled if total_handled else np.nan
-    with np.errstate(divide="ignore", invalid="ignore"):
-        aht = np.where(frame["_handled"] > 0, frame["_talk"] / frame["_handled"].where(frame["_handled"] > 0, 1),
-                       overall)
-    frame["aht_s"] = aht.astype("float64") + wrap_up_s
+    frame["aht_s"] = _handle_times(frame, wrap_up_s)
     frame["calls_per_hour"] = frame["offered"] / frame["days"]
     frame["load"] = frame["calls_per_hour"] * frame["aht_s"] / 3600
     frame["measured_service_level"] = frame["value"]
@@ -232,12 +227,7 @@ def staffing_by_interval(contacts, *, day, interval_minutes: int = 30, target: f
     measured = service_level(table, threshold_s=threshold_s, clock="queue", abandoned="fail", channel=channel,
                              by="interval", interval_minutes=interval_minutes)
     frame = frame.merge(measured, on="interval", how="left").sort_values("interval").reset_index(drop=True)
-    total = frame["_handled"].sum()
-    overall = frame["_talk"].sum() / total if total else np.nan
-    with np.errstate(divide="ignore", invalid="ignore"):
-        aht = np.where(frame["_handled"] > 0, frame["_talk"] / frame["_handled"].where(frame["_handled"] > 0, 1),
-                       overall)
-    frame["aht_s"] = aht.astype("float64") + wrap_up_s
+    frame["aht_s"] = _handle_times(frame, wrap_up_s)
     per_hour = frame["offered"] * 60 / interval_minutes
     frame["load"] = per_hour * frame["aht_s"] / 3600
     frame["measured_service_level"] = frame["value"]
@@ -289,6 +279,16 @@ def plot_interval_drilldown(daily: pd.DataFrame, intervals: pd.DataFrame, *, day
     handles = [h for ax in (bottom, agents) for h in ax.get_legend_handles_labels()[0]]
     bottom.legend(handles, [h.get_label() for h in handles], loc="upper left", frameon=False, fontsize=9)
     return axes
+
+
+def _handle_times(frame: pd.DataFrame, wrap_up_s: float) -> np.ndarray:
+    """Per row the mean talk time of its handled calls plus ``wrap_up_s``; the overall mean where a row has none."""
+    total = frame["_handled"].sum()
+    overall = frame["_talk"].sum() / total if total else np.nan
+    with np.errstate(divide="ignore", invalid="ignore"):
+        aht = np.where(frame["_handled"] > 0, frame["_talk"] / frame["_handled"].where(frame["_handled"] > 0, 1),
+                       overall)
+    return aht.astype("float64") + wrap_up_s
 
 
 def _forecast(calls: float, aht_s: float, threshold_s: float, target: float, patience_s: float,
