@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 from _fixtures import assert_kpi, assert_same, contact, contacts, local, utc
 from kpilib import (
     abandonment_rate,
+    agent_resolved_rate,
     average_handle_time,
     average_speed_of_answer,
     first_contact_resolution,
@@ -644,7 +645,8 @@ def test_every_contact_kpi_groups_by_interval(calls):
     # AHT per hour: the 09:00 hour holds c01–c04, c09, c10: (100 + 200 + 300 + 400 + 60 + 500) / 6 = 260
     assert_kpi(average_handle_time(calls, by="interval", interval_minutes=60),
                [(pd.Timestamp(T + "09:00"), 1560, 6, 260.0)], by=["interval"])
-    for kpi in (average_speed_of_answer, repeat_contact_rate, first_contact_resolution, transfer_rate):
+    for kpi in (average_speed_of_answer, repeat_contact_rate, first_contact_resolution, transfer_rate,
+                agent_resolved_rate):
         whole, parts = kpi(calls), kpi(calls, by="interval", interval_minutes=15)
         assert [parts["numerator"].sum(), parts["denominator"].sum()] == pytest.approx(
             whole[["numerator", "denominator"]].iloc[0].tolist())

@@ -285,7 +285,8 @@ def transfer_rate(contacts, *, by: str | Sequence[str] | None = None, interval_m
 @kpi_function
 @fill
 def agent_resolved_rate(contacts, *, channel: str | None = None, direction: str = "inbound",
-                        by: str | Sequence[str] | None = None) -> pd.DataFrame:
+                        by: str | Sequence[str] | None = None, interval_minutes: int = 30,
+                        interval_of: str = "arrival") -> pd.DataFrame:
     """Share of answered contacts that the agent ticked ``resolved``: the team's own view of resolution.
 
     numerator = answered contacts (``answered_at`` not null) whose ``outcome`` is ``resolved``;
@@ -301,6 +302,7 @@ def agent_resolved_rate(contacts, *, channel: str | None = None, direction: str 
     direction : {{'inbound', 'outbound', 'any'}}
         Which contacts count: inbound (default), outbound (call-backs), or both.
     {by}
+    {interval}
 
     Returns
     -------
@@ -316,6 +318,7 @@ def agent_resolved_rate(contacts, *, channel: str | None = None, direction: str 
     names = normalise_by(by)
     check_by(names, inp.table.columns)
     check_argument("direction", direction, DIRECTIONS)
+    check_interval(interval_minutes, interval_of)
     if channel is not None and not isinstance(channel, str):
         raise ParameterError(f"`channel` must be a channel name such as 'phone' or None; got {channel!r}")
     c = inp.table
@@ -324,5 +327,5 @@ def agent_resolved_rate(contacts, *, channel: str | None = None, direction: str 
     if channel is not None:
         c = c.filter(c.channel == channel)
     answered = c.answered_at.notnull()
-    return tidy(c, by=names, anchor=c.arrived_at, numerator=answered & (c.outcome == "resolved"),
-                denominator=answered, con=inp.con, time_zone=inp.time_zone)
+    return tidy(c, by=names, anchor=interval_anchor(c, interval_of), numerator=answered & (c.outcome == "resolved"),
+                denominator=answered, con=inp.con, time_zone=inp.time_zone, interval_minutes=interval_minutes)
