@@ -123,3 +123,23 @@ def test_every_figure_says_what_it_shows_in_the_pages_language(sample_pack, samp
                 alt = re.search(r'alt="([^"]*)"', tag)
                 assert alt and alt.group(1).startswith(lead), f"{page.name}: {tag[-200:]}"
         assert figures >= 10                                             # the sample's days draw charts
+
+
+def _cells(page: Path) -> list[str]:
+    """The text of every table cell of a page."""
+    text = page.read_text(encoding="utf-8")
+    return [html.unescape(re.sub(r"<[^>]+>", "", cell)).strip()
+            for cell in re.findall(r"<t[dh]\b[^>]*>(.*?)</t[dh]>", text, flags=re.S)]
+
+
+def test_no_code_of_kpilib_reaches_a_table_cell_of_either_pack(sample_pack, sample_pack_nl):
+    from kpilib._codes import CHOICE_WORDS, CODE_WORDS, PARAMETER_WORDS
+
+    # the codes kpilib writes (customer_seen, threshold_s, fail_after_threshold, ...), not words a reader uses
+    codes = {c for c in [*CODE_WORDS, *PARAMETER_WORDS, *(v for _, v in CHOICE_WORDS if isinstance(v, str))]
+             if "_" in c or c in ("higher", "lower", "lead", "lag")}
+    for pack in (sample_pack, sample_pack_nl):
+        for page in sorted(Path(pack.index).parent.glob("*.html")):
+            found = sorted({cell for cell in _cells(page) if cell in codes})
+            assert not found, (page.name, found)
+            assert not [c for c in _cells(page) if re.search(r"\b[a-z]+_[a-z_]+ -> ", c)], page.name  # team paths as codes
