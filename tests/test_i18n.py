@@ -9,6 +9,7 @@ import string
 from pathlib import Path
 
 import nbformat
+import pandas as pd
 import pytest
 
 import kpilib
@@ -120,8 +121,13 @@ def test_narrative_numbers_follow_the_language():
     text = kpilib.narrate("{share:.0%} of {n:,} calls, {wait:.1f} s, {count}", share=0.843, n=12345, wait=3.5,
                           count=1208).data
     assert text == "84\u00a0% of 12.345 calls, 3,5 s, 1.208"
+    # {:g}: as many decimals as the number has, in the language (a criterion weight of 0.5 reads 0,5)
+    assert kpilib.narrate("{a:g}, {b:g}, {c:g}", a=0.5, b=3, c=1234.25).data == "0,5, 3, 1.234,25"
+    weights = kpilib.show_table(pd.DataFrame({"weight": [0.5, 2.0]}), formats={"weight": "{:g}"}).to_html()
+    assert ">0,5<" in weights and ">2<" in weights
     kpilib.set_language("en")
     assert kpilib.narrate("{share:.0%} of {n:,} calls", share=0.843, n=12345).data == "84% of 12,345 calls"
+    assert kpilib.narrate("{a:g}, {b:g}", a=0.5, b=3).data == "0.5, 3"
 
 
 def test_a_notebook_in_one_language_keeps_its_code_and_that_language_only():

@@ -233,13 +233,16 @@ class _Escaping(string.Formatter):
 
 
 #: The number formats written in the language's own way: ``{n:,}``, ``{x:.1f}``, ``{share:+.0%}``.
-_NUMBER_SPEC = re.compile(r"(?P<sign>\+)?,?(?:\.(?P<decimals>\d+))?(?P<kind>[fd%])?")
+_NUMBER_SPEC = re.compile(r"(?P<sign>\+)?,?(?:\.(?P<decimals>\d+))?(?P<kind>[fdg%])?")
 #: The same as a whole format string, as ``show_table``'s ``formats`` take it: ``"{:.0%}"``.
 _FORMAT_STRING = re.compile(r"\{:(?P<spec>[^{}]*)\}")
 
 
 def _number_in_language(value: float, spec: re.Match) -> str:
     decimals = int(spec["decimals"] or 0)
+    if spec["kind"] == "g":  # as many decimals as the number has (up to six): 2, 0.5 → "0,5" in Dutch
+        shown = f"{value:.6f}".rstrip("0").rstrip(".")
+        decimals = len(shown.split(".")[1]) if "." in shown else 0
     text = format_percent(value, decimals) if spec["kind"] == "%" else format_number(value, decimals)
     return ("+" + text) if spec["sign"] and value > 0 else text
 
