@@ -24,6 +24,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from kpilib._i18n import tr
+from kpilib.workshop.wording import kpi_title
 from kpilib.exceptions import ParameterError
 
 __all__ = ["SECTION_MIME", "Section", "day_status", "describe_need", "section", "unmeasured"]
@@ -145,7 +146,7 @@ def unmeasured(ws, key: str, missing: Mapping[str, str | Sequence[str]], *, show
     if not lacking:
         return None
     return section(ws, key, needs=sorted({n for needs in lacking.values() for n in needs}),
-                   shows=f"{tr(shows)} {', '.join(lacking)}")
+                   shows=f"{tr(shows)} {', '.join(kpi_title(label) for label in lacking)}")  # KPI ids by name
 
 
 def day_status(sections: Sequence[Section]) -> dict:
