@@ -406,17 +406,13 @@ def day_summary(ws, *, day: int, results: Mapping[str, Any] | None = None,
 
 
 def _result_text(value: Any) -> str:
-    """A day's result as the summary writes it: names of teams and paths readable, numbers in the language."""
+    """A day's result as the summary writes it: texts in the language (a notebook names teams with
+    :func:`kpilib.reader_name`), lists joined, numbers in the language."""
     if isinstance(value, str):
-        return _readable(tr(value))
+        return tr(value)
     if isinstance(value, (list, tuple)) and value and all(isinstance(v, str) for v in value):
-        return ", ".join(_readable(tr(v)) for v in value)
+        return ", ".join(tr(v) for v in value)
     return format_value(value)
-
-
-def _readable(text: str) -> str:
-    """Team codes and paths of a result read as names; a file name or a link stays as written."""
-    return text if any(mark in text for mark in (".", "/", "@")) else reader_name(text)
 
 
 def _json_value(value: Any) -> Any:
