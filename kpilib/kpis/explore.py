@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+import ibis
 import numpy as np
 import pandas as pd
 
@@ -166,6 +167,14 @@ class ServiceLevelExplorer:
         return _result(self._keys, numerator, denominator)
 
 
+def _dates(days: np.ndarray) -> np.ndarray:
+    """Days since 1970 (NaN for none) as numpy dates (NaT for none)."""
+    out = np.full(len(days), np.datetime64("NaT"), dtype="datetime64[D]")
+    known = ~np.isnan(days)
+    out[known] = days[known].astype("int64").astype("datetime64[D]")
+    return out
+
+
 class RepeatExplorer:
     """The repeat-contact rate and first-contact resolution for any window, fast.
 
@@ -187,32 +196,44 @@ class RepeatExplorer:
 
     def __init__(self, contacts, *, match: str = "customer", by: str | Sequence[str] | None = "team",
                  calendar=None) -> None:
-        from kpilib.kpis.timeliness import _calendar, working_days_columns
+        from kpilib.kpis.timeliness import _calendar
 
         inp = canonical(contacts, "contacts", required=("direction", "arrived_at", "answered_at"))
         self.by = normalise_by(by)
         check_by(self.by, inp.table.columns)
         check_argument("match", match, MATCHES)
         self.match = match
+        self._calendar = _calendar(calendar)
         table, base, gap = follow_up_gaps(inp.table, match=match)
         resolved = table.outcome.isnull() | ~table.outcome.isin(NOT_RESOLVED_OUTCOMES)
-        table = table.mutate(_base=base.fill_null(False), _gap_24h=gap, _ok=resolved,
-                             _gap_calendar_day=table._next_at.date().delta(table.arrived_at.date(), unit="day"))
-        table, _ = working_days_columns(table, "arrived_at", "_next_at", as_of=None, calendar=_calendar(calendar),
-                                        con=inp.con, time_zone=inp.time_zone, stamps=("arrived_at",))
-        units = {unit: f"_gap_{unit}" for unit in WINDOW_UNITS}
-        columns = {"_base": table._base, "_ok": table._ok, "_gap_24h": table._gap_24h,
-                   "_gap_calendar_day": table._gap_calendar_day, "_gap_working_day": table._wd}
+        columns = {"_base": base.fill_null(False), "_ok": resolved, "_gap_24h": gap,
+                   "_gap_calendar_day": table._next_at.date().delta(table.arrived_at.date(), unit="day"),
+                   # the local dates as days since 1970, for counting working days between them
+                   "_day": table.arrived_at.date().delta(ibis.date(1970, 1, 1), unit="day"),
+                   "_next_day": table._next_at.date().delta(ibis.date(1970, 1, 1), unit="day")}
         frame = _fetch(table, self.by, table.arrived_at, columns, con=inp.con, time_zone=inp.time_zone)
         keys, groups = _grouped(frame, self.by, list(columns))
         self._keys = keys
-        self._base = [int(np.count_nonzero(g["_base"] > 0)) for g in groups]
-        self._resolved = [int(np.count_nonzero((g["_base"] > 0) & (g["_ok"] > 0))) for g in groups]
-        self._gaps = {unit: [_Sorted(np.sort(g[column][g["_base"] > 0].astype("float64"))) for g in groups]
-                      for unit, column in units.items()}
-        self._resolved_gaps = {unit: [_Sorted(np.sort(g[column][(g["_base"] > 0) & (g["_ok"] > 0)]
-                                                      .astype("float64"))) for g in groups]
-                               for unit, column in units.items()}
+        # per group the base contacts only: whether resolved, and the instants working days are counted from
+        self._rows = [{"ok": g["_ok"][g["_base"] > 0] > 0, "day": _dates(g["_day"][g["_base"] > 0]),
+                       "next_day": _dates(g["_next_day"][g["_base"] > 0]),
+                       **{unit: g[f"_gap_{unit}"][g["_base"] > 0].astype("float64") for unit in ("24h", "calendar_day")}}
+                      for g in groups]
+        self._base = [len(rows["ok"]) for rows in self._rows]
+        self._resolved = [int(np.count_nonzero(rows["ok"])) for rows in self._rows]
+        self._gaps: dict[str, list[_Sorted]] = {}
+        self._resolved_gaps: dict[str, list[_Sorted]] = {}
+
+    def _sorted(self, unit: str) -> tuple[list[_Sorted], list[_Sorted]]:
+        """The sorted gaps in ``unit`` of every base contact and of the resolved ones, per group; working
+        days are counted (with the calendar, as the KPI functions count them) the first time they are asked for."""
+        if unit not in self._gaps:
+            gaps = [rows[unit] if unit in rows else
+                    np.asarray(self._calendar.working_days(rows["day"], rows["next_day"]), dtype=float)
+                    for rows in self._rows]
+            self._gaps[unit] = [_Sorted(np.sort(g)) for g in gaps]
+            self._resolved_gaps[unit] = [_Sorted(np.sort(g[rows["ok"]])) for g, rows in zip(gaps, self._rows)]
+        return self._gaps[unit], self._resolved_gaps[unit]
 
     @staticmethod
     def _limit(window_days: float, window_unit: str) -> float:
@@ -223,7 +244,7 @@ class RepeatExplorer:
     def repeat_contact_rate(self, *, window_days: float = 7, window_unit: str = "24h") -> pd.DataFrame:
         """Exactly :func:`kpilib.repeat_contact_rate` with this window (and the explorer's ``match``, ``by``)."""
         limit = self._limit(window_days, window_unit)
-        return _result(self._keys, [g.at_most(limit) for g in self._gaps[window_unit]], self._base)
+        return _result(self._keys, [g.at_most(limit) for g in self._sorted(window_unit)[0]], self._base)
 
     def first_contact_resolution(self, *, window_days: float = 7, window_unit: str = "24h") -> pd.DataFrame:
         """Exactly :func:`kpilib.first_contact_resolution` by ``method="repeat_window"`` with this window."""
@@ -231,7 +252,7 @@ class RepeatExplorer:
             raise ParameterError("first-contact resolution matches contacts by customer; build the explorer "
                                  "with match='customer'")
         limit = self._limit(window_days, window_unit)
-        numerator = [n - g.at_most(limit) for n, g in zip(self._resolved, self._resolved_gaps[window_unit])]
+        numerator = [n - g.at_most(limit) for n, g in zip(self._resolved, self._sorted(window_unit)[1])]
         return _result(self._keys, numerator, self._base)
 
 
