@@ -107,8 +107,9 @@ def spec_rows(kpi: str, definition: Mapping[str, Any], *, calendar: Any, time_zo
     country = getattr(calendar, "country", "NL")
     spine = tr("months of the local time in {zone}; working days: Monday to Friday without the public holidays "
                "of {country}").format(zone=time_zone, country=country)
-    filters = [tr("only {channel} contacts").format(channel=tr(str(definition["channel"])))
-               for _ in [0] if definition.get("channel")]
+    filters = []
+    if definition.get("channel"):
+        filters.append(tr("only {channel} contacts").format(channel=tr(str(definition["channel"]))))
     if definition.get("team"):
         filters.append(tr("only team {team}").format(team=str(definition["team"]).replace("_", " ")))
     counter = COUNTER_METRICS.get(kpi)

@@ -133,11 +133,14 @@ def build_card(ws, kpi: str, *, owner: str | None = None, amber_band: float = 0.
         value=float(row["value"]), numerator=float(row["numerator"]), denominator=float(row["denominator"]),
         monthly=monthly[["month", "numerator", "denominator", "value"]].reset_index(drop=True),
         caveats=_caveats_of(caveats if caveats is not None else data_caveats(ws.store), entry.sources),
-        gaming=tuple(entry.gaming), **_specification(ws, kpi, definition))
+        gaming=tuple(entry.gaming), **_specification(ws, kpi, definition, decided=bool(decided)))
 
 
-def _specification(ws, kpi: str, definition: Mapping) -> dict:
-    """The card's fingerprint, decision date, change log and metric specification."""
+def _specification(ws, kpi: str, definition: Mapping, *, decided: bool) -> dict:
+    """The card's fingerprint, decision date, change log and metric specification.
+
+    ``decided``: the definitions decision in force names ``kpi``.
+    """
     from kpilib.days._card_spec import decided_text, definition_changes, fingerprint, spec_rows
 
     changes = definition_changes(ws.history("definitions"), kpi)
@@ -145,8 +148,7 @@ def _specification(ws, kpi: str, definition: Mapping) -> dict:
                  definition_sentence(kpi, c["definition"])) for c in changes)
     time_zone = ws.config.time_zone
     return {"fingerprint": fingerprint(kpi, definition, time_zone=time_zone, calendar=ws.calendar),
-            "decided": decided_text(changes, ws.decision_source("definitions") if ws.decision("definitions").get(kpi)
-                                    else "default"),
+            "decided": decided_text(changes, ws.decision_source("definitions") if decided else "default"),
             "changes": log, "spec": tuple(spec_rows(kpi, definition, calendar=ws.calendar, time_zone=time_zone))}
 
 

@@ -22,7 +22,7 @@ from kpilib.kpis.erlang import agents_for_service_level
 from kpilib.exceptions import ParameterError
 from kpilib.kpis.queue import CLOCKS, _queue, service_level
 
-__all__ = ["INTERVAL_COLUMNS", "STAFFING_COLUMNS", "busiest_day", "estimate_patience", "offered_per_day",
+__all__ = ["INTERVAL_COLUMNS", "STAFFING_COLUMNS", "busiest_day", "estimate_patience", "interval_facts", "offered_per_day",
            "plot_interval_drilldown", "plot_staffing", "staffing_by_hour", "staffing_by_interval"]
 
 #: The columns of :func:`staffing_by_hour`, in order.
@@ -238,6 +238,16 @@ def staffing_by_interval(contacts, *, day, interval_minutes: int = 30, target: f
     for name in ("offered", "answered", "abandoned", "numerator", "denominator", "agents_c", "agents_seen"):
         frame[name] = frame[name].astype("int64")
     return frame[list(INTERVAL_COLUMNS)]
+
+
+def interval_facts(intervals: pd.DataFrame) -> dict:
+    """The day's totals from :func:`staffing_by_interval`: ``offered``, ``intervals``, the day's
+    ``service_level`` (its intervals' numerators over their denominators) and ``understaffed``, the intervals
+    where fewer agents answered than Erlang C needs."""
+    denominator = int(intervals["denominator"].sum())
+    return {"offered": int(intervals["offered"].sum()), "intervals": len(intervals),
+            "service_level": intervals["numerator"].sum() / denominator if denominator else np.nan,
+            "understaffed": int((intervals["agents_seen"] < intervals["agents_c"]).sum())}
 
 
 def plot_interval_drilldown(daily: pd.DataFrame, intervals: pd.DataFrame, *, day, axes=None):

@@ -169,11 +169,14 @@ def callback_punctuality(requests: pd.DataFrame) -> pd.DataFrame:
                           "share": int(mask.sum()) / total if total else np.nan} for name, mask in buckets.items()])
 
 
-def funnel_facts(requests: pd.DataFrame) -> dict:
+def funnel_facts(requests: pd.DataFrame, funnel: pd.DataFrame, punctuality: pd.DataFrame) -> dict:
     """The funnel's headline numbers for a sentence: requests, shares attempted / reached / resolved and on time,
-    the call-back abandons (attempted, not reached), and the requests with a contact while pending."""
-    funnel = callback_funnel(requests).set_index("stage")
-    punctual = callback_punctuality(requests).set_index("punctuality")
+    the call-back abandons (attempted, not reached), and the requests with a contact while pending.
+
+    ``funnel`` and ``punctuality`` are :func:`callback_funnel` and :func:`callback_punctuality` of ``requests``.
+    """
+    funnel = funnel.set_index("stage")
+    punctual = punctuality.set_index("punctuality")
     due = int(requests["due"].sum())
     pending = requests["contacts_while_pending"]
     return {

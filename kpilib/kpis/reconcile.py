@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 
 from kpilib.data import backend
-from kpilib.data._aggregate import ratio
+from kpilib.data._aggregate import KpiMeasures, ratio
 from kpilib.data._inputs import canonical
 from kpilib.exceptions import ParameterError
 from kpilib.kpis.queue import QUEUE_COLUMNS, _abandonment, _queue, _service_level
@@ -88,18 +88,12 @@ def _rows(kpi: str, inp, definition: Mapping[str, Any]) -> pd.DataFrame:
                                           match=definition.get("match", "customer"),
                                           window_unit=definition.get("window_unit", "24h"),
                                           calendar=definition.get("calendar"), con=inp.con, time_zone=inp.time_zone)
-        measures = _fcr_window(q, base, repeat) if kpi == "first_contact_resolution" else _measures(repeat, base)
+        measures = _fcr_window(q, base, repeat) if kpi == "first_contact_resolution" else KpiMeasures(repeat, base)
     expr = q.select(contact_id=q.contact_id, _num=measures.numerator, _den=measures.denominator)
     frame = backend.execute(expr, con=inp.con, time_zone=inp.time_zone)
     frame["_num"] = frame["_num"].eq(True)
     frame["_den"] = frame["_den"].eq(True)
     return frame.drop_duplicates("contact_id").set_index("contact_id")
-
-
-def _measures(numerator, denominator):
-    from kpilib.data._aggregate import KpiMeasures
-
-    return KpiMeasures(numerator, denominator)
 
 
 def _pseudonym(contact_id: Any) -> str:

@@ -15,8 +15,8 @@ def show_callback_funnel(requests: pd.DataFrame) -> list:
 
     ``requests`` is :func:`kpilib.kpis.callbacks.callback_requests` of the workshop's call-backs.
     """
-    funnel = callback_funnel(requests)
-    facts = funnel_facts(requests)
+    funnel, punctuality = callback_funnel(requests), callback_punctuality(requests)
+    facts = funnel_facts(requests, funnel, punctuality)
     sentence = ("Of **{requested:,} call-back requests**, {attempted:.0%} were attempted, {reached:.0%} reached the "
                 "customer and {resolved:.0%} resolved it (no new contact within a week). {abandons:,} attempts did "
                 "not reach the customer. Of the requests due, {on_time:.0%} were attempted on time; {late:,} came "
@@ -25,7 +25,7 @@ def show_callback_funnel(requests: pd.DataFrame) -> list:
     return [
         show_table(funnel, formats={"share": "{:.0%}"}, caption="What became of the call-back requests",
                    headers={"requests": "requests", "share": "share of the requests"}),
-        show_table(callback_punctuality(requests), formats={"share": "{:.0%}"},
+        show_table(punctuality, formats={"share": "{:.0%}"},
                    caption="How punctual the first attempt was, in working hours after the promise",
                    headers={"requests": "requests", "share": "share of the requests with a promise"}),
         narrate(sentence, requested=facts["requested"], attempted=facts["attempted"], reached=facts["reached"],
