@@ -170,13 +170,18 @@ class Store:
     path: Path
     sources: dict[str, Table] | None = None
     _filled: dict[str, dict[str, int]] = field(default_factory=dict, init=False, repr=False, compare=False)
+    _names: list[str] | None = field(default=None, init=False, repr=False, compare=False)
+    _opened: dict[str, Table] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     @property
     def tables(self) -> list[str]:
+        """The names of the canonical tables; read once and kept for the life of the store, like :meth:`filled`."""
         if self.sources is not None:
             return list(self.sources)
-        # Ibis registers in-memory frames on the same connection (ibis_pandas_memtable_…): not tables of the store
-        return [t for t in self.con.list_tables() if not t.startswith(("_", "ibis_"))]
+        if self._names is None:
+            # Ibis registers in-memory frames on the same connection (ibis_pandas_memtable_…): not tables of the store
+            self._names = [t for t in self.con.list_tables() if not t.startswith(("_", "ibis_"))]
+        return list(self._names)
 
     def table(self, name: str) -> Table:
         """The canonical table ``name`` (``contacts``, ``cases``, …)."""
@@ -193,7 +198,9 @@ class Store:
             )
         if self.sources is not None:
             return self.sources[name]
-        return self.con.table(name)
+        if name not in self._opened:  # Ibis asks the database for the table's schema each time
+            self._opened[name] = self.con.table(name)
+        return self._opened[name]
 
     def filled(self, table: str) -> dict[str, int]:
         """Rows of ``table`` (key ``""``) and, per column, the rows where it is not empty.
