@@ -71,6 +71,9 @@ import matplotlib
 matplotlib.rcParams["svg.hashsalt"] = "kpi-workshop"
 import matplotlib.pyplot
 matplotlib.pyplot.close(matplotlib.pyplot.figure())  # loads the inline backend, which registers its PNG printer
+# after each cell pyplot draws every figure, then the inline backend draws it again as the PNG: once is enough
+if matplotlib.pyplot._draw_all_if_interactive in get_ipython().events.callbacks["post_execute"]:
+    get_ipython().events.unregister("post_execute", matplotlib.pyplot._draw_all_if_interactive)
 from kpilib.report._alt import show_figures_with_alt
 show_figures_with_alt(get_ipython())
 del show_figures_with_alt
@@ -186,21 +189,26 @@ def render(workshop: str | Path, *, days: str | Iterable[int] | None = None,
     store = ws.store  # fails here, before any notebook runs, when the workshop was not imported
     available = day_notebooks(notebooks)
     selected = _select(days, available, notebooks)
-    injected = day_parameters(ws, available, parameters, interactive=False)
-    data = IndexData(client=ws.client, schedule=[_card(ws, n) for n in range(1, 11)], tables=store.summary(),
-                     audience=audience)
+    pool = _start_pool(jobs, len(selected), Path(notebooks), shared=kernel == "shared")
+    try:
+        injected = day_parameters(ws, available, parameters, interactive=False)
+        data = IndexData(client=ws.client, schedule=[_card(ws, n) for n in range(1, 11)],
+                         tables=store.summary(), audience=audience)
 
-    out = Path(out).resolve()
-    out.mkdir(parents=True, exist_ok=True)
-    _remove_leftovers(out)
-    index = out / "index.html"
-    started = [dataclasses.replace(_card(ws, day), running=True) for day in selected]
-    _write(index, index_page(data, started, rendered_at=dt.datetime.now().astimezone(), in_progress=True))
-    tasks = []
-    for slot, day in enumerate(selected):
-        tasks.append(_Task(day, available[day], out, injected[day], _card(ws, day), ws.client,
-                           slot % max(1, jobs) if progress else None, ws.language, audience))
-    pages = _run_all(tasks, jobs, shared=kernel == "shared")
+        out = Path(out).resolve()
+        out.mkdir(parents=True, exist_ok=True)
+        _remove_leftovers(out)
+        index = out / "index.html"
+        started = [dataclasses.replace(_card(ws, day), running=True) for day in selected]
+        _write(index, index_page(data, started, rendered_at=dt.datetime.now().astimezone(), in_progress=True))
+        tasks = []
+        for slot, day in enumerate(selected):
+            tasks.append(_Task(day, available[day], out, injected[day], _card(ws, day), ws.client,
+                               slot % max(1, jobs) if progress else None, ws.language, audience))
+        pages = _run_all(tasks, jobs, shared=kernel == "shared", pool=pool)
+    finally:
+        if pool is not None:
+            pool.shutdown(cancel_futures=True)
     cards = [_page_card(task, page) for task, page in zip(tasks, pages)]
     cards += _earlier_cards(ws, out, {day: path for day, path in available.items() if day not in selected})
     _write(index, index_page(data, cards, rendered_at=dt.datetime.now().astimezone()))
@@ -300,20 +308,32 @@ class _Task:
     audience: str = "client"
 
 
-def _run_all(tasks: list[_Task], jobs: int, shared: bool) -> list[DayPage]:
+def _run_all(tasks: list[_Task], jobs: int, shared: bool, pool: ProcessPoolExecutor | None) -> list[DayPage]:
     if not tasks:
         return []
-    cwd = tasks[0].notebook.parent
-    if jobs <= 1 or len(tasks) <= 1:
+    if pool is None:
         if not shared:
             return [_run_day(task, None) for task in tasks]
-        with SharedKernel(cwd) as kernel:
+        with SharedKernel(tasks[0].notebook.parent) as kernel:
             return [_run_day(task, kernel) for task in tasks]
+    return list(pool.map(_run_day_in_worker, tasks))
+
+
+def _start_pool(jobs: int, days: int, cwd: Path, shared: bool) -> ProcessPoolExecutor | None:
+    """The worker processes of a render in parallel jobs (None for one job), started now.
+
+    Each starts its kernel and imports what the days import while the render still prepares the
+    days' parameters and the index.
+    """
+    if jobs <= 1 or days <= 1:
+        return None
+    workers = min(jobs, days)
     # spawn, not fork: the parent holds DuckDB threads, which a forked child must not inherit
-    context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(max_workers=min(jobs, len(tasks)), mp_context=context,
-                             initializer=_start_worker, initargs=(cwd if shared else None,)) as pool:
-        return list(pool.map(_run_day_in_worker, tasks))
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
+                               initializer=_start_worker, initargs=(cwd if shared else None,))
+    for _ in range(workers):  # each submitted task starts one more worker, up to max_workers
+        pool.submit(int)
+    return pool
 
 
 #: The kernel a worker process keeps for the days it runs (``None``: a new kernel per day).
@@ -325,6 +345,10 @@ def _start_worker(cwd: Path | None) -> None:
         kernel = SharedKernel(cwd)
         _worker_kernel[0] = kernel
         multiprocessing.util.Finalize(kernel, kernel.shutdown, exitpriority=10)  # when the worker exits
+        try:
+            kernel.start(warm=True)
+        except Exception:  # noqa: BLE001 - the first day starts a new kernel, and fails with the reason
+            kernel.shutdown()
 
 
 def _run_day_in_worker(task: _Task) -> DayPage:
@@ -339,6 +363,8 @@ def _run_day(task: _Task, kernel: SharedKernel | None) -> DayPage:
     import nbformat
     import papermill
 
+    from kpilib.report._engine import ENGINE
+
     set_language(task.language)  # a worker process writes the page in the workshop's language too
     source = for_audience(in_language(nbformat.read(task.notebook, as_version=4), task.language), task.audience)
     prepared = _with_setup_cell(source)
@@ -348,12 +374,12 @@ def _run_day(task: _Task, kernel: SharedKernel | None) -> DayPage:
     # a bar per day in a terminal; in a log (stderr not a terminal), one line per day when it ends
     terminal = task.position is not None and sys.stderr.isatty()
     bar = {"desc": f"day {task.day:02d}", "position": task.position, "leave": True} if terminal else None
-    start, error = time.perf_counter(), None
+    start, error, result = time.perf_counter(), None, None
     try:
         kept = {"kernel_manager_class": QuietKernelManager} if kernel is None else {"km": kernel.manager()}
-        papermill.execute_notebook(prepared, str(partial), parameters=task.parameters, kernel_name="python3",
-                                   cwd=str(task.notebook.parent), progress_bar=bar or False, log_output=False,
-                                   **kept)
+        result = papermill.execute_notebook(prepared, str(partial), parameters=task.parameters,
+                                            kernel_name="python3", engine_name=ENGINE, cwd=str(task.notebook.parent),
+                                            progress_bar=bar or False, log_output=False, **kept)
     except papermill.PapermillExecutionError as exc:
         error = f"{_cell_label(source, exc.source)}: {exc.ename}: {_first_line(exc.evalue)}"
     except Exception as exc:  # a dead kernel or an unreadable notebook: this day fails, the others go on
@@ -367,10 +393,8 @@ def _run_day(task: _Task, kernel: SharedKernel | None) -> DayPage:
     if task.position is not None and not terminal:
         print(f"day {task.day:02d}: {'failed: ' + error if error else 'done'} ({seconds:.1f} s)", file=sys.stderr,
               flush=True)
-    if partial.exists():
-        result = nbformat.read(partial, as_version=4)
-    else:  # papermill stopped before it wrote anything: keep the prepared notebook as the record
-        result = prepared
+    if error is not None:  # what papermill wrote; when it stopped before writing, the prepared notebook
+        result = nbformat.read(partial, as_version=4) if partial.exists() else prepared
     # the error is kept with the executed notebook, so that a later render of other days can show it
     result.metadata["kpi_workshop"] = {"day": task.day, "error": error}
     _write(executed, nbformat.writes(result))
