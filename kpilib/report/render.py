@@ -26,14 +26,12 @@ from __future__ import annotations
 import copy
 import dataclasses
 import datetime as dt
-import multiprocessing
-import multiprocessing.util
 import os  # noqa: F401 - the atomic write in _files goes through os.replace; tests patch it here
 import re
 import sys
+import threading
 import time
 from collections.abc import Iterable, Mapping
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -41,7 +39,8 @@ from typing import Any
 from kpilib._checks import check_argument
 from kpilib._i18n import in_language, set_language
 from kpilib.report._files import write_whole as _write
-from kpilib.report._kernel import QuietKernelManager, SharedKernel
+from kpilib.report._jobs import Jobs
+from kpilib.report._kernel import SharedKernel
 from kpilib.report._pages import Card, IndexData, day_page, index_page, notebook_body, read_summary
 from kpilib.report._parameters import check_parameters, notebook_parameters
 from kpilib.exceptions import ParameterError, WorkshopError
@@ -61,6 +60,8 @@ FACILITATOR_TAG = "facilitator"
 _FACILITATOR_SENTENCE = re.compile(r'<span class="kpi-facilitator">.*?</span>[ \t]*', re.S)
 #: The PDF of the pack, next to its index.
 PDF_NAME = "pack.pdf"
+#: Held while a page is converted from its notebook: the jobs share one nbconvert exporter.
+_PAGES = threading.Lock()
 _DAY_FILE = re.compile(r"^day(\d{2})_\w+\.ipynb$")
 _SETUP_TAG = "kpi-render-setup"
 #: Run before the notebook's own cells: figures as PNG without the metadata that varies by machine.
@@ -154,7 +155,7 @@ def render(workshop: str | Path, *, days: str | Iterable[int] | None = None,
     out
         The folder of the pack; created when missing.
     jobs
-        Notebooks run in parallel processes, each writing only its own files.
+        Notebooks run at once, each in its own kernel and writing only its own files.
     notebooks
         The folder holding the ``dayNN_<theme>.ipynb`` notebooks.
     progress
@@ -189,8 +190,7 @@ def render(workshop: str | Path, *, days: str | Iterable[int] | None = None,
     store = ws.store  # fails here, before any notebook runs, when the workshop was not imported
     available = day_notebooks(notebooks)
     selected = _select(days, available, notebooks)
-    pool = _start_pool(jobs, len(selected), Path(notebooks), shared=kernel == "shared")
-    try:
+    with Jobs(min(jobs, len(selected)), Path(notebooks).resolve(), shared=kernel == "shared") as running:
         injected = day_parameters(ws, available, parameters, interactive=False)
         data = IndexData(client=ws.client, schedule=[_card(ws, n) for n in range(1, 11)],
                          tables=store.summary(), audience=audience)
@@ -205,10 +205,7 @@ def render(workshop: str | Path, *, days: str | Iterable[int] | None = None,
         for slot, day in enumerate(selected):
             tasks.append(_Task(day, available[day], out, injected[day], _card(ws, day), ws.client,
                                slot % max(1, jobs) if progress else None, ws.language, audience))
-        pages = _run_all(tasks, jobs, shared=kernel == "shared", pool=pool)
-    finally:
-        if pool is not None:
-            pool.shutdown(cancel_futures=True)
+        pages = running.run(_run_day, tasks)
     cards = [_page_card(task, page) for task, page in zip(tasks, pages)]
     cards += _earlier_cards(ws, out, {day: path for day, path in available.items() if day not in selected})
     _write(index, index_page(data, cards, rendered_at=dt.datetime.now().astimezone()))
@@ -308,57 +305,10 @@ class _Task:
     audience: str = "client"
 
 
-def _run_all(tasks: list[_Task], jobs: int, shared: bool, pool: ProcessPoolExecutor | None) -> list[DayPage]:
-    if not tasks:
-        return []
-    if pool is None:
-        if not shared:
-            return [_run_day(task, None) for task in tasks]
-        with SharedKernel(tasks[0].notebook.parent) as kernel:
-            return [_run_day(task, kernel) for task in tasks]
-    return list(pool.map(_run_day_in_worker, tasks))
+def _run_day(task: _Task, kernel: SharedKernel) -> DayPage:
+    """Execute one notebook in ``kernel``, after its reset, and write its executed copy and its page.
 
-
-def _start_pool(jobs: int, days: int, cwd: Path, shared: bool) -> ProcessPoolExecutor | None:
-    """The worker processes of a render in parallel jobs (None for one job), started now.
-
-    Each starts its kernel and imports what the days import while the render still prepares the
-    days' parameters and the index.
-    """
-    if jobs <= 1 or days <= 1:
-        return None
-    workers = min(jobs, days)
-    # spawn, not fork: the parent holds DuckDB threads, which a forked child must not inherit
-    pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
-                               initializer=_start_worker, initargs=(cwd if shared else None,))
-    for _ in range(workers):  # each submitted task starts one more worker, up to max_workers
-        pool.submit(int)
-    return pool
-
-
-#: The kernel a worker process keeps for the days it runs (``None``: a new kernel per day).
-_worker_kernel: list[SharedKernel | None] = [None]
-
-
-def _start_worker(cwd: Path | None) -> None:
-    if cwd is not None:
-        kernel = SharedKernel(cwd)
-        _worker_kernel[0] = kernel
-        multiprocessing.util.Finalize(kernel, kernel.shutdown, exitpriority=10)  # when the worker exits
-        try:
-            kernel.start(warm=True)
-        except Exception:  # noqa: BLE001 - the first day starts a new kernel, and fails with the reason
-            kernel.shutdown()
-
-
-def _run_day_in_worker(task: _Task) -> DayPage:
-    return _run_day(task, _worker_kernel[0])
-
-
-def _run_day(task: _Task, kernel: SharedKernel | None) -> DayPage:
-    """Execute one notebook and write its executed copy and its page (only files of this day).
-
-    With a ``kernel``, the notebook runs in it, after the reset; without, in a new kernel.
+    Only files of this day are written; days run in parallel threads (:mod:`kpilib.report._jobs`).
     """
     import nbformat
     import papermill
@@ -376,10 +326,10 @@ def _run_day(task: _Task, kernel: SharedKernel | None) -> DayPage:
     bar = {"desc": f"day {task.day:02d}", "position": task.position, "leave": True} if terminal else None
     start, error, result = time.perf_counter(), None, None
     try:
-        kept = {"kernel_manager_class": QuietKernelManager} if kernel is None else {"km": kernel.manager()}
+        # the kernel runs in the notebooks' folder; papermill's cwd= would change the whole process's
         result = papermill.execute_notebook(prepared, str(partial), parameters=task.parameters,
-                                            kernel_name="python3", engine_name=ENGINE, cwd=str(task.notebook.parent),
-                                            progress_bar=bar or False, log_output=False, **kept)
+                                            kernel_name="python3", engine_name=ENGINE, progress_bar=bar or False,
+                                            log_output=False, km=kernel.manager())
     except papermill.PapermillExecutionError as exc:
         error = f"{_cell_label(source, exc.source)}: {exc.ename}: {_first_line(exc.evalue)}"
     except Exception as exc:  # a dead kernel or an unreadable notebook: this day fails, the others go on
@@ -387,8 +337,7 @@ def _run_day(task: _Task, kernel: SharedKernel | None) -> DayPage:
         where = "the start of the notebook" if died_in is None else _cell_label(source, died_in)
         error = f"{where}: {type(exc).__name__}: {_first_line(str(exc))}"
     finally:
-        if kernel is not None:
-            kernel.done(ok=error is None)
+        kernel.done(ok=error is None)
     seconds = time.perf_counter() - start
     if task.position is not None and not terminal:
         print(f"day {task.day:02d}: {'failed: ' + error if error else 'done'} ({seconds:.1f} s)", file=sys.stderr,
@@ -401,7 +350,9 @@ def _run_day(task: _Task, kernel: SharedKernel | None) -> DayPage:
     partial.unlink(missing_ok=True)
     summary = read_summary(result)
     card = Card(task.day, task.card.title, task.card.date, page=page.name, notebook=executed.name, error=error)
-    _write(page, day_page(card, client=task.client, body=notebook_body(result), audience=task.audience))
+    with _PAGES:  # one nbconvert exporter serves every job
+        body = notebook_body(result)
+    _write(page, day_page(card, client=task.client, body=body, audience=task.audience))
     return DayPage(task.day, task.notebook, page, executed, error, summary, seconds)
 
 
