@@ -233,6 +233,45 @@ def test_a_failing_day_is_rendered_with_its_error_and_the_others_still_render(sa
     assert (out / "day02_broken.ipynb").exists()
 
 
+@pytest.mark.slow
+@pytest.mark.xdist_group("notebooks")
+def test_parallel_days_draw_each_figure_for_its_picture_only_and_write_each_notebook_once(sample_workshop, tmp_path, monkeypatch):
+    import os
+
+    import papermill.engines
+    import papermill.execute
+
+    folder = tmp_path / "notebooks"
+    folder.mkdir()
+    counting = ("import matplotlib.figure\n"
+                "drawn = [0]\n"
+                "draw = matplotlib.figure.Figure.draw\n"
+                "def counted(self, renderer):\n"
+                "    drawn[0] += 1\n"
+                "    return draw(self, renderer)\n"
+                "matplotlib.figure.Figure.draw = counted")
+    figure = "import matplotlib.pyplot as plt\nfig, ax = plt.subplots()\nax.plot([1, 2, 3])"
+    for day in (1, 2, 3):
+        _notebook(folder / f"day0{day}_figure.ipynb", counting, figure, "print('draws', drawn[0])",
+                  "matplotlib.figure.Figure.draw = draw")
+    writes = []
+    real_write = papermill.execute.write_ipynb
+    for module in (papermill.engines, papermill.execute):
+        monkeypatch.setattr(module, "write_ipynb", lambda nb, path: (writes.append(path), real_write(nb, path)))
+    here = os.getcwd()
+    result = render(sample_workshop, notebooks=folder, out=tmp_path / "pack", jobs=2, progress=False)
+    assert os.getcwd() == here  # the kernels start in the notebooks' folder; the process stays where it was
+    assert [page.error for page in result.pages] == [None, None, None]
+    for page in result.pages:
+        cells = {c.source: c for c in nbformat.read(page.executed, as_version=4).cells}
+        assert any("image/png" in o.get("data", {}) for o in cells[figure].outputs)  # the figure is on the page ...
+        # ... drawn for it alone: the layout pass that a tight bounding box takes, then the picture
+        # (pyplot's redraw after the cell made it three)
+        assert cells["print('draws', drawn[0])"].outputs[0]["text"] == "draws 2\n"
+    # papermill writes a notebook at its end and once more on returning it: twice, not per cell (6 cells)
+    assert sorted(Path(w).name for w in writes) == sorted([f".day0{d}_figure.running.ipynb" for d in (1, 2, 3)] * 2)
+
+
 # -- parameters, checked before any notebook runs -------------------------------------------------
 
 @pytest.mark.parametrize("values, message", [
