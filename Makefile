@@ -47,8 +47,7 @@ BENCH_SIZES ?= 1M,10M,100M
 
 # The machine may be shared: the benchmarks run at a lower priority.
 bench: $(VENV)/.installed
-	nice -n 10 $(BIN)/python bench/run.py --sizes $(BENCH_SIZES)
-	nice -n 10 $(BIN)/python bench/render.py --jobs $(JOBS)
+	nice -n 10 $(BIN)/python bench/run.py --sizes $(BENCH_SIZES) --big-import
 
 lab: $(VENV)/.installed
 	$(BIN)/kpi-workshop import $(SAMPLE)

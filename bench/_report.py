@@ -24,8 +24,12 @@ SECTIONS = {
 OTHER_SCRIPTS = {
     "slider": "Slider change (service level for a new threshold by team, 1 M contacts; target median ≤ 20 ms): "
               "measured by `bench/slider.py`, which writes its table to [SLIDER.md](SLIDER.md)",
-    "render": "Rendering the ten-day pack against the floor of as many empty notebooks through papermill "
-              "(target ≤ 1.3×): measured by `bench/render.py`, which writes [RESULTS_render.md](RESULTS_render.md)",
+    "render": "Rendering the ten-day pack against the floor of as many empty notebooks through the papermill "
+              "command line, two at a time (target ≤ 1.3×): measured by `bench/render.py`, which writes "
+              "[RESULTS_render.md](RESULTS_render.md)",
+    "live": "The live room in headless Chromium (every control of days 6, 7 and 9, from the change in the page to "
+            "the first change of the day's output; target median ≤ 100 ms): measured by `bench/live.py`, whose "
+            "table of an earlier run, with its notes, is [LIVE.md](LIVE.md)",
 }
 _VERSIONS = ("duckdb", "ibis-framework", "pandas", "pyarrow", "pyspark")
 

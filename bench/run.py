@@ -1,4 +1,4 @@
-"""Benchmarks: the KPI set at several sizes, the import, and (when present) the slider and render scripts.
+"""Benchmarks: the KPI set at several sizes, the import, and the slider, render and live-room scripts.
 
     python bench/run.py                          # 1 M, 10 M and 100 M contacts, import of 10 M
     python bench/run.py --sizes 1M               # quick: the KPI set and the import at 1 M
@@ -300,12 +300,17 @@ def bench_import_parquet(rows: int, args) -> list[dict]:
                      f"at most {disk.peak_bytes / 1e9:,.1f} GB on disk in the workshop folder)"}]
 
 
+#: The arguments each bench/<name>.py script runs with.
+SCRIPT_ARGUMENTS = {"render": ["--jobs", "2", "--repeat", "3"]}
+
+
 def bench_script(name: str) -> list[dict]:
     """Run bench/<name>.py when it exists; it prints JSON lines of results (or a table)."""
     script = HERE / f"{name}.py"
     if not script.exists():
         return []
-    done = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, cwd=ROOT)
+    done = subprocess.run([sys.executable, str(script), *SCRIPT_ARGUMENTS.get(name, [])], capture_output=True,
+                          text=True, cwd=ROOT)
     text = done.stdout.strip() if done.returncode == 0 else f"failed: {done.stderr.strip()[-500:]}"
     return [{"section": name, "output": text}]
 
@@ -326,7 +331,7 @@ def main() -> None:
     parser.add_argument("--kpi-set", action=argparse.BooleanOptionalAction, default=True,
                         help="run the KPI set at each size (--no-kpi-set with --big-import: the import only)")
     parser.add_argument("--keep-data", action="store_true", help="keep generated files above 10 M contacts")
-    parser.add_argument("--scripts", default="slider,render",
+    parser.add_argument("--scripts", default="slider,render,live",
                         help="the bench/<name>.py scripts to run as well (empty: none)")
     parser.add_argument("--out", default=str(HERE / "RESULTS.md"))
     args = parser.parse_args()
