@@ -100,7 +100,7 @@ def check_command(workshop: Path) -> None:
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=Path("report"),
               show_default=True, help="The folder for the report pack.")
 @click.option("--jobs", type=click.IntRange(min=1), default=1, show_default=True,
-              help="Notebooks run in parallel processes.")
+              help="Notebooks run at once, each in its own kernel.")
 @click.option("--notebooks", type=click.Path(exists=True, file_okay=False, path_type=Path), default=None,
               help="The folder of the dayNN_<theme>.ipynb notebooks. Default: the project's notebooks/.")
 @click.option("--kernel", type=click.Choice(["shared", "per-day"]), default="shared", show_default=True,

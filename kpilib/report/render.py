@@ -315,7 +315,7 @@ def _run_day(task: _Task, kernel: SharedKernel) -> DayPage:
 
     from kpilib.report._engine import ENGINE
 
-    set_language(task.language)  # a worker process writes the page in the workshop's language too
+    set_language(task.language)  # the page is written in the workshop's language
     source = for_audience(in_language(nbformat.read(task.notebook, as_version=4), task.language), task.audience)
     prepared = _with_setup_cell(source)
     executed = task.out / task.notebook.name
