@@ -44,6 +44,8 @@ class Jobs:
         self.shared = shared
         self._kernels = [SharedKernel(self.cwd) for _ in range(max(1, jobs))] if shared else []
         self._jobs = max(1, jobs)
+        #: Set when the run is being stopped: a task that sees it writes nothing more.
+        self.stopping = threading.Event()
         self._starting = [threading.Thread(target=_start, args=(kernel,), daemon=True) for kernel in self._kernels]
         for thread in self._starting:
             thread.start()
@@ -51,17 +53,20 @@ class Jobs:
     def run(self, run_one: Callable[[T, SharedKernel], R], tasks: Sequence[T]) -> list[R]:
         """``run_one(task, kernel)`` for every task, ``jobs`` at a time; the results in the tasks' order.
 
-        An exception ``run_one`` raises is raised here once the running tasks have ended.
+        An exception ``run_one`` raises is raised here once the running tasks have ended. When the
+        caller is interrupted (Ctrl-C), no task starts any more and the kernels are stopped, which
+        ends the running ones at once.
         """
         for thread in self._starting:
             thread.join()
         results: list = [None] * len(tasks)
         errors: list[BaseException] = []
+        stop = self.stopping
         next_task = iter(range(len(tasks)))
         lock = threading.Lock()
 
         def job(kernel: SharedKernel | None) -> None:
-            while not errors:
+            while not stop.is_set():
                 with lock:
                     index = next(next_task, None)
                 if index is None:
@@ -71,19 +76,25 @@ class Jobs:
                     results[index] = run_one(tasks[index], own)
                 except BaseException as exc:  # noqa: BLE001 - raised again by run(), in the caller's thread
                     errors.append(exc)
+                    stop.set()
                 finally:
                     if kernel is None:
                         own.shutdown()
 
         count = min(self._jobs, len(tasks))
         kernels = self._kernels[:count] if self.shared else [None] * count
-        threads = [threading.Thread(target=job, args=(kernel,), daemon=True) for kernel in kernels[1:]]
+        threads = [threading.Thread(target=job, args=(kernel,), daemon=True) for kernel in kernels]
         for thread in threads:
             thread.start()
-        if kernels:
-            job(kernels[0])  # the first job runs in the caller's thread
-        for thread in threads:
-            thread.join()
+        try:
+            for thread in threads:
+                thread.join()
+        except BaseException:
+            stop.set()
+            self.close()
+            for thread in threads:
+                thread.join(timeout=10)
+            raise
         if errors:
             raise errors[0]
         return results

@@ -26,6 +26,7 @@ from __future__ import annotations
 import copy
 import dataclasses
 import datetime as dt
+import functools
 import os  # noqa: F401 - the atomic write in _files goes through os.replace; tests patch it here
 import re
 import sys
@@ -205,7 +206,7 @@ def render(workshop: str | Path, *, days: str | Iterable[int] | None = None,
         for slot, day in enumerate(selected):
             tasks.append(_Task(day, available[day], out, injected[day], _card(ws, day), ws.client,
                                slot % max(1, jobs) if progress else None, ws.language, audience))
-        pages = running.run(_run_day, tasks)
+        pages = running.run(functools.partial(_run_day, stopping=running.stopping), tasks)
     cards = [_page_card(task, page) for task, page in zip(tasks, pages)]
     cards += _earlier_cards(ws, out, {day: path for day, path in available.items() if day not in selected})
     _write(index, index_page(data, cards, rendered_at=dt.datetime.now().astimezone()))
@@ -305,10 +306,12 @@ class _Task:
     audience: str = "client"
 
 
-def _run_day(task: _Task, kernel: SharedKernel) -> DayPage:
+def _run_day(task: _Task, kernel: SharedKernel, *, stopping: threading.Event | None = None) -> DayPage | None:
     """Execute one notebook in ``kernel``, after its reset, and write its executed copy and its page.
 
     Only files of this day are written; days run in parallel threads (:mod:`kpilib.report._jobs`).
+    When the render is being stopped (``stopping`` set) by the time the notebook ends, nothing is
+    written: the pages of an earlier render stay as they were.
     """
     import nbformat
     import papermill
@@ -339,6 +342,9 @@ def _run_day(task: _Task, kernel: SharedKernel) -> DayPage:
     finally:
         kernel.done(ok=error is None)
     seconds = time.perf_counter() - start
+    if stopping is not None and stopping.is_set():
+        partial.unlink(missing_ok=True)
+        return None
     if task.position is not None and not terminal:
         print(f"day {task.day:02d}: {'failed: ' + error if error else 'done'} ({seconds:.1f} s)", file=sys.stderr,
               flush=True)
