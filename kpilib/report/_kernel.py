@@ -5,8 +5,11 @@ seaborn, Ibis and kpilib again: 2-3 seconds a day before its first result. :func
 runs its days one after the other in a :class:`SharedKernel` instead (one per parallel job). So
 that a day cannot see what an earlier day left behind, the kernel runs :data:`RESET_SOURCE`
 before each notebook, outside it: the namespace is emptied (``%reset -f``), :func:`fresh_state`
-puts back the process-wide settings a notebook may change, and the cells are numbered from 1 again. A kernel that died, or whose notebook failed, is
-replaced by a new one before the next notebook.
+puts back the process-wide settings a notebook may change, and the cells are numbered from 1 again.
+A kernel that died, or whose notebook failed, is replaced by a new one before the next notebook.
+A job's kernel can be started ahead, with the modules every day imports (:data:`WARM_SOURCE`),
+while the render prepares the days; its clients (:class:`ReadyClient`) know it is ready as soon
+as it says so.
 """
 
 from __future__ import annotations
