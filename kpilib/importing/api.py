@@ -175,8 +175,10 @@ class _Session:
             reason = str(exc).splitlines()[0].replace(str(self.scratch), "the scratch folder")
             raise WorkshopError(f"{config.folder}: cannot create the import's scratch database "
                                 f"({reason}). Free disk space there, or give a larger `memory_limit`.") from None
+        # the store keeps the source order; an IN list of more than a few values (the codes of a
+        # `map`, checked where the values are mapped) would become a join, which does not keep it
         self.con.execute("SET TimeZone = 'UTC'; SET enable_progress_bar = false; "
-                         "SET preserve_insertion_order = true")  # the store keeps the source order
+                         "SET preserve_insertion_order = true; SET disabled_optimizers = 'in_clause'")
         self.loaded: list[Loaded] = []
         self.mapped: list[Mapped] = []
         self.problems: dict[int, list[DataProblem]] = {}
