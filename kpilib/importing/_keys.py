@@ -59,15 +59,24 @@ def normalise_ids(con: duckdb.DuckDBPyConnection, mapped: list[Mapped]) -> dict[
     """
     changed: dict[int, list[tuple[str, int]]] = {}
     for m in mapped:
-        for column in _id_columns(m):
-            v = m.values[column]
-            filled, whole, floats = con.execute(
-                f"SELECT count({v}), count(*) FILTER (WHERE regexp_full_match({v}, {_WHOLE})), "
-                f"count(*) FILTER (WHERE regexp_full_match({v}, {_WHOLE_FLOAT})) FROM {m.table}").fetchone()
-            if floats and whole + floats == filled:
+        columns = _id_columns(m)
+        if not columns:
+            continue
+        values = [m.values[c] for c in columns]
+        # one pass for all id columns counts the whole floats (the regex only where there is a separator) ...
+        floats = con.execute("SELECT " + ", ".join(
+            f"count(*) FILTER (WHERE (contains({v}, '.') OR contains({v}, ',')) "
+            f"AND regexp_full_match({v}, {_WHOLE_FLOAT}))" for v in values) + f" FROM {m.table}").fetchone()
+        for column, v, n in zip(columns, values, floats):
+            if not n:
+                continue
+            # ... and only a column that has them is read again, to see that all its other values are whole
+            filled, whole = con.execute(f"SELECT count({v}), count(*) FILTER (WHERE regexp_full_match({v}, {_WHOLE})) "
+                                        f"FROM {m.table}").fetchone()
+            if whole + n == filled:
                 con.execute(f"UPDATE {m.table} SET {v} = regexp_replace({v}, '[.,]0+$', '') "
                             f"WHERE regexp_full_match({v}, {_WHOLE_FLOAT})")
-                changed.setdefault(m.index, []).append((m.label_of(column), floats))
+                changed.setdefault(m.index, []).append((m.label_of(column), n))
     return changed
 
 
@@ -82,13 +91,14 @@ def check_keys(con: duckdb.DuckDBPyConnection, mapped: list[Mapped],
         targets = [m for m in mapped if m.source.table == target and key in _id_columns(m)]
         if not targets or any(m.problems for m in targets):
             continue   # a target that cannot be read whole is reported already; its keys would all fail
+        referring = [m for m in mapped if m.source.table == table and column in _id_columns(m) and not m.problems]
+        if not referring:
+            continue   # nothing points at the target's keys: no need to collect them
         union = " UNION ALL ".join(f"SELECT {m.values[key]} AS k FROM {m.table}" for m in targets)
         con.execute(f"CREATE OR REPLACE TEMP TABLE keys_{target} AS SELECT DISTINCT k FROM ({union}) "
                     "WHERE k IS NOT NULL")
         example = con.execute(f"SELECT min(k) FROM keys_{target}").fetchone()[0]
-        for m in mapped:
-            if m.source.table != table or column not in _id_columns(m) or m.problems:
-                continue
+        for m in referring:
             v = m.values[column]
             filled, matched, rows, found = con.execute(f"""
                 SELECT count(*), count(t.k), min(r._row, {MAX_ROWS_SHOWN}) FILTER (WHERE t.k IS NULL),

@@ -96,11 +96,6 @@ def map_source(con: duckdb.DuckDBPyConnection, loaded: Loaded, index: int, time_
     empty = " AND ".join(f"{q.text(c)} IS NULL" for c in loaded.columns) or "FALSE"
     whens = [f"WHEN {condition_sql(r.condition)} THEN {i + 1}" for i, r in enumerate(rules)]
     drop = f"CASE WHEN {empty} THEN 0 {' '.join(whens)} END"   # an empty row counts as empty first
-    counts = dict(con.execute(f"SELECT d, count(*) FROM (SELECT {drop} AS d FROM {loaded.relation} s) "
-                              f"WHERE d IS NOT NULL GROUP BY d").fetchall())
-    mapped.dropped = [(r.reason, counts.get(i + 1, 0)) for i, r in enumerate(rules)]
-    if counts.get(0, 0) + loaded.skipped_empty:
-        mapped.dropped.append((EMPTY_ROW, counts.get(0, 0) + loaded.skipped_empty))
     kept = f"({drop}) IS NULL"
 
     builder = ColumnBuilder(con, loaded, time_zone, kept)
@@ -134,6 +129,13 @@ def map_source(con: duckdb.DuckDBPyConnection, loaded: Loaded, index: int, time_
     keep = set(mapped.values.values()) | {alias for alias, _ in flags}
     con.execute(f"CREATE TABLE {mapped.table} AS {_layered(builder.items + flags, loaded.relation, kept, keep)}")
     mapped.rows = con.execute(f"SELECT count(*) FROM {mapped.table}").fetchone()[0]
+    read = con.execute(f"SELECT count(*) FROM {loaded.relation}").fetchone()[0]
+    counts = {} if read == mapped.rows else dict(con.execute(   # reasons are counted only when rows were left out
+        f"SELECT d, count(*) FROM (SELECT {drop} AS d FROM {loaded.relation} s) WHERE d IS NOT NULL GROUP BY d"
+    ).fetchall())
+    mapped.dropped = [(r.reason, counts.get(i + 1, 0)) for i, r in enumerate(rules)]
+    if counts.get(0, 0) + loaded.skipped_empty:
+        mapped.dropped.append((EMPTY_ROW, counts.get(0, 0) + loaded.skipped_empty))
     return mapped
 
 

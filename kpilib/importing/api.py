@@ -307,7 +307,8 @@ class _Session:
         tmp = config.store_path.with_name(config.store_path.name + ".tmp")
         try:
             in_order = {t for t in config.tables if _store.in_source_order(t, self.sources_of(t), rejected)}
-            _store.write_store(self.con, tmp, self.tables, self.meta(report), in_order)
+            _store.write_store(self.con, tmp, self.tables, self.meta(report), in_order,
+                               events_derived=self.events_derived)
             os.replace(tmp, config.store_path)
         finally:
             for leftover in (tmp, tmp.with_name(tmp.name + ".wal")):
