@@ -53,6 +53,7 @@ class Mapped:
     rows: int = 0                                          # rows kept after the drop rules
     nulled: list[tuple[str, str]] = field(default_factory=list)  # (column, predicate) of `invalid: null`
     failed: list[str] = field(default_factory=list)        # per check: SQL over `table`, true where it fails
+    whole_floats: dict[str, str] = field(default_factory=dict)  # id column -> SQL over `table`: a whole float
     items: list[tuple[str, str]] = field(default_factory=list)   # the select items of the mapping
     kept: str = "TRUE"                                     # SQL: the source rows not dropped
     # filled by the checks (kpilib.importing._validate):
@@ -77,6 +78,12 @@ class Mapped:
         """SELECT of every item of the mapping (helpers included) on the kept source rows where ``where`` holds."""
         names = [alias for alias, _ in self.items]
         return _layered(self.items, self.loaded.relation, f"({self.kept}) AND ({where})", set(names))
+
+    def id_columns(self) -> list[str]:
+        """The canonical id columns the source fills from its own columns."""
+        return [c.name for c in TABLES[self.source.table].columns
+                if c.kind == "id" and c.name in self.values
+                and self.source.columns.get(c.name) is not None and self.source.columns[c.name].kind != "constant"]
 
     def label_of(self, column: str) -> str:
         """How messages name a canonical column: by its source column when it has one."""
@@ -120,12 +127,15 @@ def map_source(con: duckdb.DuckDBPyConnection, loaded: Loaded, index: int, time_
     mapped.checks, mapped.items, mapped.kept = builder.checks, builder.items, kept
     mapped.problems.extend(builder.problems)
     mapped.table = f"m{index}"
-    predicates = ([c.predicate for c in mapped.checks] + [p for _, p in builder.repeats] + [p for _, p in nulled])
+    ids = mapped.id_columns()   # ids written as whole floats are read as integers (kpilib.importing._keys)
+    predicates = ([c.predicate for c in mapped.checks] + [p for _, p in builder.repeats] + [p for _, p in nulled]
+                  + [q.whole_float(mapped.values[c]) for c in ids])
     flags, tests = _flags(predicates)
-    n_checks, n_repeats = len(mapped.checks), len(builder.repeats)
+    n_checks, n_repeats, n_nulled = len(mapped.checks), len(builder.repeats), len(nulled)
     mapped.failed = tests[:n_checks]
     mapped.repeats = [(label, t) for (label, _), t in zip(builder.repeats, tests[n_checks:])]
     mapped.nulled = [(name, t) for (name, _), t in zip(nulled, tests[n_checks + n_repeats:])]
+    mapped.whole_floats = dict(zip(ids, tests[n_checks + n_repeats + n_nulled:]))
     keep = set(mapped.values.values()) | {alias for alias, _ in flags}
     con.execute(f"CREATE TABLE {mapped.table} AS {_layered(builder.items + flags, loaded.relation, kept, keep)}")
     mapped.rows = con.execute(f"SELECT count(*) FROM {mapped.table}").fetchone()[0]
