@@ -228,8 +228,9 @@ def import_workshop_folder(name: str, source: dict) -> Path:
 
     folder = DATA / name
     folder.mkdir(parents=True, exist_ok=True)
+    # the export stays in bench/data, outside the workshop folder
     config = {"client": "Benchmark", "time_zone": "Europe/Amsterdam", "pseudonymise": True,
-              "sources": {"contacts": source}}
+              "sources": {"contacts": {**source, "allow_outside": True}}}
     (folder / "workshop.yaml").write_text(yaml.safe_dump(config, sort_keys=False, allow_unicode=True))
     for leftover in ("store.duckdb", ".kpi-key"):
         (folder / leftover).unlink(missing_ok=True)

@@ -14,6 +14,7 @@ import duckdb
 
 from kpilib.exceptions import MAX_ROWS_SHOWN, DataProblem
 from kpilib.importing._mapping import Mapped
+from kpilib.importing._sql import whole_float
 from kpilib.data.schema import TABLES
 
 #: (table, column, table it points to): the column holds the key of the other table.
@@ -25,7 +26,6 @@ FOREIGN_KEYS = (
     ("callbacks", "case_id", "cases"),
 )
 _WHOLE = "'-?[0-9]+'"
-_WHOLE_FLOAT = "'-?[0-9]+[.,]0+'"
 
 
 @dataclass(frozen=True)
@@ -44,13 +44,6 @@ class KeyMatch:
         return self.matched / self.filled if self.filled else 1.0
 
 
-def _id_columns(m: Mapped) -> list[str]:
-    """The canonical id columns a source fills from its own columns."""
-    return [c.name for c in TABLES[m.source.table].columns
-            if c.kind == "id" and c.name in m.values
-            and m.source.columns.get(c.name) is not None and m.source.columns[c.name].kind != "constant"]
-
-
 def normalise_ids(con: duckdb.DuckDBPyConnection, mapped: list[Mapped]) -> dict[int, list[tuple[str, int]]]:
     """Read whole floats in an all-numeric id column as integers; (column label, count) per source.
 
@@ -59,15 +52,22 @@ def normalise_ids(con: duckdb.DuckDBPyConnection, mapped: list[Mapped]) -> dict[
     """
     changed: dict[int, list[tuple[str, int]]] = {}
     for m in mapped:
-        for column in _id_columns(m):
+        columns = m.id_columns()
+        if not columns:
+            continue
+        # the whole floats were flagged in the pass that mapped the source: counted in one pass over the flags ...
+        floats = con.execute("SELECT " + ", ".join(f"count(*) FILTER (WHERE {m.whole_floats[c]})" for c in columns)
+                             + f" FROM {m.table}").fetchone()
+        for column, n in zip(columns, floats):
+            if not n:
+                continue
+            # ... and only a column that has them is read again, to see that all its other values are whole
             v = m.values[column]
-            filled, whole, floats = con.execute(
-                f"SELECT count({v}), count(*) FILTER (WHERE regexp_full_match({v}, {_WHOLE})), "
-                f"count(*) FILTER (WHERE regexp_full_match({v}, {_WHOLE_FLOAT})) FROM {m.table}").fetchone()
-            if floats and whole + floats == filled:
-                con.execute(f"UPDATE {m.table} SET {v} = regexp_replace({v}, '[.,]0+$', '') "
-                            f"WHERE regexp_full_match({v}, {_WHOLE_FLOAT})")
-                changed.setdefault(m.index, []).append((m.label_of(column), floats))
+            filled, whole = con.execute(f"SELECT count({v}), count(*) FILTER (WHERE regexp_full_match({v}, {_WHOLE})) "
+                                        f"FROM {m.table}").fetchone()
+            if whole + n == filled:
+                con.execute(f"UPDATE {m.table} SET {v} = regexp_replace({v}, '[.,]0+$', '') WHERE {whole_float(v)}")
+                changed.setdefault(m.index, []).append((m.label_of(column), n))
     return changed
 
 
@@ -79,16 +79,17 @@ def check_keys(con: duckdb.DuckDBPyConnection, mapped: list[Mapped],
         if table == "events" and derived_events:
             continue   # the same ids as contacts.case_id, checked there
         key = TABLES[target].key
-        targets = [m for m in mapped if m.source.table == target and key in _id_columns(m)]
+        targets = [m for m in mapped if m.source.table == target and key in m.id_columns()]
         if not targets or any(m.problems for m in targets):
             continue   # a target that cannot be read whole is reported already; its keys would all fail
+        referring = [m for m in mapped if m.source.table == table and column in m.id_columns() and not m.problems]
+        if not referring:
+            continue   # nothing points at the target's keys: no need to collect them
         union = " UNION ALL ".join(f"SELECT {m.values[key]} AS k FROM {m.table}" for m in targets)
         con.execute(f"CREATE OR REPLACE TEMP TABLE keys_{target} AS SELECT DISTINCT k FROM ({union}) "
                     "WHERE k IS NOT NULL")
         example = con.execute(f"SELECT min(k) FROM keys_{target}").fetchone()[0]
-        for m in mapped:
-            if m.source.table != table or column not in _id_columns(m) or m.problems:
-                continue
+        for m in referring:
             v = m.values[column]
             filled, matched, rows, found = con.execute(f"""
                 SELECT count(*), count(t.k), min(r._row, {MAX_ROWS_SHOWN}) FILTER (WHERE t.k IS NULL),

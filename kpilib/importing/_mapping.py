@@ -2,7 +2,10 @@
 
 :func:`map_source` checks that the mapped columns exist, applies the ``drop``
 rules (counting them), and materialises a table with ``_row``, the canonical
-values (``__<column>``) and the helper columns the checks read.
+values (``__<column>``) and, computed in the same pass, one bit per check (set where the row
+fails it), per repeated-hour read and per value nulled by ``invalid: null`` (``_flags0``, …).
+The helper columns the messages show are not kept: they are computed again, from the
+source, for the failing rows only (:meth:`Mapped.rows_sql`).
 """
 
 from __future__ import annotations
@@ -31,6 +34,8 @@ ORDER_RULES = {
 EMPTY_ROW = "empty row"
 _ALIAS = re.compile(r"\b__[a-z0-9_]+\b")
 _MAX_COLUMNS_SHOWN = 15
+#: Bits per BIGINT flag column of a mapped table.
+_FLAG_BITS = 62
 
 
 @dataclass
@@ -47,6 +52,10 @@ class Mapped:
     repeats: list[tuple[str, str]] = field(default_factory=list)
     rows: int = 0                                          # rows kept after the drop rules
     nulled: list[tuple[str, str]] = field(default_factory=list)  # (column, predicate) of `invalid: null`
+    failed: list[str] = field(default_factory=list)        # per check: SQL over `table`, true where it fails
+    whole_floats: dict[str, str] = field(default_factory=dict)  # id column -> SQL over `table`: a whole float
+    items: list[tuple[str, str]] = field(default_factory=list)   # the select items of the mapping
+    kept: str = "TRUE"                                     # SQL: the source rows not dropped
     # filled by the checks (kpilib.importing._validate):
     nulled_counts: list[tuple[str, int]] = field(default_factory=list)   # (column, values nulled)
     problem_rows: int = 0                                  # distinct rows with at least one problem
@@ -60,6 +69,21 @@ class Mapped:
     @property
     def source(self):
         return self.loaded.source
+
+    def any_failed(self) -> str:
+        """SQL over ``table``: the row fails at least one check (never NULL)."""
+        return " OR ".join(self.failed) or "false"
+
+    def rows_sql(self, where: str) -> str:
+        """SELECT of every item of the mapping (helpers included) on the kept source rows where ``where`` holds."""
+        names = [alias for alias, _ in self.items]
+        return _layered(self.items, self.loaded.relation, f"({self.kept}) AND ({where})", set(names))
+
+    def id_columns(self) -> list[str]:
+        """The canonical id columns the source fills from its own columns."""
+        return [c.name for c in TABLES[self.source.table].columns
+                if c.kind == "id" and c.name in self.values
+                and self.source.columns.get(c.name) is not None and self.source.columns[c.name].kind != "constant"]
 
     def label_of(self, column: str) -> str:
         """How messages name a canonical column: by its source column when it has one."""
@@ -79,11 +103,6 @@ def map_source(con: duckdb.DuckDBPyConnection, loaded: Loaded, index: int, time_
     empty = " AND ".join(f"{q.text(c)} IS NULL" for c in loaded.columns) or "FALSE"
     whens = [f"WHEN {condition_sql(r.condition)} THEN {i + 1}" for i, r in enumerate(rules)]
     drop = f"CASE WHEN {empty} THEN 0 {' '.join(whens)} END"   # an empty row counts as empty first
-    counts = dict(con.execute(f"SELECT d, count(*) FROM (SELECT {drop} AS d FROM {loaded.relation} s) "
-                              f"WHERE d IS NOT NULL GROUP BY d").fetchall())
-    mapped.dropped = [(r.reason, counts.get(i + 1, 0)) for i, r in enumerate(rules)]
-    if counts.get(0, 0) + loaded.skipped_empty:
-        mapped.dropped.append((EMPTY_ROW, counts.get(0, 0) + loaded.skipped_empty))
     kept = f"({drop}) IS NULL"
 
     builder = ColumnBuilder(con, loaded, time_zone, kept)
@@ -104,16 +123,29 @@ def map_source(con: duckdb.DuckDBPyConnection, loaded: Loaded, index: int, time_
     for earlier, later in ORDER_RULES.get(source.table, ()):
         if all(c in mapped.values and c not in broken for c in (earlier, later)):
             _order(builder, mapped, earlier, later, time_zone)
-    mapped.nulled = [(name, " OR ".join(f"coalesce({x}, false)" for x in preds))
-                     for name, preds in builder.nulled.items()]
-    mapped.checks, mapped.repeats = builder.checks, builder.repeats
+    nulled = [(name, " OR ".join(f"coalesce({x}, false)" for x in preds)) for name, preds in builder.nulled.items()]
+    mapped.checks, mapped.items, mapped.kept = builder.checks, builder.items, kept
     mapped.problems.extend(builder.problems)
     mapped.table = f"m{index}"
-    sqls = [c.predicate for c in mapped.checks] + [c.found for c in mapped.checks] + [p for _, p in mapped.repeats]
-    sqls += [p for _, p in mapped.nulled]
-    keep = set(mapped.values.values()) | {a for sql in sqls for a in _ALIAS.findall(sql)}
-    con.execute(f"CREATE TABLE {mapped.table} AS {_layered(builder.items, loaded.relation, kept, keep)}")
+    ids = mapped.id_columns()   # ids written as whole floats are read as integers (kpilib.importing._keys)
+    predicates = ([c.predicate for c in mapped.checks] + [p for _, p in builder.repeats] + [p for _, p in nulled]
+                  + [q.whole_float(mapped.values[c]) for c in ids])
+    flags, tests = _flags(predicates)
+    n_checks, n_repeats, n_nulled = len(mapped.checks), len(builder.repeats), len(nulled)
+    mapped.failed = tests[:n_checks]
+    mapped.repeats = [(label, t) for (label, _), t in zip(builder.repeats, tests[n_checks:])]
+    mapped.nulled = [(name, t) for (name, _), t in zip(nulled, tests[n_checks + n_repeats:])]
+    mapped.whole_floats = dict(zip(ids, tests[n_checks + n_repeats + n_nulled:]))
+    keep = set(mapped.values.values()) | {alias for alias, _ in flags}
+    con.execute(f"CREATE TABLE {mapped.table} AS {_layered(builder.items + flags, loaded.relation, kept, keep)}")
     mapped.rows = con.execute(f"SELECT count(*) FROM {mapped.table}").fetchone()[0]
+    read = con.execute(f"SELECT count(*) FROM {loaded.relation}").fetchone()[0]
+    counts = {} if read == mapped.rows else dict(con.execute(   # reasons are counted only when rows were left out
+        f"SELECT d, count(*) FROM (SELECT {drop} AS d FROM {loaded.relation} s) WHERE d IS NOT NULL GROUP BY d"
+    ).fetchall())
+    mapped.dropped = [(r.reason, counts.get(i + 1, 0)) for i, r in enumerate(rules)]
+    if counts.get(0, 0) + loaded.skipped_empty:
+        mapped.dropped.append((EMPTY_ROW, counts.get(0, 0) + loaded.skipped_empty))
     return mapped
 
 
@@ -145,6 +177,22 @@ def _order(builder: ColumnBuilder, mapped: Mapped, earlier: str, later: str, tim
     builder.check(f"{b} < {a}{unless}{strict}", later, f"`{later}` at or after `{earlier}`",
                   f"'{later} ' || {q.local_text(b, time_zone)} || ' and {earlier} ' || "
                   f"{q.local_text(a, time_zone)}", quoted=False, hint=hint)
+
+
+def _flags(predicates: list[str]) -> tuple[list[tuple[str, str]], list[str]]:
+    """Select items ``_flags<j>`` with one bit per predicate, set where it holds; and the SQL testing each bit.
+
+    The checks are evaluated once, in the pass that maps the values; counting and quarantining
+    then read one BIGINT column per 62 checks instead of the values and helpers they compare.
+    """
+    items, tests = [], []
+    for j in range(0, len(predicates), _FLAG_BITS):
+        alias = f"_flags{j // _FLAG_BITS}"
+        part = predicates[j:j + _FLAG_BITS]
+        bits = " | ".join(f"(CASE WHEN {p} THEN {1 << k} ELSE 0 END)" for k, p in enumerate(part))
+        items.append((alias, f"CAST({bits} AS BIGINT)"))
+        tests += [f"({alias} & {1 << k} <> 0)" for k in range(len(part))]
+    return items, tests
 
 
 def _layered(items: list[tuple[str, str]], relation: str, kept: str, keep: set[str]) -> str:

@@ -76,12 +76,22 @@ def number(alias: str, decimal: str) -> str:
 
 
 def duration(alias: str, decimal: str, factor: int) -> str:
-    """Seconds (DOUBLE) from ``h:mm:ss``, ``m:ss`` or a number of ``factor`` seconds."""
-    clock = (f"(CASE WHEN starts_with({alias}, '-') THEN -1 ELSE 1 END) * list_reduce(list_transform("
-             f"string_split(ltrim({alias}, '-'), ':'), lambda x: try_cast(replace(x, ',', '.') AS DOUBLE)), "
-             f"lambda a, b: a * 60 + b)")
+    """Seconds (DOUBLE) from ``h:mm:ss``, ``m:ss`` or a number of ``factor`` seconds.
+
+    A clock value has two or three parts (the pattern allows no other), read as ``m * 60 + s``
+    or ``(h * 60 + m) * 60 + s``; without lambdas, which cost twice as much per value.
+    """
+    parts = f"string_split(ltrim({alias}, '-'), ':')"
+    part = lambda i: f"try_cast(replace({parts}[{i}], ',', '.') AS DOUBLE)"  # noqa: E731
+    clock = (f"(CASE WHEN starts_with({alias}, '-') THEN -1 ELSE 1 END) * (CASE len({parts}) "
+             f"WHEN 2 THEN {part(1)} * 60 + {part(2)} ELSE ({part(1)} * 60 + {part(2)}) * 60 + {part(3)} END)")
     return (f"(CASE WHEN NOT contains({alias}, ':') THEN {number(alias, decimal)} * {factor} "
             f"WHEN regexp_full_match({alias}, '{_DURATION}') THEN {clock} END)")
+
+
+def whole_float(alias: str) -> str:
+    """True where the text is a whole number written as a float (``500000052.0``), as Excel writes ids."""
+    return f"(contains({alias}, '.') OR contains({alias}, ',')) AND regexp_full_match({alias}, '-?[0-9]+[.,]0+')"
 
 
 def boolean(alias: str) -> str:

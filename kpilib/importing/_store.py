@@ -94,28 +94,37 @@ def _derives_seq(table: str, sources: list[Mapped]) -> bool:
     return table == "events" and not any("seq" in m.values for m in sources)
 
 
+#: The events derived from the contacts: one per contact with a case id, numbered in the contacts' order.
+_DERIVED_EVENTS = ('case_id, arrived_at AS "at", team, channel AS activity, agent_id, '
+                   'row_number() OVER ({order}) AS seq FROM {contacts} WHERE case_id IS NOT NULL')
+
+
 def derived_events(con: duckdb.DuckDBPyConnection) -> str:
     """Create ``final_events`` from ``final_contacts``: one event per contact with a case id."""
-    con.execute("""
-        CREATE VIEW final_events AS
-        SELECT _src, _row, case_id, arrived_at AS "at", team, channel AS activity, agent_id,
-               row_number() OVER (ORDER BY _src, _row) AS seq
-        FROM final_contacts WHERE case_id IS NOT NULL""")
+    select = _DERIVED_EVENTS.format(order="ORDER BY _src, _row", contacts="final_contacts")
+    con.execute(f"CREATE VIEW final_events AS SELECT _src, _row, {select}")
     return "final_events"
 
 
 def write_store(con: duckdb.DuckDBPyConnection, target: Path, tables: list[str], meta: dict[str, str],
-                in_order: set[str] = frozenset()) -> None:
+                in_order: set[str] = frozenset(), events_derived: bool = False) -> None:
     """Write the final relations and ``_meta`` to ``target`` (a new file), rows in source order.
 
     The tables in ``in_order`` are read straight from one mapped table in its order (one source,
     no rows left out), which DuckDB keeps when it copies them; the others are sorted.
+    With ``events_derived`` the events are read from the contacts just written, which are in
+    source order and pseudonymised already: numbered as they come (a streaming window, which
+    keeps the order), rather than hashing the agent ids again and sorting the events twice.
     """
     for leftover in (target, target.with_name(target.name + ".wal")):
         leftover.unlink(missing_ok=True)
     con.execute(f"ATTACH {lit(str(target))} AS store")
     try:
         for table in tables:
+            if table == "events" and events_derived:
+                select = _DERIVED_EVENTS.format(order="", contacts="store.contacts")
+                con.execute(f"CREATE TABLE store.events AS SELECT {select}")
+                continue
             columns = ", ".join(ident(c) for c in TABLES[table].names)
             order = "" if table in in_order else " ORDER BY _src, _row"
             con.execute(f"CREATE TABLE store.{table} AS SELECT {columns} FROM final_{table}{order}")

@@ -1,8 +1,9 @@
 """Run the checks of the mapped sources and turn failing rows into :class:`DataProblem` s.
 
-All checks of a source are counted in one pass over its mapped table; a
-check yields one problem with the first five failing rows, the number of
-failing rows and the first failing value.  The same pass counts the rows
+Every check of a source was evaluated when the source was mapped, as one bit of the mapped
+table's flag columns; the flags are counted in one pass.  A check that fails yields one
+problem with the first five failing rows, the number of failing rows and the first failing
+value, read again from the source for the failing rows only.  The same pass counts the rows
 with any problem, and the values nulled by ``invalid: null``; for the status
 log it lists the teams that ``lines:`` does not name.  Duplicate ids are found over all
 sources of a table.  For ``--quarantine`` the same predicates give each
@@ -39,25 +40,20 @@ def _shown(value: object) -> str:
     return text if len(text) <= _MAX_FOUND else text[:_MAX_FOUND - 1] + "…"
 
 
-def _any_problem(mapped: Mapped) -> str:
-    """SQL: the row fails at least one check of its source (never NULL)."""
-    return " OR ".join(f"coalesce({c.predicate}, false)" for c in mapped.checks) or "false"
-
-
 def check_source(con: duckdb.DuckDBPyConnection, mapped: Mapped,
                  lines: Any = None) -> tuple[list[DataProblem], list[tuple[str, int]]]:
     """Problems of one mapped source, and the number of repeated-hour reads per column.
 
-    A first pass only counts the failing rows of every check; the rows and
-    values of the checks that fail are fetched in a second pass.  It also sets
+    A first pass only counts the set flags of every check; the rows and values of the
+    checks that fail are fetched in a second pass over the failing rows of the source.  It also sets
     ``mapped.problem_rows``, ``mapped.nulled_counts`` and (given the plain
     ``lines:`` block of workshop.yaml) ``mapped.unknown_teams``.
     """
     checks = mapped.checks
-    counts = [f"count(*) FILTER (WHERE {c.predicate})" for c in checks]
-    counts += [f"count(*) FILTER (WHERE {pred})" for _, pred in mapped.repeats]
-    counts += [f"count(*) FILTER (WHERE {pred})" for _, pred in mapped.nulled]
-    counts.append(f"count(*) FILTER (WHERE {_any_problem(mapped)})")
+    counts = [f"count(*) FILTER (WHERE {test})" for test in mapped.failed]
+    counts += [f"count(*) FILTER (WHERE {test})" for _, test in mapped.repeats]
+    counts += [f"count(*) FILTER (WHERE {test})" for _, test in mapped.nulled]
+    counts.append(f"count(*) FILTER (WHERE {mapped.any_failed()})")
     row = con.execute(f"SELECT {', '.join(counts)} FROM {mapped.table}").fetchone()
     n_checks, n_repeats = len(checks), len(mapped.repeats)
     repeats = [(label, n) for (label, _), n in zip(mapped.repeats, row[n_checks:]) if n]
@@ -71,7 +67,9 @@ def check_source(con: duckdb.DuckDBPyConnection, mapped: Mapped,
     for c, _ in failing:
         parts += [f"min(_row, {MAX_ROWS_SHOWN}) FILTER (WHERE {c.predicate})",
                   f"arg_min({c.found}, _row) FILTER (WHERE {c.predicate})"]
-    details = con.execute(f"SELECT {', '.join(parts)} FROM {mapped.table}").fetchone()
+    failed = " OR ".join(test for test, n in zip(mapped.failed, row) if n)
+    rows = mapped.rows_sql(f"s._row IN (SELECT _row FROM {mapped.table} WHERE {failed})")
+    details = con.execute(f"SELECT {', '.join(parts)} FROM ({rows})").fetchone()
     problems = []
     for i, (c, count) in enumerate(failing):
         rows, found = details[2 * i:2 * i + 2]
@@ -127,7 +125,7 @@ def find_duplicates(con: duckdb.DuckDBPyConnection, table: str,
         m = by_index[src]
         m.problem_rows += con.execute(
             f"SELECT count(*) FROM {relation} d JOIN {m.table} t ON t._row = d._row "
-            f"WHERE d._src = {src} AND NOT ({_any_problem(m)})").fetchone()[0]
+            f"WHERE d._src = {src} AND NOT ({m.any_failed()})").fetchone()[0]
     problems = []
     for src, count, rows, k, first_src, first_row in summary:
         mapped = by_index[src]
@@ -142,7 +140,7 @@ def find_duplicates(con: duckdb.DuckDBPyConnection, table: str,
 
 def rejected_rows(con: duckdb.DuckDBPyConnection, mapped: Mapped, duplicates: Duplicates | None) -> str:
     """Create ``rej<index>`` (_row, reason) with every row of a source that fails a check."""
-    reasons = [f"CASE WHEN {c.predicate} THEN {q.lit(c.reason)} END" for c in mapped.checks]
+    reasons = [f"CASE WHEN {test} THEN {q.lit(c.reason)} END" for c, test in zip(mapped.checks, mapped.failed)]
     join = ""
     if duplicates is not None and mapped.values.get(duplicates.key):
         label = mapped.label_of(duplicates.key)

@@ -175,8 +175,10 @@ class _Session:
             reason = str(exc).splitlines()[0].replace(str(self.scratch), "the scratch folder")
             raise WorkshopError(f"{config.folder}: cannot create the import's scratch database "
                                 f"({reason}). Free disk space there, or give a larger `memory_limit`.") from None
+        # the store keeps the source order; an IN list of more than a few values (the codes of a
+        # `map`, checked where the values are mapped) would become a join, which does not keep it
         self.con.execute("SET TimeZone = 'UTC'; SET enable_progress_bar = false; "
-                         "SET preserve_insertion_order = true")  # the store keeps the source order
+                         "SET preserve_insertion_order = true; SET disabled_optimizers = 'in_clause'")
         self.loaded: list[Loaded] = []
         self.mapped: list[Mapped] = []
         self.problems: dict[int, list[DataProblem]] = {}
@@ -305,7 +307,8 @@ class _Session:
         tmp = config.store_path.with_name(config.store_path.name + ".tmp")
         try:
             in_order = {t for t in config.tables if _store.in_source_order(t, self.sources_of(t), rejected)}
-            _store.write_store(self.con, tmp, self.tables, self.meta(report), in_order)
+            _store.write_store(self.con, tmp, self.tables, self.meta(report), in_order,
+                               events_derived=self.events_derived)
             os.replace(tmp, config.store_path)
         finally:
             for leftover in (tmp, tmp.with_name(tmp.name + ".wal")):
