@@ -52,9 +52,12 @@ def leftovers(folder: Path) -> list[str]:
 @pytest.mark.slow
 def test_an_import_killed_at_any_moment_leaves_the_store_usable(tmp_path: Path) -> None:
     folder = workshop(tmp_path, 60_000)
-    start = time.perf_counter()
-    assert run_import(folder).returncode == 0
-    took = time.perf_counter() - start
+    durations = []
+    for _ in range(2):  # the faster of two: a run slowed by other work on the machine would put the kills too late
+        start = time.perf_counter()
+        assert run_import(folder).returncode == 0
+        durations.append(time.perf_counter() - start)
+    took = min(durations)
     before = (folder / "store.duckdb").read_bytes()
     rng = random.Random(17)
     killed = 0
