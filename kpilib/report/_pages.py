@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cache
@@ -71,6 +72,10 @@ def _css() -> str:
     return (TEMPLATES / "report.css").read_text(encoding="utf-8")
 
 
+#: Held while :func:`_exporter`'s one exporter converts a notebook: a render's jobs are threads.
+_EXPORTING = threading.Lock()
+
+
 @cache
 def _exporter():
     """One HTML exporter per process: building its template environment costs seconds."""
@@ -98,7 +103,8 @@ def notebook_body(nb) -> str:
     for i, cell in enumerate(nb.cells):
         if any(tag.startswith("papermill-error") for tag in cell.get("metadata", {}).get("tags", [])):
             cell["id"] = f"papermill-error-{i}"  # papermill gives its banners random ids
-    body, _ = _exporter().from_notebook_node(nb)
+    with _EXPORTING:
+        body, _ = _exporter().from_notebook_node(nb)
     return body
 
 

@@ -61,8 +61,6 @@ FACILITATOR_TAG = "facilitator"
 _FACILITATOR_SENTENCE = re.compile(r'<span class="kpi-facilitator">.*?</span>[ \t]*', re.S)
 #: The PDF of the pack, next to its index.
 PDF_NAME = "pack.pdf"
-#: Held while a page is converted from its notebook: the jobs share one nbconvert exporter.
-_PAGES = threading.Lock()
 _DAY_FILE = re.compile(r"^day(\d{2})_\w+\.ipynb$")
 _SETUP_TAG = "kpi-render-setup"
 #: Run before the notebook's own cells: figures as PNG without the metadata that varies by machine.
@@ -356,9 +354,7 @@ def _run_day(task: _Task, kernel: SharedKernel, *, stopping: threading.Event | N
     partial.unlink(missing_ok=True)
     summary = read_summary(result)
     card = Card(task.day, task.card.title, task.card.date, page=page.name, notebook=executed.name, error=error)
-    with _PAGES:  # one nbconvert exporter serves every job
-        body = notebook_body(result)
-    _write(page, day_page(card, client=task.client, body=body, audience=task.audience))
+    _write(page, day_page(card, client=task.client, body=notebook_body(result), audience=task.audience))
     return DayPage(task.day, task.notebook, page, executed, error, summary, seconds)
 
 
