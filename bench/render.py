@@ -24,7 +24,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -60,20 +60,20 @@ def command_line_floor_seconds(notebooks: list[Path], out: Path, workshop: Path,
     """The empty notebooks through ``papermill`` on the command line, ``jobs`` at a time."""
     out.mkdir(parents=True, exist_ok=True)
     papermill = Path(sys.executable).parent / "papermill"
-    waiting, running = list(notebooks), []
+
+    def run(notebook: Path) -> int:
+        return subprocess.run([str(papermill), "--no-progress-bar", "--log-level", "ERROR", "-k", "python3",
+                               "--cwd", str(notebook.parent), "-p", "workshop", str(workshop), str(notebook),
+                               str(out / notebook.name)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+                              ).returncode
+
     start = time.perf_counter()
-    while waiting or running:
-        while waiting and len(running) < jobs:
-            notebook = waiting.pop(0)
-            running.append(subprocess.Popen(
-                [str(papermill), "--no-progress-bar", "--log-level", "ERROR", "-k", "python3", "--cwd",
-                 str(notebook.parent), "-p", "workshop", str(workshop), str(notebook), str(out / notebook.name)],
-                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
-        running[0].wait()
-        if running[0].returncode:
-            sys.exit(f"papermill failed on an empty notebook (exit {running[0].returncode})")
-        running = [p for p in running if p.poll() is None]
-    return time.perf_counter() - start
+    with ThreadPoolExecutor(max_workers=jobs) as pool:
+        codes = list(pool.map(run, notebooks))
+    seconds = time.perf_counter() - start
+    if any(codes):
+        sys.exit(f"papermill failed on an empty notebook (exit {max(codes)})")
+    return seconds
 
 
 def floor_seconds(notebooks: list[Path], out: Path, workshop: Path, jobs: int) -> float:
