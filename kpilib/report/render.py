@@ -72,8 +72,7 @@ matplotlib.rcParams["svg.hashsalt"] = "kpi-workshop"
 import matplotlib.pyplot
 matplotlib.pyplot.close(matplotlib.pyplot.figure())  # loads the inline backend, which registers its PNG printer
 # after each cell pyplot draws every figure, then the inline backend draws it again as the PNG: once is enough
-if matplotlib.pyplot._draw_all_if_interactive in get_ipython().events.callbacks["post_execute"]:
-    get_ipython().events.unregister("post_execute", matplotlib.pyplot._draw_all_if_interactive)
+matplotlib.pyplot.uninstall_repl_displayhook()
 from kpilib.report._alt import show_figures_with_alt
 show_figures_with_alt(get_ipython())
 del show_figures_with_alt
