@@ -424,3 +424,55 @@ sources:
     events = query(folder, "SELECT case_id, seq FROM events")
     assert [case for case, _ in events] == [f"Z{i % 5000}" for i in range(n) if i % 3 > 0]
     assert [seq for _, seq in events] == list(range(1, len(events) + 1))
+
+
+STRAIGHT_YAML = """
+pseudonymise: false
+sources:
+  contacts:
+    file: contacts.csv
+    delimiter: ";"
+    columns: {contact_id: id, channel: {value: phone}, direction: {value: inbound}, team: team,
+              arrived_at: start, reason: note}
+"""
+
+
+def _scratch_tables(folder: Path) -> tuple[set[str], list]:
+    """The tables the import's scratch database holds after the checks, and the problems found."""
+    import kpilib.importing.api as api
+    from kpilib.data.config import load_config
+
+    with api._Session(load_config(folder)) as session:
+        session.run()
+        tables = {r[0] for r in session.con.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
+        return tables, session.all_problems()
+
+
+def test_a_utf8_export_is_mapped_as_it_is_read_and_its_text_read_only_for_a_message(tmp_path: Path) -> None:
+    # a clean UTF-8 file is mapped straight from the file: no table of its text is kept in memory
+    rows = "id;team;start;note\nC1;Noord;05-01-2026 09:00:00;a\nC2;Zuid;05-01-2026 09:01:00;b\n"
+    tables, problems = _scratch_tables(workshop(tmp_path / "clean", STRAIGHT_YAML, {"contacts.csv": rows}))
+    assert problems == [] and "src0_text" not in tables and "m0_read" in tables
+    # a failing row is shown with its text, read from the file for the message
+    bad = rows.replace("05-01-2026 09:01:00", "2026/31/12 09:01")
+    tables, problems = _scratch_tables(workshop(tmp_path / "bad", STRAIGHT_YAML, {"contacts.csv": bad}))
+    assert "src0_text" in tables
+    assert [(p.column, p.rows, p.found) for p in problems] == [("start", (3,), "'2026/31/12 09:01'")]
+
+
+@pytest.mark.parametrize(("rows", "line"), [
+    # record 2's note spans lines 3 and 4, so the bad record 3 is on line 5
+    ('id;team;start;note\nC1;Noord;05-01-2026 09:00:00;a\nC2;Zuid;05-01-2026 09:01:00;"b\nc"\n'
+     "C3;Zuid;2026/31/12 09:02;d\n", 5),
+    # a blank line 3, which DuckDB skips: the bad record is on line 4
+    ("id;team;start;note\nC1;Noord;05-01-2026 09:00:00;a\n\nC3;Zuid;2026/31/12 09:02;d\n", 4),
+    # a line DuckDB cannot split (line 3), then the bad record on line 4
+    ("id;team;start;note\nC1;Noord;05-01-2026 09:00:00;a\nC2;Zuid;x;y;z\nC3;Zuid;2026/31/12 09:02;d\n", 4),
+], ids=["a value spanning lines", "a blank line", "a line with too many values"])
+def test_a_utf8_export_that_is_not_one_record_per_line_is_read_carefully(tmp_path: Path, rows: str,
+                                                                        line: int) -> None:
+    # read straight, these records are not the file's lines one by one: the careful reading gives
+    # each message the line an editor shows
+    _, problems = _scratch_tables(workshop(tmp_path / "ws", STRAIGHT_YAML, {"contacts.csv": rows}))
+    dates = [p for p in problems if p.column == "start"]
+    assert [(p.rows, p.found) for p in dates] == [((line,), "'2026/31/12 09:02'")]

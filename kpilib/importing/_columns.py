@@ -70,7 +70,7 @@ class ColumnBuilder:
     def __init__(self, con: duckdb.DuckDBPyConnection, loaded: Loaded, time_zone: str, kept: str) -> None:
         self.con = con
         self.source = loaded.source
-        self.relation = loaded.relation
+        self.relation = loaded.readable
         self.time_zone = time_zone
         self.kept = kept                     # SQL condition for the rows not dropped
         self.iso = self.source.kind != "csv"  # Excel and Parquet write real timestamps as ISO text

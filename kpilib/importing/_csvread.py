@@ -3,6 +3,11 @@
 DuckDB's reader does the work; around it, a UTF-8 copy of a file in another encoding (or with
 mixed line ends, which DuckDB's sniffer refuses), the lines that could not be split into the
 header's columns, and the physical line of each record. A copy lives only while its file is read.
+
+A UTF-8 file is first read straight into its mapping, without a table of its text: the mapping
+checks that DuckDB read every line as one record (:func:`complete`), and asks for the careful
+reading (:func:`read_again`) otherwise. Its text is read only where a message or the quarantine
+shows it (:func:`text_of`).
 """
 
 from __future__ import annotations
@@ -30,9 +35,68 @@ _MALFORMED = {
 
 def read_csv(con: duckdb.DuckDBPyConnection, loaded: Loaded, scratch: Path) -> None:
     """Read a CSV export; a UTF-8 copy (or one with uniform line ends) lives only while it is read."""
+    if not _straight(con, loaded):
+        _read_carefully(con, loaded, scratch, header_checked=False)
+
+
+def read_again(con: duckdb.DuckDBPyConnection, loaded: Loaded, scratch: Path) -> None:
+    """Read a file that its mapping could not read straight (a line DuckDB cannot split, …) carefully."""
+    loaded.deferred = loaded.relation = None
+    _read_carefully(con, loaded, scratch, header_checked=True)
+
+
+def complete(loaded: Loaded, records: int) -> bool:
+    """Whether ``records`` read straight from the file are all its lines but the header, one each.
+
+    Blank lines, which DuckDB skips, and values spanning lines need the careful reading, which
+    finds the line of each record.
+    """
+    return _csvfile.count_lines(loaded.source.path) == records + 1
+
+
+def text_of(con: duckdb.DuckDBPyConnection, loaded: Loaded) -> str:
+    """The relation of a source's text with ``_row``; a file read straight is read as text now.
+
+    Its mapping found every record on its own line, none rejected, so the line is the record's
+    number plus one, as the careful reading would give it.
+    """
+    if loaded.deferred is not None:
+        name = loaded.name
+        con.execute(f"CREATE TABLE {name}_text AS SELECT * FROM read_csv({loaded.deferred})")
+        con.execute(f"CREATE VIEW {name} AS SELECT rowid + 2 AS _row, * FROM {name}_text")
+        loaded.deferred = None
+    return loaded.relation
+
+
+def _options(source: SourceConfig) -> list[str]:
+    # RFC 4180 quoting, always: a sniffed quote character (an apostrophe in a name) merges records
+    options = ["header = true", "all_varchar = true", "quote = '\"'", "escape = '\"'"]
+    if source.delimiter:
+        options.append(f"delim = {lit(source.delimiter)}")
+    return options
+
+
+def _straight(con: duckdb.DuckDBPyConnection, loaded: Loaded) -> bool:
+    """Prepare reading a UTF-8 file straight into its mapping; False where it needs the careful reading."""
+    source = loaded.source
+    if source.encoding != "utf-8" or source.pivot is not None or source.path.stat().st_size == 0:
+        return False
+    arguments = ", ".join([lit(str(source.path)), *_options(source)])
+    try:
+        described = con.execute(f"DESCRIBE SELECT * FROM read_csv({arguments})").fetchall()
+    except duckdb.Error:
+        return False
+    loaded.columns = [r[0] for r in described]
+    _, written = _csvfile.header(source.path, source.delimiter, len(loaded.columns))
+    loaded.fatal += _twice(source, written, excel=False)
+    loaded.deferred, loaded.relation = arguments, loaded.name
+    return True
+
+
+def _read_carefully(con: duckdb.DuckDBPyConnection, loaded: Loaded, scratch: Path, *, header_checked: bool) -> None:
     copy = scratch / f"{loaded.name}.csv"
     try:
-        _read_csv_file(con, loaded, copy)
+        _read_csv_file(con, loaded, copy, header_checked)
     finally:
         copy.unlink(missing_ok=True)
 
@@ -50,7 +114,7 @@ def transcode_source(source: SourceConfig, target: Path) -> DataProblem | None:
     return None
 
 
-def _read_csv_file(con: duckdb.DuckDBPyConnection, loaded: Loaded, copy: Path) -> None:
+def _read_csv_file(con: duckdb.DuckDBPyConnection, loaded: Loaded, copy: Path, header_checked: bool) -> None:
     source, name = loaded.source, loaded.name
     path = source.path
     if source.encoding != "utf-8":
@@ -62,11 +126,8 @@ def _read_csv_file(con: duckdb.DuckDBPyConnection, loaded: Loaded, copy: Path) -
     if path.stat().st_size == 0:
         loaded.fatal.append(_problem(source, "a header line with the column names", "an empty file"))
         return
-    # RFC 4180 quoting, always: a sniffed quote character (an apostrophe in a name) merges records
-    options = ["header = true", "all_varchar = true", "quote = '\"'", "escape = '\"'", "store_rejects = true",
-               f"rejects_table = '{name}_rejects'", f"rejects_scan = '{name}_scan'"]
-    if source.delimiter:
-        options.append(f"delim = {lit(source.delimiter)}")
+    options = _options(source) + ["store_rejects = true", f"rejects_table = '{name}_rejects'",
+                                  f"rejects_scan = '{name}_scan'"]
     read = f"CREATE TABLE {name}_text AS SELECT * FROM read_csv(%s, {', '.join(options)})"
     try:
         try:
@@ -88,7 +149,8 @@ def _read_csv_file(con: duckdb.DuckDBPyConnection, loaded: Loaded, copy: Path) -
         con.execute(read.replace("store_rejects = true", "store_rejects = true, parallel = false") % lit(str(path)))
     loaded.columns = [r[0] for r in con.execute(f"DESCRIBE {name}_text").fetchall()]
     delimiter, written = _csvfile.header(path, source.delimiter, len(loaded.columns))
-    loaded.fatal += _twice(source, written, excel=False)
+    if not header_checked:
+        loaded.fatal += _twice(source, written, excel=False)
     rejects = con.execute(f"""
         SELECT line, min(error_type), min(error_message) FROM {name}_rejects
         GROUP BY line ORDER BY line""").fetchall()

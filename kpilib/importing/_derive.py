@@ -15,6 +15,7 @@ from kpilib.data._config_types import DerivedColumn, DerivedTable
 from kpilib.data.schema import PSEUDONYMISED, TABLES
 from kpilib.exceptions import MAX_ROWS_SHOWN, DataProblem
 from kpilib.importing._columns import LOWERED, SQL_TYPES, value_label
+from kpilib.importing._csvread import text_of
 from kpilib.importing._readers import Loaded
 from kpilib.importing._sql import ident, lit, text
 from kpilib.importing._store import pseudonym
@@ -49,7 +50,7 @@ def derive(con: duckdb.DuckDBPyConnection, derived: DerivedTable, sources: list[
                     found="the columns " + ", ".join(f"`{c}`" for c in loaded.columns[:15]),
                     hint="Names must match the header exactly, including case.", table=table))
             values = ", ".join(f"{'NULL' if c in missing else text(c)} AS {ident('raw:' + c)}" for c in raw_columns)
-            parts.append(f"SELECT {index} AS _src, _row, {values} FROM {loaded.relation} s")
+            parts.append(f"SELECT {index} AS _src, _row, {values} FROM {text_of(con, loaded)} s")
         if problems:
             return problems
         join = f"LEFT JOIN ({' UNION ALL '.join(parts)}) r USING (_src, _row)"

@@ -66,7 +66,7 @@ def normalise_ids(con: duckdb.DuckDBPyConnection, mapped: list[Mapped]) -> dict[
             filled, whole = con.execute(f"SELECT count({v}), count(*) FILTER (WHERE regexp_full_match({v}, {_WHOLE})) "
                                         f"FROM {m.table}").fetchone()
             if whole + n == filled:
-                con.execute(f"UPDATE {m.table} SET {v} = regexp_replace({v}, '[.,]0+$', '') WHERE {whole_float(v)}")
+                con.execute(f"UPDATE {m.stored or m.table} SET {v} = regexp_replace({v}, '[.,]0+$', '') WHERE {whole_float(v)}")
                 changed.setdefault(m.index, []).append((m.label_of(column), n))
     return changed
 

@@ -6,6 +6,10 @@ values (``__<column>``) and, computed in the same pass, one bit per check (set w
 fails it), per repeated-hour read and per value nulled by ``invalid: null`` (``_flags0``, …).
 The helper columns the messages show are not kept: they are computed again, from the
 source, for the failing rows only (:meth:`Mapped.rows_sql`).
+
+A CSV file read straight (:mod:`kpilib.importing._csvread`) is mapped as DuckDB reads it, without
+a table of its text: every row is kept, with its drop reason, in ``m<index>_read``, and ``m<index>``
+is the view of the kept rows, whose line is their record number plus one.
 """
 
 from __future__ import annotations
@@ -18,7 +22,7 @@ import duckdb
 
 from kpilib.data.config import ColumnSpec, close_matches
 from kpilib.exceptions import DataProblem
-from kpilib.importing import _sql as q
+from kpilib.importing import _csvread, _sql as q
 from kpilib.importing._columns import Check, ColumnBuilder, condition_sql
 from kpilib.importing._readers import Loaded
 from kpilib.data.schema import TABLES
@@ -55,6 +59,7 @@ class Mapped:
     failed: list[str] = field(default_factory=list)        # per check: SQL over `table`, true where it fails
     whole_floats: dict[str, str] = field(default_factory=dict)  # id column -> SQL over `table`: a whole float
     items: list[tuple[str, str]] = field(default_factory=list)   # the select items of the mapping
+    stored: str | None = None                              # the table behind the view `table`, if one
     kept: str = "TRUE"                                     # SQL: the source rows not dropped
     # filled by the checks (kpilib.importing._validate):
     nulled_counts: list[tuple[str, int]] = field(default_factory=list)   # (column, values nulled)
@@ -74,10 +79,11 @@ class Mapped:
         """SQL over ``table``: the row fails at least one check (never NULL)."""
         return " OR ".join(self.failed) or "false"
 
-    def rows_sql(self, where: str) -> str:
+    def rows_sql(self, con: duckdb.DuckDBPyConnection, where: str) -> str:
         """SELECT of every item of the mapping (helpers included) on the kept source rows where ``where`` holds."""
         names = [alias for alias, _ in self.items]
-        return _layered(self.items, self.loaded.relation, f"({self.kept}) AND ({where})", set(names))
+        relation = _csvread.text_of(con, self.loaded)
+        return _layered(self.items, relation, f"({self.kept}) AND ({where})", set(names))
 
     def id_columns(self) -> list[str]:
         """The canonical id columns the source fills from its own columns."""
@@ -93,8 +99,12 @@ class Mapped:
         return column
 
 
-def map_source(con: duckdb.DuckDBPyConnection, loaded: Loaded, index: int, time_zone: str) -> Mapped:
-    """Build the mapped table ``m<index>`` of a loaded source."""
+def map_source(con: duckdb.DuckDBPyConnection, loaded: Loaded, index: int, time_zone: str) -> Mapped | None:
+    """Build the mapped table ``m<index>`` of a loaded source.
+
+    None when a CSV file read straight turns out to need the careful reading
+    (:func:`kpilib.importing._csvread.read_again`), after which it is mapped again.
+    """
     mapped = Mapped(loaded, index)
     source = loaded.source
     schema = TABLES[source.table]
@@ -137,16 +147,47 @@ def map_source(con: duckdb.DuckDBPyConnection, loaded: Loaded, index: int, time_
     mapped.nulled = [(name, t) for (name, _), t in zip(nulled, tests[n_checks + n_repeats:])]
     mapped.whole_floats = dict(zip(ids, tests[n_checks + n_repeats + n_nulled:]))
     keep = set(mapped.values.values()) | {alias for alias, _ in flags}
-    con.execute(f"CREATE TABLE {mapped.table} AS {_layered(builder.items + flags, loaded.relation, kept, keep)}")
-    mapped.rows = con.execute(f"SELECT count(*) FROM {mapped.table}").fetchone()[0]
-    read = con.execute(f"SELECT count(*) FROM {loaded.relation}").fetchone()[0]
-    counts = {} if read == mapped.rows else dict(con.execute(   # reasons are counted only when rows were left out
-        f"SELECT d, count(*) FROM (SELECT {drop} AS d FROM {loaded.relation} s) WHERE d IS NOT NULL GROUP BY d"
-    ).fetchall())
+    if loaded.deferred is None:
+        con.execute(f"CREATE TABLE {mapped.table} AS {_layered(builder.items + flags, loaded.relation, kept, keep)}")
+        mapped.rows = con.execute(f"SELECT count(*) FROM {mapped.table}").fetchone()[0]
+        read = con.execute(f"SELECT count(*) FROM {loaded.relation}").fetchone()[0]
+        counts = {} if read == mapped.rows else dict(con.execute(   # reasons are counted only when rows were left out
+            f"SELECT d, count(*) FROM (SELECT {drop} AS d FROM {loaded.relation} s) WHERE d IS NOT NULL GROUP BY d"
+        ).fetchall())
+    else:
+        counts = _map_straight(con, mapped, builder.items + flags + [("_drop", drop)], keep | {"_drop"})
+        if counts is None:
+            return None
     mapped.dropped = [(r.reason, counts.get(i + 1, 0)) for i, r in enumerate(rules)]
     if counts.get(0, 0) + loaded.skipped_empty:
         mapped.dropped.append((EMPTY_ROW, counts.get(0, 0) + loaded.skipped_empty))
     return mapped
+
+
+def _map_straight(con: duckdb.DuckDBPyConnection, mapped: Mapped, items: list[tuple[str, str]],
+                  keep: set[str]) -> dict[int, int] | None:
+    """Map a CSV file as DuckDB reads it (see the module docstring); the rows per drop reason.
+
+    None, with nothing left behind, when DuckDB cannot split a line or read the text as UTF-8, or
+    when the records are not the file's lines one by one.
+    """
+    loaded, stored = mapped.loaded, f"{mapped.table}_read"
+    try:
+        con.execute(f"CREATE TABLE {stored} AS "
+                    f"{_layered(items, f'read_csv({loaded.deferred})', 'TRUE', keep, row=False)}")
+    except duckdb.InvalidInputException:
+        con.execute(f"DROP TABLE IF EXISTS {stored}")
+        return None
+    read = con.execute(f"SELECT count(*) FROM {stored}").fetchone()[0]
+    if not _csvread.complete(loaded, read):
+        con.execute(f"DROP TABLE {stored}")
+        return None
+    con.execute(f"CREATE VIEW {mapped.table} AS SELECT rowid + 2 AS _row, * EXCLUDE (_drop) FROM {stored} "
+                "WHERE _drop IS NULL")
+    mapped.stored = stored
+    counts = dict(con.execute(f"SELECT _drop, count(*) FROM {stored} GROUP BY _drop").fetchall())
+    mapped.rows = counts.pop(None, 0)
+    return counts
 
 
 def _order(builder: ColumnBuilder, mapped: Mapped, earlier: str, later: str, time_zone: str) -> None:
@@ -195,14 +236,14 @@ def _flags(predicates: list[str]) -> tuple[list[tuple[str, str]], list[str]]:
     return items, tests
 
 
-def _layered(items: list[tuple[str, str]], relation: str, kept: str, keep: set[str]) -> str:
+def _layered(items: list[tuple[str, str]], relation: str, kept: str, keep: set[str], *, row: bool = True) -> str:
     """One SELECT per level of dependency, so that each item is computed once per row.
 
     An item's level is one more than the highest level of the items it uses;
     items of one level share a SELECT over the previous level (aliased ``s``,
     so source columns stay reachable as ``s."name"``).  DuckDB would copy an
     item into every later item that names it, were they all in one SELECT.
-    Only the items in ``keep`` are kept in the result, with ``_row``.
+    Only the items in ``keep`` are kept in the result, with ``_row`` unless ``row`` is false.
     """
     names = {alias for alias, _ in items}
     level: dict[str, int] = {}
@@ -213,8 +254,8 @@ def _layered(items: list[tuple[str, str]], relation: str, kept: str, keep: set[s
     for n in range(1, max(level.values(), default=0) + 1):
         layer = ", ".join(f"{sql} AS {q.ident(alias)}" for alias, sql in items if level[alias] == n)
         query = f"SELECT s.*, {layer} FROM ({query}) s"
-    columns = ", ".join(q.ident(alias) for alias, _ in items if alias in keep)
-    return f"SELECT _row{', ' if columns else ''}{columns} FROM ({query}) s"
+    columns = [q.ident(alias) for alias, _ in items if alias in keep]
+    return f"SELECT {', '.join(['_row'] * row + columns)} FROM ({query}) s"
 
 
 def _short(text: str, limit: int = 60) -> str:

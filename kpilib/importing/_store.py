@@ -19,6 +19,7 @@ import duckdb
 from kpilib._safe import FORMULA_START_PATTERN, NUMBER_PATTERN
 from kpilib.exceptions import WorkshopError
 from kpilib.importing._columns import SQL_TYPES
+from kpilib.importing._csvread import text_of
 from kpilib.importing._mapping import Mapped
 from kpilib.importing._sql import ident, lit
 from kpilib.data.schema import PSEUDONYMISED, TABLES
@@ -147,7 +148,7 @@ def write_quarantine(con: duckdb.DuckDBPyConnection, target: Path, sources: list
         file = f"{lit(m.source.label)} AS _file, " if len(sources) > 1 else ""
         if m.index in rejected:
             parts.append(f"SELECT {file}s.* EXCLUDE (_row), s._row, r.reason "
-                         f"FROM {m.loaded.relation} s JOIN {rejected[m.index]} r USING (_row)")
+                         f"FROM {text_of(con, m.loaded)} s JOIN {rejected[m.index]} r USING (_row)")
         if m.loaded.malformed_table:
             lines.append(f"SELECT {file}_row, reason FROM {m.loaded.malformed_table}")
     parts += lines

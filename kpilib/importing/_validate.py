@@ -68,7 +68,7 @@ def check_source(con: duckdb.DuckDBPyConnection, mapped: Mapped,
         parts += [f"min(_row, {MAX_ROWS_SHOWN}) FILTER (WHERE {c.predicate})",
                   f"arg_min({c.found}, _row) FILTER (WHERE {c.predicate})"]
     failed = " OR ".join(test for test, n in zip(mapped.failed, row) if n)
-    rows = mapped.rows_sql(f"s._row IN (SELECT _row FROM {mapped.table} WHERE {failed})")
+    rows = mapped.rows_sql(con, f"s._row IN (SELECT _row FROM {mapped.table} WHERE {failed})")
     details = con.execute(f"SELECT {', '.join(parts)} FROM ({rows})").fetchone()
     problems = []
     for i, (c, count) in enumerate(failing):

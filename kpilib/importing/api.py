@@ -21,6 +21,7 @@ import duckdb
 from kpilib.data.config import WorkshopConfig, load_config
 from kpilib.exceptions import DataError, DataProblem, ParameterError, WorkshopError
 from kpilib.importing import _keys, _scratch, _store
+from kpilib.importing._csvread import read_again
 from kpilib.importing._derive import derive
 from kpilib.importing._eventlog import pivot, read_headerless
 from kpilib.importing._keys import KeyMatch
@@ -216,6 +217,12 @@ class _Session:
             if loaded.relation is None:
                 continue
             mapped = map_source(self.con, loaded, i, self.config.time_zone)
+            if mapped is None:   # read straight, the file needs the careful reading after all
+                read_again(self.con, loaded, self.scratch)
+                self.problems[i] = loaded.fatal + loaded.malformed
+                if loaded.relation is None:
+                    continue
+                mapped = map_source(self.con, loaded, i, self.config.time_zone)
             self.mapped.append(mapped)
             found, self.repeats[i] = check_source(self.con, mapped, lines=self.config.section("lines"))
             self.problems[i] += mapped.problems + found
