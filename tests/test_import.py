@@ -476,3 +476,27 @@ def test_a_utf8_export_that_is_not_one_record_per_line_is_read_carefully(tmp_pat
     _, problems = _scratch_tables(workshop(tmp_path / "ws", STRAIGHT_YAML, {"contacts.csv": rows}))
     dates = [p for p in problems if p.column == "start"]
     assert [(p.rows, p.found) for p in dates] == [((line,), "'2026/31/12 09:02'")]
+
+
+def test_a_cp1252_export_is_read_straight_from_its_utf8_copy(tmp_path: Path) -> None:
+    # the UTF-8 copy is read straight into the mapping, and its text only for the message
+    yaml = STRAIGHT_YAML.replace('delimiter: ";"', 'delimiter: ";"\n    encoding: cp1252')
+    rows = "id;team;start;note\nC1;Zuid Café;05-01-2026 09:00:00;€ 5\nC2;Zuid;2026/31/12 09:01;b\n"
+    tables, problems = _scratch_tables(workshop(tmp_path / "ws", yaml, {"contacts.csv": rows.encode("cp1252")}))
+    assert "m0_read" in tables and "src0_text" in tables
+    assert [(p.column, p.rows, p.found) for p in problems] == [("start", (3,), "'2026/31/12 09:01'")]
+    import_workshop(workshop(tmp_path / "ok", yaml, {"contacts.csv": rows.replace("2026/31/12 09:01", "05-01-2026 "
+                                                                                  "09:01:00").encode("cp1252")}))
+    assert query(tmp_path / "ok", "SELECT team, reason FROM contacts") == [("Zuid Café", "€ 5"), ("Zuid", "b")]
+
+
+def test_a_byte_that_is_not_cp1252_is_named_with_its_line(tmp_path: Path) -> None:
+    # 0x81 is no character in Windows-1252: the careful reading names the byte and its line
+    yaml = STRAIGHT_YAML.replace('delimiter: ";"', 'delimiter: ";"\n    encoding: cp1252')
+    rows = b"id;team;start;note\nC1;Noord;05-01-2026 09:00:00;a\nC2;Zuid\x81;05-01-2026 09:01:00;b\n"
+    folder = workshop(tmp_path / "ws", yaml, {"contacts.csv": rows})
+    with pytest.raises(DataError, match=r"contacts.csv, row 3: expected cp1252 text, found byte 0x81 on line 3"):
+        import_workshop(folder)
+    assert not (folder / "store.duckdb").exists()
+    assert list(folder.glob(".kpi-scratch/**/*.csv")) == []   # no UTF-8 copy is left behind
+

@@ -2,12 +2,13 @@
 
 DuckDB's reader does the work; around it, a UTF-8 copy of a file in another encoding (or with
 mixed line ends, which DuckDB's sniffer refuses), the lines that could not be split into the
-header's columns, and the physical line of each record. A copy lives only while its file is read.
+header's columns, and the physical line of each record.
 
-A UTF-8 file is first read straight into its mapping, without a table of its text: the mapping
+A file is first read straight into its mapping, without a table of its text: the mapping
 checks that DuckDB read every line as one record (:func:`complete`), and asks for the careful
 reading (:func:`read_again`) otherwise. Its text is read only where a message or the quarantine
-shows it (:func:`text_of`).
+shows it (:func:`text_of`). A UTF-8 copy of a file read straight stays in the scratch folder
+until the import ends; a copy for the careful reading lives only while its file is read.
 """
 
 from __future__ import annotations
@@ -34,14 +35,16 @@ _MALFORMED = {
 
 
 def read_csv(con: duckdb.DuckDBPyConnection, loaded: Loaded, scratch: Path) -> None:
-    """Read a CSV export; a UTF-8 copy (or one with uniform line ends) lives only while it is read."""
-    if not _straight(con, loaded):
+    """Read a CSV export, straight into its mapping where it can be (see the module docstring)."""
+    if not _straight(con, loaded, scratch):
         _read_carefully(con, loaded, scratch, header_checked=False)
 
 
 def read_again(con: duckdb.DuckDBPyConnection, loaded: Loaded, scratch: Path) -> None:
     """Read a file that its mapping could not read straight (a line DuckDB cannot split, …) carefully."""
-    loaded.deferred = loaded.relation = None
+    if loaded.straight is not None and loaded.straight != loaded.source.path:
+        loaded.straight.unlink(missing_ok=True)
+    loaded.deferred = loaded.relation = loaded.straight = None
     _read_carefully(con, loaded, scratch, header_checked=True)
 
 
@@ -51,7 +54,7 @@ def complete(loaded: Loaded, records: int) -> bool:
     Blank lines, which DuckDB skips, and values spanning lines need the careful reading, which
     finds the line of each record.
     """
-    return _csvfile.count_lines(loaded.source.path) == records + 1
+    return _csvfile.count_lines(loaded.straight) == records + 1
 
 
 def text_of(con: duckdb.DuckDBPyConnection, loaded: Loaded) -> str:
@@ -76,20 +79,28 @@ def _options(source: SourceConfig) -> list[str]:
     return options
 
 
-def _straight(con: duckdb.DuckDBPyConnection, loaded: Loaded) -> bool:
-    """Prepare reading a UTF-8 file straight into its mapping; False where it needs the careful reading."""
+def _straight(con: duckdb.DuckDBPyConnection, loaded: Loaded, scratch: Path) -> bool:
+    """Prepare reading a file straight into its mapping; False where it needs the careful reading."""
     source = loaded.source
-    if source.encoding != "utf-8" or source.pivot is not None or source.path.stat().st_size == 0:
+    if source.pivot is not None or source.path.stat().st_size == 0:
         return False
-    arguments = ", ".join([lit(str(source.path)), *_options(source)])
+    path = source.path
+    if source.encoding != "utf-8":
+        path = scratch / f"{loaded.name}_utf8.csv"
+        if transcode_source(source, path):   # a byte that is not text: the careful reading says where
+            path.unlink(missing_ok=True)
+            return False
+    arguments = ", ".join([lit(str(path)), *_options(source)])
     try:
         described = con.execute(f"DESCRIBE SELECT * FROM read_csv({arguments})").fetchall()
     except duckdb.Error:
+        if path != source.path:
+            path.unlink()
         return False
     loaded.columns = [r[0] for r in described]
-    _, written = _csvfile.header(source.path, source.delimiter, len(loaded.columns))
+    _, written = _csvfile.header(path, source.delimiter, len(loaded.columns))
     loaded.fatal += _twice(source, written, excel=False)
-    loaded.deferred, loaded.relation = arguments, loaded.name
+    loaded.deferred, loaded.straight, loaded.relation = arguments, path, loaded.name
     return True
 
 

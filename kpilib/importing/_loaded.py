@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from kpilib.data.config import SourceConfig
 from kpilib.exceptions import DataProblem
@@ -18,6 +19,7 @@ class Loaded:
     #: A CSV file read straight into its mapping: the arguments of its ``read_csv``, until its
     #: text is needed (:func:`kpilib.importing._csvread.text_of`); ``relation`` exists from then on.
     deferred: str | None = None
+    straight: Path | None = None          # the file read straight: the export or its UTF-8 copy
     columns: list[str] = field(default_factory=list)
     fatal: list[DataProblem] = field(default_factory=list)
     malformed: list[DataProblem] = field(default_factory=list)
