@@ -500,3 +500,29 @@ def test_a_byte_that_is_not_cp1252_is_named_with_its_line(tmp_path: Path) -> Non
     assert not (folder / "store.duckdb").exists()
     assert list(folder.glob(".kpi-scratch/**/*.csv")) == []   # no UTF-8 copy is left behind
 
+
+def test_the_quartiles_of_the_far_out_date_warning_are_quantile_disc_in_bounded_memory() -> None:
+    from kpilib.importing._outliers import _quartiles
+
+    con = duckdb.connect()
+    con.execute("SET TimeZone = 'UTC'")
+    # six dates (and an empty one) on four days: quantile_disc takes position ceil(q * 6) - 1,
+    # so 1 (the second of 5 Jan) for q = 0.25 and 4 (the later time of 7 Jan) for q = 0.75
+    con.execute("""CREATE TABLE t AS SELECT CAST(v AS TIMESTAMPTZ) AS v FROM (VALUES
+        ('2026-01-07 10:00:00+00'), ('2026-01-05 09:00:00+00'), (NULL), ('2026-01-06 12:00:00+00'),
+        ('2026-01-05 08:00:00+00'), ('2026-01-07 09:00:00+00'), ('2026-01-09 00:00:00+00')) r(v)""")
+    us = lambda text: con.execute(f"SELECT epoch_us(TIMESTAMPTZ '{text}')").fetchone()[0]  # noqa: E731
+    assert _quartiles(con, "SELECT v FROM t") == (us("2026-01-05 09:00:00+00"), us("2026-01-07 10:00:00+00"))
+    # and on 1 to 400 dates spread over a minute to centuries, before 1970 as well
+    import random
+
+    rng = random.Random(5)
+    for n in [1, 2, 3, 4, 7, 50, 400]:
+        for spread in (60 * 10**6, 3 * 86_400 * 10**6, 40_000 * 86_400 * 10**6):
+            values = [rng.randint(-spread, spread) for _ in range(n)]
+            con.execute("CREATE OR REPLACE TABLE r AS SELECT make_timestamptz(x) AS v FROM "
+                        "(SELECT unnest(?::BIGINT[]) AS x)", [values])
+            assert _quartiles(con, "SELECT v FROM r") == con.execute(
+                "SELECT epoch_us(quantile_disc(v, 0.25)), epoch_us(quantile_disc(v, 0.75)) FROM r").fetchone()
+    con.execute("CREATE TABLE e AS SELECT CAST(NULL AS TIMESTAMPTZ) AS v")
+    assert _quartiles(con, "SELECT v FROM e") is None

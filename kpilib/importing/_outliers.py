@@ -5,9 +5,15 @@ it stretches every period-based KPI. Per timestamp column, the quartiles give th
 half the dates lie; a date more than three times that range's width (and at least a year) before
 or after it is named in a warning, by file, column and rows. Quartiles, unlike the extremes, are
 not moved by the few dates they are to find.
+
+The quartiles are DuckDB's ``quantile_disc``, found in bounded memory: that aggregate keeps every
+value outside DuckDB's memory limit (800 MB per quartile and column at 100 M contacts), so the
+dates are counted per day, and only the day that holds a quartile is sorted.
 """
 
 from __future__ import annotations
+
+import math
 
 import duckdb
 
@@ -35,9 +41,12 @@ def outlying_dates(con: duckdb.DuckDBPyConnection, tables: list[str], mapped: li
                 continue
             union = " UNION ALL ".join(f"SELECT {m.index} AS _src, _row, CAST({m.values[column]} AS TIMESTAMPTZ) AS v "
                                        f"FROM {m.table}" for m in having)
+            quartiles = _quartiles(con, union)
+            if quartiles is None:
+                continue
             found = con.execute(f"""
                 WITH u AS ({union}),
-                r AS (SELECT quantile_disc(v, 0.25) AS lo, quantile_disc(v, 0.75) AS hi FROM u),
+                r AS (SELECT make_timestamptz({quartiles[0]}) AS lo, make_timestamptz({quartiles[1]}) AS hi),
                 b AS (SELECT lo, hi, greatest(3 * (hi - lo), INTERVAL {MIN_MARGIN_DAYS} DAY) AS margin FROM r)
                 SELECT _src, count(*), min(_row, {MAX_ROWS_SHOWN}), arg_min({local_text("v", time_zone)}, _row),
                        any_value({local_text("lo", time_zone)}), any_value({local_text("hi", time_zone)})
@@ -52,3 +61,28 @@ def outlying_dates(con: duckdb.DuckDBPyConnection, tables: list[str], mapped: li
                     found=f"'{value}'", hint="Check these rows in the export: a default or mistyped date "
                     "stretches every KPI of its period.", table=table).message())
     return warnings
+
+
+def _quartiles(con: duckdb.DuckDBPyConnection, union: str) -> tuple[int, int] | None:
+    """``quantile_disc(v, 0.25)`` and ``(v, 0.75)`` of ``union``, in microseconds; None without dates.
+
+    ``quantile_disc(v, q)`` is the value at 0-based position ceil(q * n) - 1 of the n sorted
+    values. The days before a quartile's day are counted; the day itself is sorted.
+    """
+    day = "epoch_us(v) // 86400000000"
+    days = con.execute(f"SELECT {day} AS d, count(*) FROM ({union}) WHERE v IS NOT NULL "
+                       "GROUP BY d ORDER BY d").fetchall()
+    n = sum(count for _, count in days)
+    if n == 0:
+        return None
+    found = []
+    for q in (0.25, 0.75):
+        position = max(math.ceil(q * n) - 1, 0)
+        before = 0
+        for d, count in days:
+            if position < before + count:
+                break
+            before += count
+        found.append(con.execute(f"SELECT epoch_us(v) FROM ({union}) WHERE v IS NOT NULL AND {day} = {d} "
+                                 f"ORDER BY v LIMIT 1 OFFSET {position - before}").fetchone()[0])
+    return found[0], found[1]
