@@ -61,8 +61,8 @@ _workshop = click.argument("workshop", type=click.Path(path_type=Path), metavar=
               help="Import the rows that pass; write the rows with problems, with their reasons, "
                    "to WORKSHOP/quarantine/<table>.csv.")
 @click.option("--memory-limit", metavar="SIZE",
-              help="DuckDB's memory limit, e.g. 4GB; larger exports spill to disk in the workshop folder "
-                   "(default: 80% of the RAM).")
+              help="The import's memory limit, e.g. 4GB, four fifths of it for DuckDB's buffers; larger "
+                   "exports spill to disk in the workshop folder (default: 80% of the RAM for the buffers).")
 def import_command(workshop: Path, quarantine: bool, memory_limit: str | None) -> None:
     """Validate the exports and write the canonical tables to WORKSHOP/store.duckdb.
 

@@ -526,3 +526,12 @@ def test_the_quartiles_of_the_far_out_date_warning_are_quantile_disc_in_bounded_
                 "SELECT epoch_us(quantile_disc(v, 0.25)), epoch_us(quantile_disc(v, 0.75)) FROM r").fetchone()
     con.execute("CREATE TABLE e AS SELECT CAST(NULL AS TIMESTAMPTZ) AS v")
     assert _quartiles(con, "SELECT v FROM e") is None
+
+
+def test_a_memory_limit_leaves_a_fifth_to_what_duckdb_and_python_hold_outside_the_buffers(telephony: Path) -> None:
+    import kpilib.importing.api as api
+    from kpilib.data.config import load_config
+
+    # 1GB is 10^9 bytes, 953.7 MiB; four fifths of it, in whole MiB, is 762 MiB
+    with api._Session(load_config(telephony), "1GB") as session:
+        assert session.con.execute("SELECT current_setting('memory_limit')").fetchone()[0] == "762.0 MiB"

@@ -44,8 +44,9 @@ def check_workshop(path: str | Path, *, memory_limit: str | None = None) -> Chec
     path
         The workshop folder (or its ``workshop.yaml``).
     memory_limit
-        DuckDB's memory limit for the pass (for example ``"4GB"``); beyond it the data
-        spill to a scratch folder in the workshop folder. None: DuckDB's default, 80 % of the RAM.
+        The memory limit for the pass (for example ``"4GB"``): DuckDB's buffers get four fifths of
+        it, and beyond them the data spill to a scratch folder in the workshop folder. None:
+        DuckDB's default, 80 % of the RAM for its buffers.
 
     Returns
     -------
@@ -88,9 +89,10 @@ def import_workshop(path: str | Path, *, quarantine: bool = False,
         file or column (a missing file, sheet or column, a wrong encoding)
         still stop the import.
     memory_limit
-        DuckDB's memory limit for the import (for example ``"4GB"``); beyond it the data
-        spill to a scratch folder in the workshop folder, so exports larger than memory import.
-        None: DuckDB's default, 80 % of the RAM.
+        The memory limit for the import (for example ``"4GB"``): DuckDB's buffers get four fifths
+        of it, the rest is for what DuckDB and Python hold outside them. Beyond it the data spill
+        to a scratch folder in the workshop folder, so exports larger than memory import.
+        None: DuckDB's default, 80 % of the RAM for its buffers.
 
     Returns
     -------
@@ -132,7 +134,17 @@ def _importable(config: WorkshopConfig) -> WorkshopConfig:
 
 #: Exports larger than this share of the memory limit get their working tables in a file.
 _FILE_FROM = 0.25
+#: The share of a given memory limit for DuckDB's buffers; the rest is for what DuckDB and Python hold
+#: outside them (0.5 GB above the buffers at 100 M contacts, bench/NOTES.md).
+_BUFFER_SHARE = 0.8
 _SIZE = re.compile(r"([\d.]+)\s*([KMGT]?)i?B", re.IGNORECASE)
+
+
+def _limit_bytes(con: duckdb.DuckDBPyConnection) -> float | None:
+    """DuckDB's memory limit in bytes; None when it cannot be read."""
+    limit = con.execute("SELECT current_setting('memory_limit')").fetchone()[0]
+    match = _SIZE.fullmatch(limit.strip())
+    return float(match[1]) * 1024 ** " KMGT".index(match[2].upper() or " ") if match else None
 
 
 def _attach_scratch(con: duckdb.DuckDBPyConnection, config: WorkshopConfig, scratch: Path) -> str:
@@ -144,13 +156,10 @@ def _attach_scratch(con: duckdb.DuckDBPyConnection, config: WorkshopConfig, scra
     write them out where they no longer fit, which needs less than half the scratch disk that
     spilling the in-memory tables needs (10 M contacts under a 600 MB limit: 2.1 GB against 4.8 GB).
     """
-    limit = con.execute("SELECT current_setting('memory_limit')").fetchone()[0]
-    match = _SIZE.fullmatch(limit.strip())
+    limit = _limit_bytes(con)
     exports = sum(s.path.stat().st_size for s in config.sources if s.path.is_file())
-    if match:
-        limit_bytes = float(match[1]) * 1024 ** " KMGT".index(match[2].upper() or " ")
-        if exports > _FILE_FROM * limit_bytes:
-            return f"ATTACH {lit(str(scratch / 'import.duckdb'))} AS scratch"
+    if limit is not None and exports > _FILE_FROM * limit:
+        return f"ATTACH {lit(str(scratch / 'import.duckdb'))} AS scratch"
     return "ATTACH ':memory:' AS scratch (COMPRESS)"
 
 
@@ -177,6 +186,9 @@ class _Session:
             reason = str(exc).splitlines()[0].replace(str(self.scratch), "the scratch folder")
             raise WorkshopError(f"{config.folder}: cannot create the import's scratch database "
                                 f"({reason}). Free disk space there, or give a larger `memory_limit`.") from None
+        limit = _limit_bytes(self.con)
+        if memory_limit is not None and limit is not None:   # the whole import stays within a given limit
+            self.con.execute(f"SET memory_limit = '{int(limit * _BUFFER_SHARE) // 2 ** 20}MiB'")
         # the store keeps the source order; an IN list of more than a few values (the codes of a
         # `map`, checked where the values are mapped) would become a join, which does not keep it
         self.con.execute("SET TimeZone = 'UTC'; SET enable_progress_bar = false; "
