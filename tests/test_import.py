@@ -535,3 +535,19 @@ def test_a_memory_limit_leaves_a_fifth_to_what_duckdb_and_python_hold_outside_th
     # 1GB is 10^9 bytes, 953.7 MiB; four fifths of it, in whole MiB, is 762 MiB
     with api._Session(load_config(telephony), "1GB") as session:
         assert session.con.execute("SELECT current_setting('memory_limit')").fetchone()[0] == "762.0 MiB"
+
+
+@pytest.mark.parametrize(("from_bytes", "in_file"), [(10**12, False), (100, True)])
+def test_exports_from_a_size_on_get_their_working_tables_in_a_file(telephony: Path, monkeypatch,
+                                                                   from_bytes: int, in_file: bool) -> None:
+    # the export is 474 bytes, far below a quarter of the 6 GB limit: with the size rule at 100
+    # bytes its working tables go to a file, which compresses them as they are written; with the
+    # rule at 10^12 bytes they stay in memory
+    import kpilib.importing.api as api
+    from kpilib.data.config import load_config
+
+    monkeypatch.setattr(api, "_FILE_FROM_BYTES", from_bytes)
+    assert 100 < (telephony / "exports" / "telefonie.csv").stat().st_size < 6e9 * api._FILE_FROM
+    with api._Session(load_config(telephony), "6GB") as session:
+        path = session.con.execute("SELECT path FROM duckdb_databases() WHERE database_name = 'scratch'").fetchone()[0]
+    assert (path is not None and path.endswith("import.duckdb")) == in_file
