@@ -20,7 +20,7 @@ import duckdb
 
 from kpilib.data.config import UNITS, ColumnSpec
 from kpilib.exceptions import DataProblem
-from kpilib.importing import _sql as q
+from kpilib.importing import _csvread, _sql as q
 from kpilib.importing._readers import Loaded
 from kpilib.importing._zones import local_to_instant
 from kpilib.data.schema import Column
@@ -70,7 +70,7 @@ class ColumnBuilder:
     def __init__(self, con: duckdb.DuckDBPyConnection, loaded: Loaded, time_zone: str, kept: str) -> None:
         self.con = con
         self.source = loaded.source
-        self.relation = loaded.readable
+        self.relation = _csvread.sample_of(loaded)
         self.time_zone = time_zone
         self.kept = kept                     # SQL condition for the rows not dropped
         self.iso = self.source.kind != "csv"  # Excel and Parquet write real timestamps as ISO text

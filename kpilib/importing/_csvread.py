@@ -44,7 +44,7 @@ def read_again(con: duckdb.DuckDBPyConnection, loaded: Loaded, scratch: Path) ->
     """Read a file that its mapping could not read straight (a line DuckDB cannot split, …) carefully."""
     if loaded.straight is not None and loaded.straight != loaded.source.path:
         loaded.straight.unlink(missing_ok=True)
-    loaded.deferred = loaded.relation = loaded.straight = None
+    loaded.relation = loaded.straight = None
     _read_carefully(con, loaded, scratch, header_checked=True)
 
 
@@ -63,12 +63,23 @@ def text_of(con: duckdb.DuckDBPyConnection, loaded: Loaded) -> str:
     Its mapping found every record on its own line, none rejected, so the line is the record's
     number plus one, as the careful reading would give it.
     """
-    if loaded.deferred is not None:
+    if loaded.straight is not None:
         name = loaded.name
-        con.execute(f"CREATE TABLE {name}_text AS SELECT * FROM read_csv({loaded.deferred})")
+        con.execute(f"CREATE TABLE {name}_text AS SELECT * FROM {scan(loaded)}")
         con.execute(f"CREATE VIEW {name} AS SELECT rowid + 2 AS _row, * FROM {name}_text")
-        loaded.deferred = None
+        loaded.straight = None
     return loaded.relation
+
+
+def scan(loaded: Loaded, *, strict: bool = True) -> str:
+    """The ``read_csv`` of a file read straight; strict, every line must split into the header's columns."""
+    options = _options(loaded.source) + ([] if strict else ["ignore_errors = true"])
+    return f"read_csv({', '.join([lit(str(loaded.straight)), *options])})"
+
+
+def sample_of(loaded: Loaded) -> str:
+    """What a sample of a source's values is read from: its text, or the file read straight."""
+    return loaded.relation if loaded.straight is None else scan(loaded, strict=False)
 
 
 def _options(source: SourceConfig) -> list[str]:
@@ -90,17 +101,18 @@ def _straight(con: duckdb.DuckDBPyConnection, loaded: Loaded, scratch: Path) -> 
         if transcode_source(source, path):   # a byte that is not text: the careful reading says where
             path.unlink(missing_ok=True)
             return False
-    arguments = ", ".join([lit(str(path)), *_options(source)])
+    loaded.straight = path
     try:
-        described = con.execute(f"DESCRIBE SELECT * FROM read_csv({arguments})").fetchall()
+        described = con.execute(f"DESCRIBE SELECT * FROM {scan(loaded)}").fetchall()
     except duckdb.Error:
         if path != source.path:
             path.unlink()
+        loaded.straight = None
         return False
     loaded.columns = [r[0] for r in described]
     _, written = _csvfile.header(path, source.delimiter, len(loaded.columns))
     loaded.fatal += _twice(source, written, excel=False)
-    loaded.deferred, loaded.straight, loaded.relation = arguments, path, loaded.name
+    loaded.relation = loaded.name
     return True
 
 

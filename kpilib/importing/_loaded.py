@@ -16,22 +16,14 @@ class Loaded:
     source: SourceConfig
     name: str
     relation: str | None = None
-    #: A CSV file read straight into its mapping: the arguments of its ``read_csv``, until its
-    #: text is needed (:func:`kpilib.importing._csvread.text_of`); ``relation`` exists from then on.
-    deferred: str | None = None
-    straight: Path | None = None          # the file read straight: the export or its UTF-8 copy
+    #: A CSV file read straight into its mapping (the export or its UTF-8 copy), until its text is
+    #: needed (:func:`kpilib.importing._csvread.text_of`); ``relation`` exists from then on.
+    straight: Path | None = None
     columns: list[str] = field(default_factory=list)
     fatal: list[DataProblem] = field(default_factory=list)
     malformed: list[DataProblem] = field(default_factory=list)
     malformed_table: str | None = None   # (_row, reason) of CSV lines that could not be split
     skipped_empty: int = 0               # empty Excel rows between data rows
-
-    @property
-    def readable(self) -> str:
-        """What a sample of the values is read from: the relation, or the file read straight."""
-        if self.deferred is None:
-            return self.relation
-        return f"read_csv({self.deferred}, ignore_errors = true)"
 
 
 def problem(source: SourceConfig, expected: str, found: str, hint: str = "",

@@ -147,7 +147,7 @@ def map_source(con: duckdb.DuckDBPyConnection, loaded: Loaded, index: int, time_
     mapped.nulled = [(name, t) for (name, _), t in zip(nulled, tests[n_checks + n_repeats:])]
     mapped.whole_floats = dict(zip(ids, tests[n_checks + n_repeats + n_nulled:]))
     keep = set(mapped.values.values()) | {alias for alias, _ in flags}
-    if loaded.deferred is None:
+    if loaded.straight is None:
         con.execute(f"CREATE TABLE {mapped.table} AS {_layered(builder.items + flags, loaded.relation, kept, keep)}")
         mapped.rows = con.execute(f"SELECT count(*) FROM {mapped.table}").fetchone()[0]
         read = con.execute(f"SELECT count(*) FROM {loaded.relation}").fetchone()[0]
@@ -173,19 +173,17 @@ def _map_straight(con: duckdb.DuckDBPyConnection, mapped: Mapped, items: list[tu
     """
     loaded, stored = mapped.loaded, f"{mapped.table}_read"
     try:
-        con.execute(f"CREATE TABLE {stored} AS "
-                    f"{_layered(items, f'read_csv({loaded.deferred})', 'TRUE', keep, row=False)}")
+        con.execute(f"CREATE TABLE {stored} AS {_layered(items, _csvread.scan(loaded), 'TRUE', keep, row=False)}")
     except duckdb.InvalidInputException:
         con.execute(f"DROP TABLE IF EXISTS {stored}")
         return None
-    read = con.execute(f"SELECT count(*) FROM {stored}").fetchone()[0]
-    if not _csvread.complete(loaded, read):
+    counts = dict(con.execute(f"SELECT _drop, count(*) FROM {stored} GROUP BY _drop").fetchall())
+    if not _csvread.complete(loaded, sum(counts.values())):
         con.execute(f"DROP TABLE {stored}")
         return None
     con.execute(f"CREATE VIEW {mapped.table} AS SELECT rowid + 2 AS _row, * EXCLUDE (_drop) FROM {stored} "
                 "WHERE _drop IS NULL")
     mapped.stored = stored
-    counts = dict(con.execute(f"SELECT _drop, count(*) FROM {stored} GROUP BY _drop").fetchall())
     mapped.rows = counts.pop(None, 0)
     return counts
 
