@@ -13,6 +13,8 @@ dates are counted per day, and only the day that holds a quartile is sorted.
 
 from __future__ import annotations
 
+import bisect
+import itertools
 import math
 
 import duckdb
@@ -75,14 +77,12 @@ def _quartiles(con: duckdb.DuckDBPyConnection, union: str) -> tuple[int, int] | 
     n = sum(count for _, count in days)
     if n == 0:
         return None
+    ends = list(itertools.accumulate(count for _, count in days))   # rows up to each day's end
     found = []
     for q in (0.25, 0.75):
         position = max(math.ceil(q * n) - 1, 0)
-        before = 0
-        for d, count in days:
-            if position < before + count:
-                break
-            before += count
+        i = bisect.bisect_right(ends, position)
+        d, before = days[i][0], ends[i] - days[i][1]
         found.append(con.execute(f"SELECT epoch_us(v) FROM ({union}) WHERE v IS NOT NULL AND {day} = {d} "
                                  f"ORDER BY v LIMIT 1 OFFSET {position - before}").fetchone()[0])
     return found[0], found[1]

@@ -149,8 +149,10 @@ def _limit_bytes(con: duckdb.DuckDBPyConnection) -> float | None:
     return float(match[1]) * 1024 ** " KMGT".index(match[2].upper() or " ") if match else None
 
 
-def _attach_scratch(con: duckdb.DuckDBPyConnection, config: WorkshopConfig, scratch: Path) -> str:
+def _attach_scratch(config: WorkshopConfig, scratch: Path, limit: float | None) -> str:
     """SQL attaching the database ``scratch`` of the working tables: in memory, or a file.
+
+    ``limit`` is DuckDB's memory limit in bytes, as it was given.
 
     A file in the scratch folder keeps the tables compressed as they are written and lets DuckDB
     write them out where they no longer fit. DuckDB compresses an in-memory table only at a
@@ -160,7 +162,6 @@ def _attach_scratch(con: duckdb.DuckDBPyConnection, config: WorkshopConfig, scra
     disk that spilling in-memory tables needs (10 M contacts under a 600 MB limit: 2.1 GB against
     4.8 GB).
     """
-    limit = _limit_bytes(con)
     exports = sum(s.path.stat().st_size for s in config.sources if s.path.is_file())
     if exports > _FILE_FROM_BYTES or (limit is not None and exports > _FILE_FROM * limit):
         return f"ATTACH {lit(str(scratch / 'import.duckdb'))} AS scratch"
@@ -182,15 +183,15 @@ class _Session:
             _scratch.remove(self.scratch)
             raise ParameterError(f"`memory_limit` must be a size such as '4GB'; got {memory_limit!r} "
                                  f"({str(exc).splitlines()[0]})") from None
+        limit = _limit_bytes(self.con)
         try:
-            self.con.execute(f"{_attach_scratch(self.con, config, self.scratch)}; USE scratch")
+            self.con.execute(f"{_attach_scratch(config, self.scratch, limit)}; USE scratch")
         except duckdb.Error as exc:  # no room or no right to write the scratch database
             self.con.close()
             _scratch.remove(self.scratch)
             reason = str(exc).splitlines()[0].replace(str(self.scratch), "the scratch folder")
             raise WorkshopError(f"{config.folder}: cannot create the import's scratch database "
                                 f"({reason}). Free disk space there, or give a larger `memory_limit`.") from None
-        limit = _limit_bytes(self.con)
         if memory_limit is not None and limit is not None:   # the whole import stays within a given limit
             self.con.execute(f"SET memory_limit = '{int(limit * _BUFFER_SHARE) // 2 ** 20}MiB'")
         # the store keeps the source order; an IN list of more than a few values (the codes of a
