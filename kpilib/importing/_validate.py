@@ -101,8 +101,8 @@ def find_duplicates(con: duckdb.DuckDBPyConnection, table: str,
                     sources: list[Mapped]) -> tuple[list[tuple[int, DataProblem]], Duplicates | None]:
     """Rows whose id repeats an earlier row's (in source order): (source index, problem) pairs and a table.
 
-    The ids are first grouped by their 64-bit hash, a third of the memory of grouping the texts; the
-    rows of a repeated hash are then compared by their ids, so two ids that share a hash stay apart.
+    The ids are first grouped by their 64-bit hash (8-byte keys instead of the texts); the rows of a
+    repeated hash are then compared by their ids, so two ids that share a hash stay apart.
     """
     key = TABLES[table].key
     usable = [m for m in sources if key and key in m.values and m.source.columns[key].kind != "constant"]
