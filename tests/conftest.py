@@ -47,3 +47,12 @@ def sample_pack_nl(sample_workshop, tmp_path_factory):
         import kpilib
 
         kpilib.set_language("en")
+
+
+@pytest.fixture(autouse=True)
+def no_workshop_names_afterwards():
+    """Each test starts without the team and chain names of a workshop an earlier test opened."""
+    yield
+    from kpilib._codes import use_workshop_names
+
+    use_workshop_names()

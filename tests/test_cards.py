@@ -104,7 +104,7 @@ def test_cards_follow_the_kpi_set_and_equal_the_kpi_functions(ws, cards):
 def test_internal_norm_next_to_the_customer_norm(ws, cards):
     order = next(c for c in cards if c.kpi == "time_to_first_contact")
     assert order.customer_norm == "5 working days"
-    assert order.internal_norms == ("field: target 85% (within 20 working days)",)  # the team's own: 0.85 → 85%
+    assert order.internal_norms == ("field service: target 85% (within 20 working days)",)  # the team's own: 0.85 → 85%
     assert [c.caveat for c in order.caveats.itertuples()] == ["not contacted at export"]
 
 

@@ -167,7 +167,7 @@ def test_every_mistake_is_reported_with_its_line(tmp_path: Path) -> None:
     expected = """\
 workshop.yaml has 16 problems:
   - line 2 (time_zone): expected a time zone such as 'Europe/Amsterdam', found 'Europe/Amsterdm'. Did you mean `Europe/Amsterdam`?
-  - line 3 (pseudonymize): unknown key `pseudonymize`. Did you mean `pseudonymise`? Allowed: client, time_zone, calendar, pseudonymise, sources, start, language, schedule, lines, chains, norms, parameters, decisions, backend.
+  - line 3 (pseudonymize): unknown key `pseudonymize`. Did you mean `pseudonymise`? Allowed: client, time_zone, calendar, pseudonymise, sources, start, language, schedule, lines, chains, teams, norms, parameters, decisions, backend.
   - line 5 (sources.contact): `contact` is not a canonical table. Did you mean `contacts`? Tables: contacts, cases, events, orders, surveys, callbacks.
   - line 9 (sources.cases.delimiter): `delimiter` applies to CSV files only.
   - line 12 (sources.cases.columns.opened_at.unit): `unit` applies to the duration in `plus` or `minus`.

@@ -152,6 +152,7 @@ def test_the_glossary_gives_every_term_of_the_method():
 def test_every_word_list_a_reader_sees_has_its_dutch_translation():
     from kpilib import _codes
     from kpilib.chains import _config, _outcomes
+    from kpilib.chains import _summary as chain_summary
     from kpilib.days import definitions, levers, scoring
     from kpilib.kpis import wording as kpi_wording
     from kpilib.report import _pages, sections
@@ -169,7 +170,9 @@ def test_every_word_list_a_reader_sees_has_its_dutch_translation():
              "tactics table": dict(enumerate(t for texts in levers.TACTICS.values() for t in texts)),
              "end to end": {"label": _outcomes.END_TO_END_LABEL},
              "parameter words": _codes.PARAMETER_WORDS, "choice words": _codes.CHOICE_WORDS,
-             "code words": _codes.CODE_WORDS,
+             "code words": _codes.CODE_WORDS, "team words": _codes.TEAM_WORDS,
+             "category words": _codes.CATEGORY_WORDS,
+             "chain rules": {k: words for k, (words, _) in chain_summary._RULE_WORDS.items()},
              "service-level headers": _explore.SERVICE_LEVEL_HEADERS, "units": dict(_fields._UNITS)}
     missing = [f"{name}: {text!r}" for name, words in lists.items() for text in words.values()
                if text not in catalogue("nl")]

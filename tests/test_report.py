@@ -101,8 +101,8 @@ def test_day_summary_keeps_the_order_of_list_items(workshop):
     bundle = _shown(workshop, day=3, decisions=["current_kpis"])
     (row,) = bundle[SUMMARY_MIME]["decisions"]
     # in words, team first, then the KPI by name, its definition as a sentence, its target (0.85 → 85%)
-    assert row["items"] == ["field: Time to first contact after an order (within 20 working days), target 85%"]
-    assert "<li>field: Time to first contact after an order" in bundle["text/html"]
+    assert row["items"] == ["field service: Time to first contact after an order (within 20 working days), target 85%"]
+    assert "<li>field service: Time to first contact after an order" in bundle["text/html"]
     assert "norm_days" not in bundle["text/html"] and "kpi=" not in bundle["text/html"]   # no parameter names
 
 

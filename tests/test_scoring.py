@@ -105,9 +105,10 @@ def test_balance_check_findings():
     scored = score_candidates(candidates(), WEIGHTS)
     two = select_set(scored, size=2)
     result = balance_check(two, chains=["fault", "contact"])
-    assert result["check"].tolist() == ["chain fault", "chain contact", "leading", "seen by the customer", "internal"]
+    # chain ids read by their names; without a workshop's names, as the default chains: the category in words
+    assert result["check"].tolist() == ["chain Fault", "chain Contact", "leading", "seen by the customer", "internal"]
     assert result["ok"].tolist() == [True, False, False, True, False]
-    assert result["finding"].iloc[1] == ("Chain contact has no KPI in the set: nobody would see how it serves "
+    assert result["finding"].iloc[1] == ("Chain Contact has no KPI in the set: nobody would see how it serves "
                                          "the customer.")
     assert result["finding"].iloc[2].startswith("All 2 KPIs lag")
     balanced = balance_check(select_set(scored, size=4, chains=["fault", "contact"]), chains=["fault", "contact"])
@@ -125,7 +126,7 @@ def test_scoring_grid_recomputes_on_a_change():
     # 47 / 11 = 4.27; csat covers no owned chain ("contact" has no owner)
     assert grid.kpi_set() == [{"kpi": "time_to_resolution", "owner": "manager technical support", "score": 4.27},
                               {"kpi": "csat", "owner": "to be agreed", "score": 3.36}]
-    assert "Chain contact is covered by csat." in grid.result.value
+    assert "Chain Contact is covered by csat." in grid.result.value
     # all weight on cost: repeat_contact_rate and service_level (5) tie at rank 1, covering fault and contact
     for criterion, control in grid._weight_inputs.items():
         control.value = 1.0 if criterion == "cost" else 0.0

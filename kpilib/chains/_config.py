@@ -24,6 +24,9 @@ counts as fulfilled, and the customer's norm in working days::
         fulfilled: resolved         # resolved or closed; first_contact or delivered for orders
         norm_days: 3
 
+A name is a text, or one per language of the workshop: ``name: {en: Fault repaired, nl: Storing
+verholpen}``; the chain reads by its name in the workshop's language, in English when that one is missing.
+
 Without a ``chains:`` block every case category is a chain of its own, with the norm
 :data:`DEFAULT_NORM_DAYS`; without ``lines:`` the line order is the order in which cases
 usually reach the teams (see :func:`default_lines`).
@@ -36,12 +39,13 @@ from dataclasses import dataclass
 from numbers import Real
 from typing import Any
 
-from kpilib._i18n import format_number, tr
+from kpilib._codes import category_words, in_language, language_names
+from kpilib._i18n import LANGUAGES, format_number, tr
 from kpilib.chains._discovery import default_lines
 from kpilib.chains._lines import Lines
 from kpilib.exceptions import WorkshopError
 
-__all__ = ["Chain", "Lines", "DEFAULT_NORM_DAYS", "find_chain", "load_chains", "load_lines"]
+__all__ = ["Chain", "Lines", "DEFAULT_NORM_DAYS", "chain_names", "find_chain", "load_chains", "load_lines"]
 
 #: A chain's norm in words, by (fulfilled, from the order) and for one day or more.
 _NORM_WORDS = {
@@ -65,7 +69,7 @@ class Chain:
     """One customer chain: a need, from where it starts to fulfilled, against the customer's norm."""
 
     id: str
-    name: str
+    name: str  # in the workshop's language
     category: tuple[str, ...] | None = None
     reason: tuple[str, ...] | None = None
     first_team: tuple[str, ...] | None = None
@@ -167,6 +171,27 @@ def load_chains(config, *, cases=None, norm_days: float = DEFAULT_NORM_DAYS) -> 
     return chains
 
 
+def chain_names(config) -> dict[str, str | dict[str, str]]:
+    """Chain id → its name as the ``chains:`` block writes it (a text, or language → text); {} without a block.
+
+    Only the names are read, for :func:`kpilib._codes.chain_name`: a chain without a usable name is left
+    out here, and :func:`load_chains` reports the block's mistakes where the chains are used.
+    """
+    block = config.section("chains")
+    if isinstance(block, Mapping):
+        items = [(str(key), spec) for key, spec in block.items()]
+    elif isinstance(block, Sequence) and not isinstance(block, str):
+        items = [(item["id"], item) for item in block if isinstance(item, Mapping) and isinstance(item.get("id"), str)]
+    else:
+        return {}
+    names = {}
+    for chain_id, spec in items:
+        name = language_names(spec.get("name", chain_id)) if isinstance(spec, Mapping) else None
+        if name is not None:
+            names[chain_id] = name
+    return names
+
+
 def find_chain(chains: Sequence[Chain], chain_id: str | None = None) -> Chain:
     """The chain with id ``chain_id``, or the first chain when it is empty or None.
 
@@ -195,8 +220,12 @@ def default_chains(cases, *, norm_days: float = DEFAULT_NORM_DAYS) -> list[Chain
     counts = backend.execute(t.group_by("category").aggregate(n=t.count()), con=inp.con,
                              time_zone=inp.time_zone)
     counts = counts.sort_values(["n", "category"], ascending=[False, True])
-    return [Chain(id=str(c), name=str(c).replace("_", " ").capitalize(), category=(str(c),),
-                  norm_days=norm_days) for c in counts["category"]]
+    return [Chain(id=str(c), name=_capitalised(category_words(c)), category=(str(c),), norm_days=norm_days)
+            for c in counts["category"]]
+
+
+def _capitalised(words: str) -> str:
+    return words[:1].upper() + words[1:]
 
 
 # -- checks -----------------------------------------------------------------------------------
@@ -207,9 +236,11 @@ def _chain(config, problems: list[str], chain_id: str, at: tuple, spec: Any) -> 
                         f"found {spec!r}")
         return Chain(id=chain_id, name=chain_id)
     problems += _unknown(config, at, spec, _CHAIN_KEYS)
-    name = spec.get("name", chain_id)
-    if not isinstance(name, str) or not name.strip():
-        problems.append(f"{config.where(*at, 'name')}: expected the chain's name as text; found {name!r}")
+    name = language_names(spec.get("name", chain_id))
+    if name is None:
+        problems.append(f"{config.where(*at, 'name')}: expected the chain's name as text, or one per language "
+                        f"such as {{en: Fault repaired, nl: Storing verholpen}} (languages "
+                        f"{_keys(LANGUAGES)}); found {spec.get('name')!r}")
         name = chain_id
     members: dict[str, tuple[str, ...] | None] = {}
     rules = spec.get("cases")
@@ -236,7 +267,8 @@ def _chain(config, problems: list[str], chain_id: str, at: tuple, spec: Any) -> 
     if start == "case_opened" and not any(members.values()):
         problems.append(f"{config.where(*at, 'cases')}: say which cases belong to the chain, for example "
                         f"`cases: {{category: {chain_id}}}`")
-    return Chain(id=chain_id, name=name.strip(), start=start, fulfilled=fulfilled, norm_days=norm_days,
+    language = config.section("language", "en")
+    return Chain(id=chain_id, name=in_language(name, language if language in LANGUAGES else "en"), start=start, fulfilled=fulfilled, norm_days=norm_days,
                  **{k: v for k, v in members.items() if v})
 
 

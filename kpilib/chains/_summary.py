@@ -8,6 +8,8 @@ from typing import Any
 
 import pandas as pd
 
+from kpilib._codes import category_words, reader_name
+from kpilib._i18n import tr
 from kpilib.data import backend
 from kpilib.chains._config import Chain
 from kpilib.chains._lines import Lines
@@ -23,8 +25,8 @@ def describe_chains(tables, chains: Sequence[Chain]) -> pd.DataFrame:
     Returns
     -------
     pandas.DataFrame
-        ``chain``, ``name``, ``cases_rule`` (``category = fault``), ``norm``, ``cases`` (in the
-        data), ``share`` (of all cases).
+        ``chain``, ``name``, ``cases_rule`` (in words: "case category: fault"), ``norm``, ``cases``
+        (in the data), ``share`` (of all cases).
     """
     have = tables_of(tables)
     total = _count(have["cases"]) if "cases" in have else None
@@ -32,10 +34,20 @@ def describe_chains(tables, chains: Sequence[Chain]) -> pd.DataFrame:
     for chain in chains:
         mine = chain_tables(have, chain)
         n = _count(mine["cases"]) if "cases" in mine else None
-        rule = "; ".join(f"{k.replace('_', ' ')} = {', '.join(v)}" for k, v in chain.membership.items())
-        rows.append({"chain": chain.id, "name": chain.name, "cases_rule": rule or "all cases",
+        rows.append({"chain": chain.id, "name": chain.name, "cases_rule": membership_words(chain),
                      "norm": chain.norm, "cases": n, "share": n / total if n is not None and total else None})
     return pd.DataFrame(rows, columns=["chain", "name", "cases_rule", "norm", "cases", "share"])
+
+
+#: A membership rule of a chain in words, and how its values read.
+_RULE_WORDS = {"category": ("case category", category_words), "reason": ("reason of the first contact", str),
+               "first_team": ("first team", reader_name)}
+
+
+def membership_words(chain: Chain) -> str:
+    """Which cases belong to ``chain``, in words: "case category: fault" ("zaakcategorie: storing")."""
+    rules = [f"{tr(_RULE_WORDS[k][0])}: {', '.join(map(_RULE_WORDS[k][1], v))}" for k, v in chain.membership.items()]
+    return "; ".join(rules) or tr("all cases")
 
 
 def discover_chains(tables, chains: Sequence[Chain], *, lines: Lines, calendar=None,

@@ -31,10 +31,11 @@ COMBINERS = ("all", "any")
 INVALID = ("error", "null")
 #: Top-level blocks of ``workshop.yaml`` beyond the import mapping. They are read as plain YAML
 #: (dates become dates) and checked by the module that uses them: ``start``, ``language`` and
-#: ``schedule`` (the workshop's own ten days), ``lines`` and ``chains`` (the customer chains),
+#: ``schedule`` (the workshop's own ten days), ``lines`` and ``chains`` (the customer chains), ``teams``
+#: (the names of the teams' codes),
 #: ``norms`` and ``parameters`` (shared by the day notebooks), ``decisions`` (taken in batch
 #: runs) and ``backend`` (where the canonical tables live, when not in the DuckDB store).
-SECTIONS = ("start", "language", "schedule", "lines", "chains", "norms", "parameters", "decisions",
+SECTIONS = ("start", "language", "schedule", "lines", "chains", "teams", "norms", "parameters", "decisions",
             "backend")
 
 

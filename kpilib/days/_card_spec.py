@@ -15,6 +15,7 @@ from typing import Any
 
 import pandas as pd
 
+from kpilib._codes import choice_words, reader_name
 from kpilib._i18n import format_date, tr
 
 __all__ = ["COUNTER_METRICS", "decided_text", "definition_changes", "fingerprint", "spec_rows"]
@@ -91,7 +92,6 @@ def definition_changes(history: pd.DataFrame, kpi: str) -> list[dict[str, Any]]:
 
 def spec_rows(kpi: str, definition: Mapping[str, Any], *, calendar: Any, time_zone: str) -> list[tuple[str, str]]:
     """The card's metric specification as (label, text) rows, in the workshop's language."""
-    from kpilib._codes import choice_words
     from kpilib.kpis.catalogue import load_catalogue
 
     catalogue = load_catalogue()
@@ -111,7 +111,7 @@ def spec_rows(kpi: str, definition: Mapping[str, Any], *, calendar: Any, time_zo
     if definition.get("channel"):
         filters.append(tr("only {channel} contacts").format(channel=tr(str(definition["channel"]))))
     if definition.get("team"):
-        filters.append(tr("only team {team}").format(team=str(definition["team"]).replace("_", " ")))
+        filters.append(tr("only team {team}").format(team=reader_name(definition["team"])))
     counter = COUNTER_METRICS.get(kpi)
     rows = [
         ("Clock", clock),

@@ -21,6 +21,7 @@ from typing import Any
 import pandas as pd
 
 from kpilib.kpis.wording import definition_sentence, value_in_unit
+from kpilib._codes import reader_name
 from kpilib._i18n import current_language, format_date, format_number, tr
 from kpilib._checks import check_number
 from kpilib.days._card import STATUSES, KpiCard, cards_html, cards_overview, dashboard_table, status_of, thresholds
@@ -53,7 +54,7 @@ def _internal_norms(kpi: str, current_kpis: Sequence[Mapping[str, Any]]) -> tupl
         if item.get("kpi") == kpi:
             target = (tr("target {value}").format(value=value_in_unit(kpi, item["target"]))
                       if item.get("target") is not None else tr("no target"))
-            out.append(f"{str(item.get('team')).replace('_', ' ')}: {target} "
+            out.append(f"{reader_name(item.get('team'))}: {target} "
                        f"({definition_sentence(kpi, item.get('definition') or {})})")
     return tuple(out)
 

@@ -20,6 +20,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from kpilib._codes import chain_name
 from kpilib._i18n import tr
 from kpilib._checks import check_number
 from kpilib.exceptions import ParameterError, format_rows
@@ -219,7 +220,8 @@ def select_set(scored: pd.DataFrame, *, size: int = 5, chains: Sequence[str] | N
 def balance_check(selection: pd.DataFrame, *, chains: Sequence[str] | Mapping[str, str] | None = None) -> pd.DataFrame:
     """Check that a KPI set is balanced, with a finding in plain language per check.
 
-    ``chains`` are chain ids, or a mapping of id to the chain's name that the findings then use.
+    ``chains`` are chain ids (the findings name them as :func:`kpilib._codes.chain_name` does: the
+    workshop's names), or a mapping of id to the chain's name that the findings then use.
 
     Checks: each chain in ``chains`` has at least one KPI; at least one KPI is leading (not every
     KPI looks back at results); at least one KPI is seen by the customer (not all internal); at
@@ -238,7 +240,7 @@ def balance_check(selection: pd.DataFrame, *, chains: Sequence[str] | Mapping[st
     n = len(selection)
     if n == 0:
         return pd.DataFrame([{"check": tr("size"), "ok": False, "finding": tr("The set is empty: choose at least one KPI.")}])
-    named = dict(chains) if isinstance(chains, Mapping) else {chain: chain for chain in chains or []}
+    named = dict(chains) if isinstance(chains, Mapping) else {chain: chain_name(chain) for chain in chains or []}
     for chain, name in named.items():
         kpis = selection.loc[selection["chains"].map(lambda covered: chain in covered), "name"].tolist()
         rows.append({"check": tr("chain {chain}").format(chain=name), "ok": bool(kpis),

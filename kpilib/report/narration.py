@@ -35,7 +35,7 @@ import numpy as np
 import pandas as pd
 
 from kpilib._checks import check_argument, check_number
-from kpilib._codes import code_words, reader_name
+from kpilib._codes import category_words, chain_name, code_words, reader_name
 from kpilib._i18n import format_moment, format_number, format_percent, tr
 from kpilib._safe import markdown_text, sanitize_links
 from kpilib._style import stable_style
@@ -134,6 +134,18 @@ def _holds_kpi_ids(series: pd.Series, names: Mapping[str, str]) -> bool:
     return not values.empty and all(isinstance(v, str) and v in names for v in values)
 
 
+#: Columns of codes from the client's data that read by their names: a chain id, a case category.
+_CODE_COLUMNS = {"chain": chain_name, "category": category_words}
+
+
+def _escaped(spec: str | Callable) -> Callable:
+    """A cell format whose text is HTML-escaped after it is written (a team path's ``->`` is read as written)."""
+    def write(value: Any) -> str:
+        return html.escape(str(spec.format(value) if isinstance(spec, str) else spec(value)))
+
+    return write
+
+
 def _names_teams(column: Any) -> bool:
     """A column of teams or of paths between teams (``first_line -> second_line``)."""
     return any(word in str(column) for word in ("team", "path", "handoff", "handover", "pattern"))
@@ -162,7 +174,9 @@ def show_table(frame: pd.DataFrame, *, formats: Mapping[str, str | Callable] | N
     formats : mapping of column to format string or callable, optional
         Overrides the defaults: whole numbers ``12,345`` (``12.345`` in Dutch), other floats three decimals,
         timestamps ``31-12-2026 14:05``, missing values ``–``; a column of KPI ids (and a
-        column named by one) shows the KPIs' names, a team column ``first line`` for ``first_line``.
+        column named by one) shows the KPIs' names, a team column ``first line`` for ``first_line``
+        (:func:`kpilib.reader_name`), a ``chain`` column the chains' names and a ``category`` column
+        the categories in words.
     caption : str, optional
         Shown above the table (escaped, in the current language); for a table without rows it ends
         in ": none yet", so an empty table never reads as a missing one. Column labels are translated too.
@@ -194,12 +208,14 @@ def show_table(frame: pd.DataFrame, *, formats: Mapping[str, str | Callable] | N
         spec = _in_language(formats[column]) if column in formats else _default_format(frame[column])
         if column not in formats and _holds_kpi_ids(frame[column], names):
             spec = lambda v, names=names: names.get(v, v) if isinstance(v, str) else v  # noqa: E731 - KPIs by name
+        elif column not in formats and column in _CODE_COLUMNS and not _is_number(frame[column]):
+            spec = lambda v, words=_CODE_COLUMNS[column]: words(v) if isinstance(v, str) else v  # noqa: E731
         elif column not in formats and _names_teams(column) and not _is_number(frame[column]):
             spec = lambda v: reader_name(v) if isinstance(v, str) else v  # noqa: E731 - "first line", as charts
         elif column not in formats and _holds_codes(frame[column], str(column)):
             spec = lambda v, c=str(column): (code_words(v, c) or v) if isinstance(v, str) else v  # noqa: E731
-        if spec is not None:
-            styler.format(spec, subset=[column], na_rep="–", escape="html")
+        if spec is not None:  # escaped once written: pandas would escape the value before the format sees it
+            styler.format(_escaped(spec), subset=[column], na_rep="–", escape=None)
     styler.format_index(lambda name: html.escape(tr(headers[name]) if name in headers else
                                                  names.get(str(name)) or tr(str(name).replace("_", " "))),
                         axis="columns")

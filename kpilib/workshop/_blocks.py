@@ -1,6 +1,6 @@
 """Read and check the blocks of ``workshop.yaml`` that the workshop itself uses.
 
-``start``, ``language``, ``schedule``, ``norms``, ``parameters`` and ``decisions``: each reader
+``start``, ``language``, ``schedule``, ``teams``, ``norms``, ``parameters`` and ``decisions``: each reader
 appends its problems, each naming its line (``workshop.yaml, line 12 (norms.resolution_days)``), so
 that :class:`kpilib.workshop.Workshop` can report them all at once, in the order of the file.
 """
@@ -12,6 +12,7 @@ import json
 import re
 from typing import Any
 
+from kpilib._codes import language_names
 from kpilib.workshop import _decision_values as values
 from kpilib.data.config import WorkshopConfig
 from kpilib.workshop.decisions import validate_decision
@@ -83,6 +84,25 @@ def schedule(config: WorkshopConfig, problems: list[str]) -> tuple[int, tuple[dt
         else:
             dates.append(day)
     return days, tuple(dates)
+
+
+def teams(config: WorkshopConfig, problems: list[str]) -> dict[str, str | dict[str, str]]:
+    """The ``teams:`` block: team code → its name, a text or one per language (``{en: …, nl: …}``)."""
+    block = config.section("teams", {})
+    if not isinstance(block, dict):
+        problems.append(f"{config.where('teams')}: expected team codes with a name each, such as "
+                        f"`first_line: Helpdesk`; found {block!r}.")
+        return {}
+    out = {}
+    for code, name in block.items():
+        names = language_names(name)
+        if names is None:
+            problems.append(f"{config.where('teams', code)}: expected the team's name as text, or one per language "
+                            f"such as {{en: Field service, nl: Buitendienst}} (languages {', '.join(LANGUAGES)}); "
+                            f"found {name!r}.")
+        else:
+            out[str(code)] = names
+    return out
 
 
 def norms(config: WorkshopConfig, problems: list[str]) -> dict[str, Any]:

@@ -1,7 +1,7 @@
 """A workshop folder: its configuration, schedule, data and decisions, behind one object.
 
 :func:`open_workshop` reads a folder's ``workshop.yaml`` (the import mapping, and the blocks the
-days use: ``start``, ``language``, ``schedule``, ``norms``, ``parameters``, ``decisions``), checks
+days use: ``start``, ``language``, ``schedule``, ``teams``, ``norms``, ``parameters``, ``decisions``), checks
 those blocks and returns a :class:`Workshop`. :func:`new_workshop` scaffolds a new folder.
 
 A decision in force is, in this order: the latest one recorded in the workshop's decisions store
@@ -26,6 +26,7 @@ from kpilib.data.config import CONFIG_NAME, WorkshopConfig, load_config
 from kpilib.workshop.decisions import (DECISION_KEYS, DECISIONS_FILE, Decision, DecisionStore, validate_decision,
                               write_export)
 from kpilib.exceptions import ParameterError, WorkshopError
+from kpilib._codes import use_workshop_names
 from kpilib._i18n import LANGUAGES, set_language
 from kpilib.workshop.schedule import ScheduleDay, build_schedule, skipped_days
 from kpilib.workshop import _decision_values as values
@@ -52,7 +53,8 @@ def open_workshop(path: str | Path) -> "Workshop":
     -------
     Workshop
         Its ``language`` is from then on the one kpilib writes its texts, numbers and dates in
-        (:func:`kpilib.set_language`).
+        (:func:`kpilib.set_language`), and its team and chain codes read by the names of its
+        ``teams:`` and ``chains:`` blocks (:func:`kpilib.reader_name`).
 
     Raises
     ------
@@ -73,8 +75,11 @@ def open_workshop(path: str | Path) -> "Workshop":
                 "No workshop chosen. Open the days with `kpi-workshop lab PATH` or `kpi-workshop present PATH` "
                 "(PATH the client's workshop folder, for the sample data/sample), or set `workshop` in the "
                 "notebook's parameters cell to that folder.")
+    from kpilib.chains._config import chain_names
+
     ws = Workshop(load_config(path, require_sources=False))
     set_language(ws.language)
+    use_workshop_names(teams=ws.teams, chains=chain_names(ws.config))
     return ws
 
 
@@ -94,6 +99,8 @@ class Workshop:
         The first day of the workshop (``start:``).
     norms : dict
         The customer norms: ``norms:`` of workshop.yaml over :data:`DEFAULT_NORMS`.
+    teams : dict
+        ``teams:`` of workshop.yaml: team code → its name, a text or language → text.
     parameters : dict
         ``parameters:`` of workshop.yaml, shared by the day notebooks.
     defaults_used : dict
@@ -112,6 +119,7 @@ class Workshop:
         self.language = blocks.language(config, problems)
         self.start = blocks.start(config, problems)
         self._days, self._skip = blocks.schedule(config, problems)
+        self.teams = blocks.teams(config, problems)
         self.norms = DEFAULT_NORMS | blocks.norms(config, problems)
         self.parameters = blocks.parameters(config, problems)
         self._yaml_decisions = blocks.decisions(config, problems)

@@ -3,7 +3,8 @@
 ``{"team": "first_line", "kpi": "service_level", "target": 0.8, "definition": {"threshold_s": 20}}``
 reads "first line: Service level (answered within 20 s of entering the queue; …), target 80%"
 ("first line: Servicelevel (opgenomen binnen 20 s na binnenkomst in de wachtrij; …), streefwaarde 80 %").
-Names from the client's data (teams, chains, owners, levers) stay as they are written, with ``_`` as a space.
+Codes from the client's data read as words: a team as :func:`kpilib.reader_name` ("first line",
+"eerste lijn"), a chain by its name in the workshop's language; owners and levers stay as written.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
+from kpilib._codes import chain_name, reader_name
 from kpilib._i18n import format_date, format_number, tr
 from kpilib.kpis.catalogue import load_catalogue
 from kpilib.kpis.wording import definition_sentence, norm_in_unit, value_in_unit
@@ -93,7 +95,7 @@ def _customer_norm(name: str, value: Any) -> str:
 
 def _current_kpi(item: Mapping[str, Any]) -> str:
     kpi = str(item.get("kpi", ""))
-    text = f"{_name(item['team'])}: {kpi_title(kpi)}" if item.get("team") else kpi_title(kpi)
+    text = f"{reader_name(item['team'])}: {kpi_title(kpi)}" if item.get("team") else kpi_title(kpi)
     text += f" ({definition_sentence(kpi, item.get('definition') or {})})"
     if item.get("target") is not None:
         text += ", " + tr("target {value}").format(value=value_in_unit(kpi, item["target"]))
@@ -156,13 +158,13 @@ def _decision_words(key: str, value: Any) -> str:
     if key == "customer_norms":
         return "; ".join(_customer_norm(name, n) for name, n in value.items())
     if key in ("chains", "levers"):
-        return ", ".join(_name(v) if key == "chains" else str(v) for v in value)
+        return ", ".join(chain_name(v) if key == "chains" else str(v) for v in value)
     if key == "chain_owners":
-        return "; ".join(f"{_name(chain)}: {owner}" for chain, owner in value.items())
+        return "; ".join(f"{chain_name(chain)}: {owner}" for chain, owner in value.items())
     if key == "customer_outcomes":
         return ", ".join(kpi_title(str(v)) for v in value)
     if key == "handover_points":
-        return ", ".join(_name(v).replace(" -> ", " → ") for v in value)
+        return ", ".join(reader_name(v) for v in value)
     if key == "norms":
         return "; ".join(f"{kpi_title(kpi)}: {norm_in_unit(kpi, n)}" for kpi, n in value.items())
     if key == "targets":
