@@ -36,6 +36,12 @@ def test_the_sample_declares_its_lines_and_five_chains():
     fault, order = found[0], found[1]
     assert fault.category == ("fault",) and fault.norm == "resolved within 3 working days of opening"
     assert (order.start, order.fulfilled, order.norm_days) == ("order_placed", "first_contact", 5)
+    # every chain is named in both languages; an English workshop reads the English names
+    from kpilib.chains._config import chain_names
+
+    names = chain_names(config)
+    assert all(set(name) == {"en", "nl"} for name in names.values()), names
+    assert names["fault"] == {"en": "Fault repaired", "nl": "Storing verholpen"} and fault.name == "Fault repaired"
 
 
 def test_chains_may_be_a_list_with_ids_and_select_by_reason_or_first_team(tmp_path):

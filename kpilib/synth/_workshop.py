@@ -178,7 +178,8 @@ sources:
 
 # The customer chains (klantketens): the intended order of the support lines, what the status
 # log's statuses mean for time, and each chain from the customer's need to that need fulfilled,
-# with the customer's norm in working days (kpilib.chains reads these two blocks).
+# with the customer's norm in working days (kpilib.chains reads these two blocks). A chain's name
+# is written once per language; the pack reads it in the workshop's language.
 lines:
   order: [first_line, second_line, field]   # the intended way up; a step down is a handoff backwards
   outside: [billing]                        # takes part in chains, outside the line order
@@ -187,31 +188,31 @@ lines:
 
 chains:
   fault:
-    name: Fault repaired
+    name: {en: Fault repaired, nl: Storing verholpen}
     cases: {category: fault}
     start: case_opened
     fulfilled: resolved
     norm_days: 3                            # "my connection works again within 3 working days"
   order:
-    name: New connection ordered
+    name: {en: New connection ordered, nl: Nieuwe aansluiting besteld}
     cases: {category: order}                # the customers' calls about their order
     start: order_placed
     fulfilled: first_contact
     norm_days: 5                            # "someone calls me within a week of my order"
   complaint:
-    name: Complaint resolved
+    name: {en: Complaint resolved, nl: Klacht opgelost}
     cases: {category: complaint}
     start: case_opened
     fulfilled: resolved
     norm_days: 3
   move:
-    name: Moved house, connection moved along
+    name: {en: "Moved house, connection moved along", nl: "Verhuisd, aansluiting mee verhuisd"}
     cases: {category: move}
     start: case_opened
     fulfilled: resolved
     norm_days: 5
   billing:
-    name: Bill corrected
+    name: {en: Bill corrected, nl: Factuur gecorrigeerd}
     cases: {category: billing}
     start: case_opened
     fulfilled: resolved
