@@ -143,3 +143,21 @@ def test_no_code_of_kpilib_reaches_a_table_cell_of_either_pack(sample_pack, samp
             found = sorted({cell for cell in _cells(page) if cell in codes})
             assert not found, (page.name, found)
             assert not [c for c in _cells(page) if re.search(r"\b[a-z]+_[a-z_]+ -> ", c)], page.name  # team paths as codes
+
+
+def test_teams_chains_and_categories_read_as_words_in_the_pages_language(sample_pack, sample_pack_nl):
+    # the sample's codes (first_line, field, fault, ...) in English words, and its chains' English names
+    english = {"first line", "second line", "field", "field service", "billing", "fault", "order", "complaint",
+               "move", "change", "all", "Fault repaired", "Complaint resolved", "New connection ordered"}
+    pages = sorted(Path(sample_pack_nl.index).parent.glob("day*.html"))
+    for page in pages:
+        assert not sorted({c for c in _cells(page) if c in english}), page.name
+        text = _text(page)
+        assert not re.search(r"\b(first|second) line\b|Fault repaired|category = |: fault\b", text), page.name
+    chains_nl = _text(next(p for p in pages if p.name.startswith("day02")))
+    assert "eerste lijn → tweede lijn" in chains_nl and "Storing verholpen" in chains_nl
+    assert "zaakcategorie: storing" in chains_nl
+    assert "buitendienst: streefwaarde 85" in _text(next(p for p in pages if p.name.startswith("day10")))
+    chains_en = _text(next(Path(sample_pack.index).parent.glob("day02*.html")))
+    assert "first line → second line" in chains_en and "Fault repaired" in chains_en
+    assert "case category: fault" in chains_en and "category = " not in chains_en
