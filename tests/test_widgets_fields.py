@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
+import kpilib
 from _fixtures import frame
 from kpilib.exceptions import ParameterError
 from kpilib.days.norms import kpis_under_norms, target_overview
@@ -78,6 +79,12 @@ def test_chain_selector_gives_the_ticked_chains_and_their_owners():
     box.owner_fields["complaint"].value = "Kees"  # not ticked: not an owner
     assert box.value == ["fault", "order"]
     assert box.owners == {"fault": "Anna", "order": "Piet"}
+    # without labels a box shows the chain's name, not its id (no workshop: the category in words)
+    kpilib.set_language("nl")
+    try:
+        assert chain_selector(["fault"]).boxes["fault"].description == "Storing"
+    finally:
+        kpilib.set_language("en")
 
     class Store:
         recorded = []

@@ -41,7 +41,8 @@ def test_a_callable_is_called_when_the_button_is_pressed_and_empty_fields_become
     state["chains"] = ["order_to_activation", "fault_to_repair"]
     box.record()
     assert ws.recorded == [("chains", ["order_to_activation", "fault_to_repair"], None, None)]
-    assert "order to activation, fault to repair" in box.message.value  # the chains by name, as the room reads them
+    # the chains by name, as the room reads them (no chains declared: each id reads as a category in words)
+    assert "Order to activation, Fault to repair" in box.message.value
 
 
 def test_a_refused_value_shows_the_message_escaped_and_keeps_what_was_typed():

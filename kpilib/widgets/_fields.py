@@ -9,6 +9,7 @@ from typing import Any
 import ipywidgets as widgets
 import pandas as pd
 
+from kpilib._codes import chain_name
 from kpilib._i18n import tr
 from kpilib.exceptions import KpiError, ParameterError
 from kpilib.widgets._table import table_html
@@ -226,8 +227,8 @@ class ChainSelector(widgets.VBox):
 
     def __init__(self, chain_ids: Sequence[str], *, selected: Sequence[str], owners: Mapping[str, str],
                  labels: Mapping[str, str]) -> None:
-        self.boxes = {c: widgets.Checkbox(value=c in selected, description=labels.get(c, c), indent=False)
-                      for c in chain_ids}
+        self.boxes = {c: widgets.Checkbox(value=c in selected, description=labels.get(c) or chain_name(c),
+                                          indent=False) for c in chain_ids}
         self.owner_fields = {c: widgets.Text(value=owners.get(c, ""), placeholder=tr("chain owner"))
                              for c in chain_ids}
         rows = [widgets.HBox([self.boxes[c], self.owner_fields[c]]) for c in chain_ids]
@@ -257,7 +258,7 @@ def chain_selector(chain_ids: Sequence[str], *, selected: Sequence[str] | None =
     owners : mapping, optional
         Chain id → owner at the start (the ``chain_owners`` decision in force).
     labels : mapping, optional
-        Chain id → the name shown.
+        Chain id → the name shown; default the chain's name (:func:`kpilib._codes.chain_name`), never its id.
 
     Returns
     -------
