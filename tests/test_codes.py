@@ -132,3 +132,15 @@ chains:
                                             r"verholpen\} \(languages `en`, `nl`\); found \{'en': 'Fault repaired', "
                                             r"'nl': ''\}"):
         load_chains(load_config(folder, require_sources=False))
+
+
+@pytest.mark.parametrize("language, expected", [("en", "within 5 working days; the stays at team second line"),
+                                                ("nl", "binnen 5 werkdagen; de verblijftijd bij team tweede lijn")])
+def test_a_definition_names_its_team_in_words(language, expected):
+    from kpilib.kpis.wording import definition_sentence
+
+    kpilib.set_language(language)
+    try:
+        assert definition_sentence("stays_within_norm", {"norm_days": 5, "team": "second_line"}) == expected
+    finally:
+        kpilib.set_language("en")

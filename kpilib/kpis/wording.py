@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from kpilib._codes import reader_name
 from kpilib._i18n import format_number, format_percent, tr
 
 __all__ = ["definition_sentence", "value_in_unit"]
@@ -100,7 +101,7 @@ def _clause(kpi: str, name: str, value: Any, d: Mapping[str, Any]) -> list[str]:
     if name == "method":
         return [tr(_METHOD.get(value, str(value)))] if value != "repeat_window" else []
     if name == "first_line":
-        return [tr("first line: {team}").format(team=value)] if value else [tr("first line: the team customers reach first")]
+        return [tr("first line: {team}").format(team=reader_name(value))] if value else [tr("first line: the team customers reach first")]
     if name == "norm_days":
         return [tr("within {days} working days").format(days=_number(value))]
     if name == "nonresponse":
@@ -111,7 +112,7 @@ def _clause(kpi: str, name: str, value: Any, d: Mapping[str, Any]) -> list[str]:
     if name == "direction":
         return [tr(_DIRECTION.get(value, str(value)))]
     if name == "team":
-        return [tr("the stays at team {team}").format(team=value)] if value else [tr("the stays at every team")]
+        return [tr("the stays at team {team}").format(team=reader_name(value))] if value else [tr("the stays at every team")]
     if name == "done":
         return [tr("done means the status {statuses}").format(statuses=_names(value))] if value else []
     return [f"{name.replace('_', ' ')}: {value}"]
