@@ -60,6 +60,10 @@ def _table_name(table: str) -> str:
     return tr(TABLE_NAMES.get(table, table))
 
 
+def _column_name(need: str) -> str:
+    return tr(COLUMN_NAMES[need]) if need in COLUMN_NAMES else tr("a field this part reads")
+
+
 def describe_need(need: str) -> str:
     """A need as a reader knows it: ``"surveys"`` → ``customer surveys``; ``"surveys.comment"`` →
     ``customer surveys with comments``; ``"cases|orders"`` (either will do) → ``cases (tickets) or orders``.
@@ -72,7 +76,7 @@ def describe_need(need: str) -> str:
     if not column:
         return _table_name(table)
     return tr("{name} with {column}").format(name=_table_name(table),
-                                               column=tr(COLUMN_NAMES.get(need, "a field this part reads")))
+                                               column=_column_name(need))
 
 
 def missing_reason(need: str) -> str:
@@ -95,7 +99,7 @@ def missing_reasons(missing: Sequence[str]) -> str:
     for need in missing:
         if "." in need and "|" not in need:
             sentences.append(tr("The {name} have been supplied without {column}.").format(
-                name=_table_name(need.partition(".")[0]), column=tr(COLUMN_NAMES.get(need, "a field this part reads"))))
+                name=_table_name(need.partition(".")[0]), column=_column_name(need)))
     return " ".join(sentences)
 
 
