@@ -25,6 +25,7 @@ SUBSETS = {
     "contacts_only": ("contacts",),
     "cases_and_events_only": ("cases", "events"),
     "events_only": ("events",),
+    "without_orders_and_surveys": ("contacts", "cases", "events", "callbacks"),
 }
 
 #: subset → day → (status, a table the day must name as needed), checked on the rendered pack. "empty":
@@ -37,13 +38,35 @@ EXPECTED = {
                               5: ("partial", "callbacks"), 6: ("empty", "contacts")},
     "events_only": {1: ("empty", "surveys"), 2: ("empty", "cases"), 3: ("partial", "contacts"),
                     4: ("empty", "cases"), 5: ("empty", "cases"), 6: ("empty", "contacts")},
-    "without_surveys": {1: ("partial", "surveys"), 2: ("complete", None), 6: ("partial", "surveys")},
-    "without_orders": {3: ("partial", "orders"), 4: ("partial", "orders"), 7: ("partial", "orders")},
+    "without_surveys": {1: ("partial", "surveys"), 2: ("complete", None), 4: ("partial", "surveys"),
+                        5: ("partial", "surveys"), 6: ("partial", "surveys")},
+    "without_orders": {3: ("partial", "orders"), 4: ("partial", "orders"), 5: ("partial", "orders"),
+                       7: ("partial", "orders")},
+    "without_orders_and_surveys": {4: ("partial", "surveys"), 5: ("partial", "orders"), 8: ("complete", None),
+                                   10: ("partial", "orders")},
     "without_callbacks": {5: ("partial", "callbacks"), 8: ("partial", "callbacks")},
     "without_events": {d: ("complete", None) for d in range(1, 11)},  # events derived from contacts
     # day 4 without cases still follows the call-back requests
     "without_cases": {2: ("empty", "cases"), 4: ("partial", "cases"), 8: ("partial", "cases")},
     "without_contacts": {3: ("partial", "contacts"), 6: ("empty", "contacts"), 8: ("partial", "contacts")},
+}
+
+
+#: subset → day → (texts the page must show, texts it must not): what is shown and what is said to be left out.
+PAGES = {
+    "without_orders_and_surveys": {
+        # first-contact resolution by repeat contact reads the contacts only: still measured per chain
+        4: (["First-contact resolution</th>", "Not shown: the customer outcomes Complaints resolved to satisfaction, "
+             "Time to first contact after an order.</strong> No orders or customer surveys have been supplied."],
+            # the order chain cannot be measured end to end: no row of empty figures, no code column
+            ['">order</td>', ">missing<"]),
+        5: (["Not shown: the team KPIs and customer outcomes"], []),
+        # the group decided on five KPIs; three can be measured and get a card
+        10: (["holds <strong>5 KPIs</strong>; the workshop's data can measure <strong>3</strong> of them"],
+             ["holds <strong>3 KPIs</strong>"]),
+    },
+    "contacts_only": {10: (["holds <strong>5 KPIs</strong>; the workshop's data can measure <strong>1</strong>"],
+                           [])},
 }
 
 
@@ -83,6 +106,10 @@ def test_every_day_finishes_and_names_what_it_needs(subset, tmp_path):
         assert summary["status"] == status, (subset, day, summary["status"], summary["needs"])
         if table is not None:
             assert any(table in need for need in summary["needs"]), (subset, day, summary["needs"])
+    for day, (shown, not_shown) in PAGES.get(subset, {}).items():
+        html = next(p.html for p in pack.pages if p.day == day).read_text(encoding="utf-8")
+        assert all(text in html for text in shown), (subset, day, [t for t in shown if t not in html])
+        assert not any(text in html for text in not_shown), (subset, day, [t for t in not_shown if t in html])
     partial = [p for p in pack.pages if p.summary["status"] != "complete"]
     assert index.count('class="kpi-partial"') == len(partial)
 
