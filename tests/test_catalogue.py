@@ -178,3 +178,17 @@ def test_a_broken_catalogue_lists_every_problem(tmp_path: Path):
         "one with `default`",
         "  - `stays_within_norm` is listed twice",
     ]
+
+
+def test_first_contact_resolution_needs_the_tables_of_its_method():
+    import pandas as pd
+
+    from kpilib.kpis.catalogue import INPUTS_BY_CHOICE, missing_inputs
+    from kpilib.kpis.resolution import FCR_METHODS
+
+    assert set(INPUTS_BY_CHOICE["first_contact_resolution"][1]) == set(FCR_METHODS)
+    contacts = {"contacts": pd.DataFrame({"contact_id": ["a"]})}
+    assert missing_inputs("first_contact_resolution", contacts) == []  # by repeat contact, the default
+    assert missing_inputs("first_contact_resolution", {}) == ["contacts"]
+    assert missing_inputs("first_contact_resolution", contacts, {"method": "case"}) == ["cases"]
+    assert missing_inputs("first_contact_resolution", contacts, {"method": "survey"}) == ["surveys"]

@@ -164,3 +164,40 @@ def test_the_verdict_matrix_and_late_call_backs():
     late = chains.late_callbacks(tables())
     assert late[["team", "numerator", "denominator", "value"]].values.tolist() == [[L2, 1, 2, 0.5]]
 
+
+
+def _with_customers() -> dict:
+    t = tables()
+    contacts = t["contacts"].copy()
+    contacts["customer_id"] = ["A", "A", "B", "C"]  # c1, c2 by customer A; c3 by B; c4 by C
+    return {**t, "contacts": contacts}
+
+
+def test_first_contact_resolution_by_repeat_contact_needs_no_surveys():
+    # no surveys table: FCR by repeat contact (the default) reads the contacts alone
+    view = chains.chain_view(_with_customers(), [FAULT], current_kpis=[], lines=LINES)
+    got = cells(view, "fault")
+    # fault contacts c1, c2 (A, a day apart), c3 (B): c1 has a repeat within 7 days, c2 was transferred,
+    # c3 resolved without a repeat -> 1 / 3, below 0.80: red
+    assert got[("customer", "first_contact_resolution")] == (1, 3, 0.3333, "red")
+    # repeat contacts: c2 follows c1 within 7 days -> 1 / 3
+    assert got[("customer", "repeat_contact_rate")] == (1, 3, 0.3333, "red")
+    assert "complaints_resolved_to_satisfaction" not in {kpi for _, kpi in got}  # needs the surveys
+
+
+def test_what_the_chain_view_cannot_measure_is_named_with_the_tables_it_lacks():
+    order = Chain(id="order", name="New connection ordered", category=("order",), start="order_placed",
+                  fulfilled="first_contact", norm_days=5)
+    current = [*CURRENT, {"team": "field", "kpi": "time_to_first_contact", "target": 0.8, "definition": {}}]
+    # contacts, cases, events and callbacks, no orders and no surveys
+    assert chains.unmeasured_outcomes(_with_customers(), [FAULT, order], current_kpis=current) == {
+        "complaints_resolved_to_satisfaction": ["surveys"], "time_to_first_contact": ["orders"]}
+    # FCR decided by survey needs the surveys, by case the cases as well as the contacts
+    assert chains.unmeasured_outcomes(_with_customers(), [FAULT], outcomes=["first_contact_resolution"],
+                                      definitions={"first_contact_resolution": {"method": "survey"}}) == {
+        "first_contact_resolution": ["surveys"]}
+    only_cases = {"cases": tables()["cases"]}
+    assert chains.unmeasured_outcomes(only_cases, [FAULT], outcomes=["first_contact_resolution", "end_to_end"],
+                                      definitions={"first_contact_resolution": {"method": "case"}}) == {
+        "first_contact_resolution": ["contacts"]}
+    assert chains.unmeasured_outcomes(tables(), [FAULT], outcomes=["end_to_end", "contacts_per_case"]) == {}

@@ -163,7 +163,7 @@ def test_every_word_list_a_reader_sees_has_its_dutch_translation():
              "tactics": wording._TACTICS, "criteria": wording._CRITERIA, "customer norms": wording._CUSTOMER_NORMS, "norm names": wording._CUSTOMER_NORM_NAMES,
              "abandon rules": kpi_wording._ABANDONED, "methods": kpi_wording._METHOD,
              "directions": kpi_wording._DIRECTION, "clocks": kpi_wording._CLOCK_WAIT,
-             "tables": sections.TABLE_NAMES, "page statuses": _pages.STATUS_LABELS,
+             "tables": sections.TABLE_NAMES, "columns": sections.COLUMN_NAMES, "page statuses": _pages.STATUS_LABELS,
              "chain norms": dict(enumerate(t for texts in _config._NORM_WORDS.values() for t in texts)),
              "scoring criteria": scoring.CRITERIA, "FCR methods": definitions._FCR_LABELS,
              "abandon words": definitions._ABANDON_WORDS, "clock words": definitions._CLOCK_WORDS,

@@ -551,3 +551,16 @@ def test_exports_from_a_size_on_get_their_working_tables_in_a_file(telephony: Pa
     with api._Session(load_config(telephony), "6GB") as session:
         path = session.con.execute("SELECT path FROM duckdb_databases() WHERE database_name = 'scratch'").fetchone()[0]
     assert (path is not None and path.endswith("import.duckdb")) == in_file
+
+
+def test_the_import_names_the_tables_it_has_no_rows_of_and_what_the_days_do_then(tmp_path):
+    from kpilib.importing._report import ImportReport
+
+    report = ImportReport(tmp_path, tmp_path / "store.duckdb", tables={"contacts": 3, "events": 0},
+                          events_derived=True)
+    # six canonical tables; contacts has rows, events none (derived from contacts without case ids)
+    assert ("\nNo rows of: cases, events, orders, surveys, callbacks. The days leave out the parts that read them "
+            "and say so on their pages; to add one, map its export under `sources:` in workshop.yaml") in report.to_text()
+    full = ImportReport(tmp_path, tmp_path / "store.duckdb",
+                        tables={t: 1 for t in ("contacts", "cases", "events", "orders", "surveys", "callbacks")})
+    assert "No rows of" not in full.to_text()

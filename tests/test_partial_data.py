@@ -25,6 +25,7 @@ SUBSETS = {
     "contacts_only": ("contacts",),
     "cases_and_events_only": ("cases", "events"),
     "events_only": ("events",),
+    "without_orders_and_surveys": ("contacts", "cases", "events", "callbacks"),
 }
 
 #: subset → day → (status, a table the day must name as needed), checked on the rendered pack. "empty":
@@ -37,13 +38,35 @@ EXPECTED = {
                               5: ("partial", "callbacks"), 6: ("empty", "contacts")},
     "events_only": {1: ("empty", "surveys"), 2: ("empty", "cases"), 3: ("partial", "contacts"),
                     4: ("empty", "cases"), 5: ("empty", "cases"), 6: ("empty", "contacts")},
-    "without_surveys": {1: ("partial", "surveys"), 2: ("complete", None), 6: ("partial", "surveys")},
-    "without_orders": {3: ("partial", "orders"), 4: ("partial", "orders"), 7: ("partial", "orders")},
+    "without_surveys": {1: ("partial", "surveys"), 2: ("complete", None), 4: ("partial", "surveys"),
+                        5: ("partial", "surveys"), 6: ("partial", "surveys")},
+    "without_orders": {3: ("partial", "orders"), 4: ("partial", "orders"), 5: ("partial", "orders"),
+                       7: ("partial", "orders")},
+    "without_orders_and_surveys": {4: ("partial", "surveys"), 5: ("partial", "orders"), 8: ("complete", None),
+                                   10: ("partial", "orders")},
     "without_callbacks": {5: ("partial", "callbacks"), 8: ("partial", "callbacks")},
     "without_events": {d: ("complete", None) for d in range(1, 11)},  # events derived from contacts
     # day 4 without cases still follows the call-back requests
     "without_cases": {2: ("empty", "cases"), 4: ("partial", "cases"), 8: ("partial", "cases")},
     "without_contacts": {3: ("partial", "contacts"), 6: ("empty", "contacts"), 8: ("partial", "contacts")},
+}
+
+
+#: subset → day → (texts the page must show, texts it must not): what is shown and what is said to be left out.
+PAGES = {
+    "without_orders_and_surveys": {
+        # first-contact resolution by repeat contact reads the contacts only: still measured per chain
+        4: (["First-contact resolution</th>", "Not shown: the customer outcomes Complaints resolved to satisfaction, "
+             "Time to first contact after an order.</strong> No orders or customer surveys have been supplied."],
+            # the order chain cannot be measured end to end: no row of empty figures, no code column
+            ['">order</td>', ">missing<"]),
+        5: (["Not shown: the team KPIs and customer outcomes"], []),
+        # the group decided on five KPIs; three can be measured and get a card
+        10: (["holds <strong>5 KPIs</strong>; the workshop's data can measure <strong>3</strong> of them"],
+             ["holds <strong>3 KPIs</strong>"]),
+    },
+    "contacts_only": {10: (["holds <strong>5 KPIs</strong>; the workshop's data can measure <strong>1</strong>"],
+                           [])},
 }
 
 
@@ -83,6 +106,10 @@ def test_every_day_finishes_and_names_what_it_needs(subset, tmp_path):
         assert summary["status"] == status, (subset, day, summary["status"], summary["needs"])
         if table is not None:
             assert any(table in need for need in summary["needs"]), (subset, day, summary["needs"])
+    for day, (shown, not_shown) in PAGES.get(subset, {}).items():
+        html = next(p.html for p in pack.pages if p.day == day).read_text(encoding="utf-8")
+        assert all(text in html for text in shown), (subset, day, [t for t in shown if t not in html])
+        assert not any(text in html for text in not_shown), (subset, day, [t for t in not_shown if t in html])
     partial = [p for p in pack.pages if p.summary["status"] != "complete"]
     assert index.count('class="kpi-partial"') == len(partial)
 
@@ -111,15 +138,58 @@ def test_a_section_with_its_data_is_true_and_shows_nothing(capsys):
 
 
 def test_a_section_without_its_table_is_false_and_names_the_table_once():
-    ws = _Workshop(missing={"surveys", "surveys.csat"})
+    ws = _Workshop(missing={"surveys", "surveys.csat", "surveys.comment"})
     part = section(ws, "drivers", needs=["surveys", "surveys.csat"], shows="what drives satisfaction")
     assert not part
     assert part.missing == ("surveys",)  # the column need is covered by its missing table
-    assert "customer surveys — table surveys" in part.box_html()
-    assert "Not shown: what drives satisfaction." in part.box_html()
+    assert "Not shown: what drives satisfaction.</strong> No customer surveys have been supplied." in part.box_html()
     other = section(ws, "norms", needs=["cases|orders"], shows="the norms")
     assert other  # only surveys are missing
     assert day_status(ws.sections) == {"status": "partial", "needs": ["surveys"]}
+    # a column alone of a table that is not there: the table is what is missing, said once
+    comments = section(ws, "comments", needs=["surveys.comment"], shows="the comments")
+    assert comments.missing == ("surveys",)
+    assert "Not shown: the comments.</strong> No customer surveys have been supplied.<p" in comments.box_html()
+
+
+def test_a_box_tells_the_client_why_and_the_facilitator_what_to_map():
+    import kpilib
+    from kpilib.report.render import without_facilitator_notes
+
+    ws = _Workshop(missing={"orders", "callbacks.promised_by"})
+    part = section(ws, "late", needs=["orders", "callbacks", "callbacks.promised_by"], shows="the late orders")
+    box = part.box_html()
+    assert ("No orders have been supplied. The call-back requests have been supplied without the promised time."
+            in box)
+    note = box[box.index('<p class="kpi-facilitator"'):]
+    assert "this part reads orders, callbacks.promised_by" in note and "workshop.yaml" in note
+    # the client's pack keeps the box and its reasons, not the note
+    nb = {"cells": [{"cell_type": "code", "outputs": [{"output_type": "display_data", "data": {"text/html": box}}]}]}
+    client = without_facilitator_notes(nb)["cells"][0]["outputs"][0]["data"]["text/html"]
+    assert "No orders have been supplied." in client and client.endswith("</div>")
+    assert "workshop.yaml" not in client and "callbacks.promised_by" not in client and "kpi-facilitator" not in client
+    assert "workshop.yaml" in nb["cells"][0]["outputs"][0]["data"]["text/html"]  # the notebook itself is kept
+    kpilib.set_language("nl")
+    try:
+        box = section(ws, "late", needs=["orders", "callbacks.promised_by"], shows="x").box_html()
+    finally:
+        kpilib.set_language("en")
+    assert ("Niet getoond: x.</strong> Er zijn geen bestellingen aangeleverd. De terugbelverzoeken zijn aangeleverd "
+            "zonder het beloofde tijdstip.") in box
+
+
+def test_a_need_reads_in_the_readers_words_without_names_of_the_code():
+    from kpilib.report.sections import describe_need, missing_reason, missing_reasons
+
+    assert describe_need("surveys.comment") == "customer surveys with comments"
+    assert describe_need("cases|orders") == "cases (tickets) or orders"
+    assert describe_need("contacts.queue_id") == "contacts (calls, chats, e-mails) with a field this part reads"
+    assert missing_reason("cases|orders") == "No cases (tickets) or orders have been supplied."
+    assert missing_reasons(["callbacks", "orders", "surveys", "surveys.csat"]) == (
+        "No call-back requests, orders or customer surveys have been supplied. "
+        "The customer surveys have been supplied without a satisfaction score.")
+    assert missing_reason("events.team") == ("The case status changes (the status log) have been supplied without "
+                                             "the team of each status change.")
 
 
 def test_a_section_escapes_what_it_shows():
@@ -186,8 +256,9 @@ def test_a_workshop_of_one_real_export_renders_every_day(name, complete_day, tmp
     for page in pack.pages:
         html = page.html.read_text(encoding="utf-8")
         assert "Traceback" not in html
-        if page.summary["status"] != "complete":
-            assert "Not shown:" in html and "workshop.yaml" in html
+        if page.summary["status"] != "complete":  # the client reads why; how to map it is the facilitator's
+            assert "Not shown:" in html and "have been supplied" in html
+            assert "docs/mapping.md" not in html and 'class="kpi-facilitator"' not in html
 
 
 def test_late_callbacks_without_callbacks_say_which_table_to_map():

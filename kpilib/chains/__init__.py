@@ -32,7 +32,7 @@ from kpilib.chains._plots import plot_chain, plot_handoff_heatmap, plot_time_los
 from kpilib.chains._summary import (chain_facts, chain_overview, describe_chains, discover_chains, handover_candidates,
                                     late_callbacks)
 from kpilib.chains._table import style_chain_view, style_verdict_matrix
-from kpilib.chains._view import chain_verdicts, chain_view, sample_current_kpis, team_kpis
+from kpilib.chains._view import chain_verdicts, chain_view, sample_current_kpis, team_kpis, unmeasured_outcomes
 
 __all__ = [
     "Chain",
@@ -79,6 +79,7 @@ __all__ = [
     "style_verdict_matrix",
     "team_kpis",
     "time_lost",
+    "unmeasured_outcomes",
     "variants",
     "verdict",
 ]

@@ -142,7 +142,7 @@ def customer_outcomes(tables, chains: Chain | Sequence[Chain], *, targets: Mappi
         ``value``, ``target``, ``polarity``, ``verdict`` (one of :data:`VERDICTS`). Outcomes
         that do not apply to a chain (no complaints in it, no call-backs) are left out.
     """
-    from kpilib.kpis.catalogue import compute_kpi
+    from kpilib.kpis.catalogue import compute_kpi, missing_inputs
 
     chains = [chains] if isinstance(chains, Chain) else list(chains)
     for name in outcomes:
@@ -166,7 +166,7 @@ def customer_outcomes(tables, chains: Chain | Sequence[Chain], *, targets: Mappi
             extra = {"calendar": calendar} if kpi in ("time_to_resolution", "time_to_first_contact") else {}
             if as_of is not None and kpi in ("time_to_resolution", "time_to_first_contact", "callback_timeliness"):
                 extra["as_of"] = as_of
-            if not _has_inputs(kpi, inputs):
+            if missing_inputs(kpi, inputs, definition):  # left out: :func:`unmeasured_outcomes` names it
                 continue
             result = compute_kpi(kpi, inputs, **definition, **extra)
             if len(result) and int(result["denominator"].iloc[0]) == 0 and name != "end_to_end":
@@ -231,8 +231,3 @@ def _table(data, name: str):
     return canonical(data, name).table
 
 
-def _has_inputs(kpi: str, tables: Mapping[str, Any]) -> bool:
-    from kpilib.kpis.catalogue import load_catalogue
-
-    entry = load_catalogue().entry(kpi)
-    return all(any(t in tables for t in options) for options in entry.inputs.values())

@@ -19,7 +19,8 @@ from kpilib.data import backend
 from kpilib._checks import check_argument
 from kpilib.chains._config import Chain
 from kpilib.chains._lines import Lines
-from kpilib.chains._outcomes import (RESULT_COLUMNS, chain_tables, customer_outcomes, judged, tables_of)
+from kpilib.chains._outcomes import (OUTCOMES, RESULT_COLUMNS, chain_tables, customer_outcomes, judged,
+                                     start_table, tables_of)
 from kpilib.exceptions import ParameterError
 
 #: Which data a team's KPI is computed on: all the team's work, as the department reports it
@@ -68,7 +69,7 @@ def team_kpis(tables, current_kpis: Sequence[Mapping[str, Any]], *, lines: Lines
         if as_of is not None and "as_of" in params:
             extra["as_of"] = as_of
         by_team = _has_team(entry, have)
-        if missing_inputs(kpi, have):  # the workshop lacks its table: judged "no data"
+        if missing_inputs(kpi, have, definition):  # the workshop lacks its table: judged "no data"
             result = pd.DataFrame(columns=["numerator", "denominator", "value"])
         elif kpi == "stays_within_norm":
             definition.setdefault("done", list(lines.done) if lines and lines.done else None)
@@ -162,6 +163,43 @@ def chain_verdicts(view: pd.DataFrame) -> pd.DataFrame:
                                      and (customer.verdict == "red").any())})
     return pd.DataFrame(rows, columns=["chain", "chain_name", "team_green", "team_judged", "customer_green",
                                        "customer_judged", "paradox"])
+
+
+def unmeasured_outcomes(tables, chains: Chain | Sequence[Chain], *,
+                        current_kpis: Sequence[Mapping[str, Any]] = (),
+                        definitions: Mapping[str, Mapping[str, Any]] | None = None,
+                        outcomes: Sequence[str] = OUTCOMES) -> dict[str, list[str]]:
+    """What :func:`chain_view` cannot measure on the workshop's data: KPI id → the tables it lacks.
+
+    The customer outcomes :func:`customer_outcomes` leaves out for want of a table (an outcome that
+    does not apply to a chain, such as complaints in a chain without any, is not among them), a chain's
+    end to end when the table it starts in is missing (``time_to_first_contact`` for a chain that
+    starts at an order), and the teams' own KPIs (``current_kpis``) that :func:`team_kpis` judges
+    "no data". For :func:`kpilib.unmeasured`, which names them on the page.
+
+    Examples
+    --------
+    >>> chains.unmeasured_outcomes({"contacts": contacts, "cases": cases}, chain_list)  # doctest: +SKIP
+    {'complaints_resolved_to_satisfaction': ['surveys'], 'callback_timeliness': ['callbacks']}
+    """
+    from kpilib.kpis.catalogue import missing_inputs
+
+    chains = [chains] if isinstance(chains, Chain) else list(chains)
+    have = tables_of(tables)
+    definitions = dict(definitions or {})
+    lacking: dict[str, list[str]] = {}
+    for chain in chains:
+        for name in outcomes:
+            if name == "end_to_end":
+                if start_table(chain) not in have:
+                    kpi = "time_to_first_contact" if chain.start == "order_placed" else "time_to_resolution"
+                    lacking.setdefault(kpi, [start_table(chain)])
+            elif needs := missing_inputs(name, have, definitions.get(name)):
+                lacking.setdefault(name, needs)
+    for item in current_kpis:
+        if needs := missing_inputs(item["kpi"], have, item.get("definition")):
+            lacking.setdefault(item["kpi"], needs)
+    return lacking
 
 
 def sample_current_kpis() -> list[dict[str, Any]]:

@@ -169,7 +169,8 @@ def card_kpis(ws) -> list[str]:
 def cards_missing(ws, kpis: Sequence[str] | None = None) -> dict[str, list[str]]:
     """The KPIs of ``kpis`` (default :func:`card_kpis`) the workshop's data cannot measure: KPI → tables it needs."""
     kpis = card_kpis(ws) if kpis is None else kpis
-    return {kpi: needs for kpi in kpis if (needs := missing_inputs(kpi, ws.store))}
+    definitions = ws.decision("definitions")
+    return {kpi: needs for kpi in kpis if (needs := missing_inputs(kpi, ws.store, definitions.get(kpi)))}
 
 
 def build_cards(ws, kpis: Sequence[str] | None = None, **options: Any) -> list[KpiCard]:

@@ -56,7 +56,7 @@ def team_kpis(tables, current_kpis: Sequence[Mapping[str, Any]], *, calendar=Non
         team = item.get("team")
         scoped = team is not None and _has_team(entry) and "team" not in definition
         extra = {"calendar": calendar} if calendar is not None and "calendar" in _parameters(entry) else {}
-        missing = missing_inputs(entry.id, tables)
+        missing = missing_inputs(entry.id, tables, definition)
         if missing:  # the workshop lacks the KPI's table: no value, and the row says what it needs
             frame = pd.DataFrame(columns=["numerator", "denominator", "value"])
         else:

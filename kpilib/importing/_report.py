@@ -207,6 +207,7 @@ class ImportReport:
             if self.quarantined.get(table):
                 line += f"  ({_n(self.quarantined[table])} quarantined)"
             lines.append(line)
+        lines += self._without_text()
         lines += ["", "Sources:"] + [f"  {s.to_text()}" for s in self.sources]
         if self.quarantine_files:
             total = sum(self.quarantined.values())
@@ -219,5 +220,14 @@ class ImportReport:
         lines.append("customer_id and agent_id are pseudonymised (key: .kpi-key)." if self.pseudonymised
                      else "customer_id and agent_id are NOT pseudonymised (`pseudonymise: false`).")
         return "\n".join(lines)
+
+    def _without_text(self) -> list[str]:
+        """The canonical tables the store has no rows of, and what that means for the days."""
+        without = [name for name in TABLES if not self.tables.get(name)]
+        if not without:
+            return []
+        return ["", f"No rows of: {', '.join(without)}. The days leave out the parts that read them and say so "
+                    "on their pages; to add one, map its export under `sources:` in workshop.yaml (docs/mapping.md, "
+                    "\"What each day needs\") and import again."]
 
     __str__ = to_text

@@ -297,18 +297,32 @@ def compute_kpi(kpi_id: str, tables, **definition: Any) -> pd.DataFrame:
     return entry.function(**arguments)
 
 
-def missing_inputs(kpi_id: str, tables) -> list[str]:
+#: Inputs a KPI reads only under some values of one definition parameter: KPI id → (parameter, value → inputs).
+#: First-contact resolution by repeat contact reads the contacts, by case the contacts and the cases,
+#: by survey the surveys alone; its function takes all three as optional keywords.
+INPUTS_BY_CHOICE = {"first_contact_resolution": ("method", {"repeat_window": ("contacts",),
+                                                            "case": ("contacts", "cases"),
+                                                            "survey": ("surveys",)})}
+
+
+def missing_inputs(kpi_id: str, tables, definition: Mapping[str, Any] | None = None) -> list[str]:
     """The tables a KPI needs that ``tables`` lacks or holds only empty, as ``"orders"`` or ``"contacts|events"``.
 
-    An input that the KPI function can do without (a keyword with a default) is never missing.
+    An input that the KPI function can do without (a keyword with a default) is missing only when the
+    ``definition`` (default: the catalogue's) reads it (:data:`INPUTS_BY_CHOICE`): first-contact
+    resolution by repeat contact needs the contacts, not the surveys.
     An empty list means :func:`compute_kpi` can run.
     """
     from kpilib.kpis.kpiset import _tables
 
     entry = load_catalogue().entry(kpi_id)
     have = _tables(tables)
+    read: tuple[str, ...] = ()
+    if kpi_id in INPUTS_BY_CHOICE:
+        parameter, inputs = INPUTS_BY_CHOICE[kpi_id]
+        read = inputs.get((entry.defaults() | dict(definition or {})).get(parameter), ())
     return ["|".join(options) for name, options in entry.inputs.items()
-            if _required(entry.function, name) and not any(t in have for t in options)]
+            if (name in read or _required(entry.function, name)) and not any(t in have for t in options)]
 
 
 # -- reading and checking the file ------------------------------------------------------------

@@ -59,6 +59,8 @@ AUDIENCES = ("client", "facilitator")
 FACILITATOR_TAG = "facilitator"
 #: A sentence for the facilitator inside a Markdown cell of every audience.
 _FACILITATOR_SENTENCE = re.compile(r'<span class="kpi-facilitator">.*?</span>[ \t]*', re.S)
+#: A note for the facilitator in an output: an element of that class, with no element of its kind inside.
+_FACILITATOR_NOTE = re.compile(r'<(p|div|span) class="kpi-facilitator"[^>]*>.*?</\1>', re.S)
 #: The PDF of the pack, next to its index.
 PDF_NAME = "pack.pdf"
 _DAY_FILE = re.compile(r"^day(\d{2})_\w+\.ipynb$")
@@ -353,7 +355,8 @@ def _run_day(task: _Task, kernel: SharedKernel, *, stopping: threading.Event | N
     partial.unlink(missing_ok=True)
     summary = read_summary(result)
     card = Card(task.day, task.card.title, task.card.date, page=page.name, notebook=executed.name, error=error)
-    _write(page, day_page(card, client=task.client, body=notebook_body(result), audience=task.audience))
+    shown = result if task.audience == "facilitator" else without_facilitator_notes(result)
+    _write(page, day_page(card, client=task.client, body=notebook_body(shown), audience=task.audience))
     return DayPage(task.day, task.notebook, page, executed, error, summary, seconds)
 
 
@@ -371,6 +374,19 @@ def for_audience(nb, audience: str):
             cell = copy.copy(cell)
             cell["source"] = _FACILITATOR_SENTENCE.sub("", _text(cell["source"]))
         kept["cells"].append(cell)
+    return kept
+
+
+def without_facilitator_notes(nb):
+    """``nb`` with the notes for the facilitator taken out of its outputs (a copy): the elements of class
+    ``kpi-facilitator`` in HTML outputs, such as how to map a missing table in a part's box
+    (:meth:`kpilib.report.sections.Section.box_html`)."""
+    kept = copy.deepcopy(nb)
+    for cell in kept.get("cells", []):
+        for output in cell.get("outputs", []):
+            data = output.get("data", {})
+            if "text/html" in data:
+                data["text/html"] = _FACILITATOR_NOTE.sub("", _text(data["text/html"]))
     return kept
 
 
