@@ -162,11 +162,14 @@ def format_percent(share: float, decimals: int = 0, language: str | None = None)
     return babel_percent(share, format=pattern, locale=language)
 
 
-def format_points(difference: float, decimals: int = 1, language: str | None = None) -> str:
-    """A difference of two shares in percentage points: ``-0.712`` → ``-71.2 pp`` / ``-71,2 procentpunt``."""
+def format_points(difference: float, decimals: int = 1, language: str | None = None, *, sign: bool = True) -> str:
+    """A difference of two shares in percentage points: ``-0.712`` → ``-71.2 percentage points`` / ``-71,2 procentpunt``.
+
+    ``sign``: write ``+`` before a rise (``+5.0``); without it a spread (highest minus lowest) reads ``72.1``.
+    """
     number = format_number(difference * 100, decimals, language)
-    sign = "+" if difference > 0 else ""
-    return f"{sign}{number} {tr('percentage points', language)}"
+    plus = "+" if sign and round(difference * 100, decimals) > 0 else ""
+    return f"{plus}{number}\u00a0{tr('percentage points', language)}"
 
 
 def format_date(date: Any, pattern: str = "d-M-y", language: str | None = None) -> str:

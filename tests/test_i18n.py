@@ -100,8 +100,8 @@ def test_opening_a_workshop_sets_its_language(tmp_path):
 
 
 @pytest.mark.parametrize("language, whole, decimal, share, share1, points", [
-    ("en", "7,749", "1,234.5", "84%", "84.5%", "-71.2 percentage points"),
-    ("nl", "7.749", "1.234,5", "84\u00a0%", "84,5\u00a0%", "-71,2 procentpunt"),
+    ("en", "7,749", "1,234.5", "84%", "84.5%", "-71.2\u00a0percentage points"),
+    ("nl", "7.749", "1.234,5", "84\u00a0%", "84,5\u00a0%", "-71,2\u00a0procentpunt"),
 ])
 def test_numbers_follow_the_language(language, whole, decimal, share, share1, points):
     assert format_number(7749, language=language) == whole
@@ -234,3 +234,20 @@ def test_table_formats_follow_the_language(language, expected):
     html = kpilib.show_table(frame, formats={"share": "{:.0%}", "month": "{:%B %Y}"}).to_html()
     cells = re.findall(r">([^<>]+)</td>", html)
     assert cells[:3] == expected
+
+
+@pytest.mark.parametrize("language, rise, spread, fall", [
+    ("en", "+3.5\u00a0percentage points", "72.1\u00a0percentage points", "-71.2\u00a0percentage points"),
+    ("nl", "+3,5\u00a0procentpunt", "72,1\u00a0procentpunt", "-71,2\u00a0procentpunt")])
+def test_differences_of_shares_read_as_percentage_points(language, rise, spread, fall):
+    import pandas as pd
+
+    kpilib.set_language(language)
+    try:
+        # 0.845 - 0.810 = 0.035 → 3.5 points up; 0.842 - 0.121 = 0.721 → a spread of 72.1 points, no sign
+        assert kpilib.narrate("{d:+.1pp}; {r:.1pp}", d=0.845 - 0.810, r=0.842 - 0.121).data == f"{rise}; {spread}"
+        frame = pd.DataFrame({"difference": [0.130 - 0.842], "range": [0.721]})  # 13.0 % - 84.2 % = -71.2 points
+        html = kpilib.show_table(frame, formats={"difference": "{:+.1pp}", "range": "{:.1pp}"}).to_html()
+        assert re.findall(r">([^<>]+)</td>", html) == [fall, spread]
+    finally:
+        kpilib.set_language("en")
