@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 __all__ = ["LANGUAGES", "current_language", "format_date", "format_datetime", "format_number", "format_percent",
-           "format_points", "in_language", "notebook_messages", "set_language", "tr", "weekday_names"]
+           "format_points", "in_language", "notebook_messages", "set_language", "tr", "trn", "weekday_names"]
 
 #: The languages of the workshop's texts.
 LANGUAGES = ("en", "nl")
@@ -64,14 +64,29 @@ def catalogue(language: str) -> dict[str, str]:
     for path in sorted((LOCALE / language).glob("*.po")):
         with path.open("rb") as file:
             for message in read_po(file, locale=language):
-                if message.id and message.string and not message.fuzzy:
+                if message.id and message.string and not message.fuzzy and not message.pluralizable:
                     messages[message.id] = message.string
     return messages
 
 
 @functools.cache
+def plural_catalogue(language: str) -> dict[tuple[str, str], tuple[str, ...]]:
+    """Every translated text of ``language`` that depends on a count: (singular, plural) → its forms, in CLDR order."""
+    from babel.messages.pofile import read_po
+
+    messages: dict[tuple[str, str], tuple[str, ...]] = {}
+    for path in sorted((LOCALE / language).glob("*.po")):
+        with path.open("rb") as file:
+            for message in read_po(file, locale=language):
+                if message.pluralizable and all(message.string) and not message.fuzzy:
+                    messages[tuple(message.id)] = tuple(message.string)
+    return messages
+
+
+@functools.cache
 def _translations(language: str) -> frozenset[str]:
-    return frozenset(catalogue(language).values())
+    return frozenset(catalogue(language).values()) | {form for forms in plural_catalogue(language).values()
+                                                     for form in forms}
 
 
 def tr(text: str, language: str | None = None) -> str:
@@ -90,6 +105,39 @@ def tr(text: str, language: str | None = None) -> str:
             and any(c.isalpha() for c in text):
         _note_untranslated(text, language)  # not a translation already, and words rather than a number
     return text if found is None else found
+
+
+#: The plural categories in the order gettext numbers a message's forms (``msgstr[0]``, ``msgstr[1]`` …).
+_PLURAL_ORDER = ("zero", "one", "two", "few", "many", "other")
+
+
+def trn(singular: str, plural: str, count: float, language: str | None = None) -> str:
+    """The text for ``count`` things in the current language: ``singular`` for one, ``plural`` for more (or none).
+
+    The ``.po`` entry has a ``msgid_plural`` and one ``msgstr[i]`` per plural form of the language;
+    the form is the one CLDR gives ``count`` (Dutch and English: ``1`` singular, ``0`` and ``2`` plural).
+    ``{}`` placeholders are filled in by the caller, as with :func:`tr`.
+
+    Examples
+    --------
+    >>> trn("{lead} of the {n} KPIs leads: it moves before the results do.",
+    ...     "{lead} of the {n} KPIs lead: they move before the results do.", 1, "nl")
+    "{lead} van de {n} KPI's is voorlopend: die beweegt voordat de resultaten dat doen."
+    """
+    from babel import Locale
+
+    language = language or _language[0]
+    locale = Locale.parse(language)
+    category = locale.plural_form(abs(count))
+    if language == "en":
+        return singular if category == "one" else plural
+    forms = plural_catalogue(language).get((singular, plural))
+    if forms is None:
+        if os.environ.get("KPI_UNTRANSLATED"):
+            _note_untranslated(singular, language)
+        return singular if category == "one" else plural
+    used = [c for c in _PLURAL_ORDER if c in locale.plural_form.tags | {"other"}]
+    return forms[min(used.index(category), len(forms) - 1)]
 
 
 def _note_untranslated(text: str, language: str) -> None:

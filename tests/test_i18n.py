@@ -14,7 +14,7 @@ import pytest
 
 import kpilib
 from kpilib._i18n import (catalogue, cell_language, format_date, format_number, format_percent, format_points,
-                          in_language, notebook_messages, tr)
+                          in_language, notebook_messages, plural_catalogue, tr, trn)
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("day*.ipynb"))
@@ -70,16 +70,59 @@ def _library_texts() -> list[tuple[str, str]]:
     return found
 
 
+def _library_plural_texts() -> list[tuple[str, tuple[str, str]]]:
+    """Every pair of literals kpilib passes to ``trn``: (where, (singular, plural))."""
+    found = []
+    for path in sorted((ROOT / "kpilib").rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "trn" and len(node.args) >= 2:
+                assert all(isinstance(a, ast.Constant) for a in node.args[:2]), f"{path}:{node.lineno}"
+                found.append((f"{path.relative_to(ROOT)}:{node.lineno}", (node.args[0].value, node.args[1].value)))
+    return found
+
+
 def test_every_library_text_has_its_dutch_translation():
     texts = _library_texts()
     assert len(texts) > 40                                       # the pages, the summary, the boxes at least
     missing = [f"{where}: {text!r}" for where, text in texts if text not in catalogue("nl")]
+    plurals = _library_plural_texts()
+    assert len(plurals) >= 3                                     # day 9's balance check at least
+    missing += [f"{where}: {pair[0]!r}" for where, pair in plurals if pair not in plural_catalogue("nl")]
     assert not missing, "no Dutch for\n" + "\n".join(missing)
 
 
 def test_every_translation_keeps_its_placeholders():
     wrong = [(k, v) for k, v in catalogue("nl").items() if _names(k) != _names(v)]
+    wrong += [(k, v) for k, v in plural_catalogue("nl").items() if any(_names(k[0]) != _names(f) for f in v)]
     assert not wrong
+
+
+@pytest.mark.parametrize("language, one, five, none", [
+    ("en", "1 of the 5 KPIs leads: it moves before the results do.",
+     "2 of the 5 KPIs lead: they move before the results do.", "0 of the 5 KPIs lead: they move before the results do."),
+    ("nl", "1 van de 5 KPI's is voorlopend: die beweegt voordat de resultaten dat doen.",
+     "2 van de 5 KPI's zijn voorlopend: ze bewegen voordat de resultaten dat doen.",
+     "0 van de 5 KPI's zijn voorlopend: ze bewegen voordat de resultaten dat doen.")])
+def test_a_count_chooses_the_singular_or_the_plural(language, one, five, none):
+    singular, plural = ("{lead} of the {n} KPIs leads: it moves before the results do.",
+                        "{lead} of the {n} KPIs lead: they move before the results do.")
+    kpilib.set_language(language)
+    assert [trn(singular, plural, lead).format(lead=lead, n=5) for lead in (1, 2, 0)] == [one, five, none]
+    # a text the catalogue does not have: the English form for the count
+    assert trn("{n} thing", "{n} things", 1) == "{n} thing" and trn("{n} thing", "{n} things", 3) == "{n} things"
+
+
+def test_the_balance_check_of_one_leading_kpi_reads_in_the_singular():
+    from kpilib.days.scoring import balance_check
+
+    kpilib.set_language("nl")
+    selection = pd.DataFrame({"kpi": list("abcde"), "name": list("abcde"), "chains": [()] * 5, "timing": ["lead"] + ["lag"] * 4,
+                              "view": ["customer_seen"] * 4 + ["internal"]})
+    findings = dict(zip(*balance_check(selection).pipe(lambda f: (f["check"], f["finding"]))))
+    # 1 of 5 leads and 5 - 4 = 1 is internal: both singular; 4 are seen by the customer
+    assert findings["voorlopend"] == "1 van de 5 KPI's is voorlopend: die beweegt voordat de resultaten dat doen."
+    assert findings["intern"] == "1 van de 5 KPI's is een intern stuurgetal voor de teams."
+    assert findings["zichtbaar voor de klant"] == "4 van de 5 KPI's merkt de klant zelf."
 
 
 def test_tr_translates_in_the_current_language_and_keeps_what_it_does_not_know():
