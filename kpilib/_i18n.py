@@ -25,7 +25,8 @@ from pathlib import Path
 from typing import Any
 
 __all__ = ["LANGUAGES", "current_language", "format_date", "format_datetime", "format_number", "format_percent",
-           "format_points", "in_language", "notebook_messages", "set_language", "tr", "trn", "weekday_names"]
+           "format_points", "country_name", "in_language", "notebook_messages", "set_language", "time_zone_name", "tr", "trn",
+           "weekday_names"]
 
 #: The languages of the workshop's texts.
 LANGUAGES = ("en", "nl")
@@ -274,6 +275,27 @@ def localise_strftime(pattern: str) -> str | None:
         literal = "".join(text)
         out.append("'" + literal.replace("'", "''") + "'" if any(c.isalpha() for c in literal) else literal)
     return "".join(out)
+
+
+#: Time zones without a place of their own, which CLDR names "Unknown Region (UTC) Time".
+_UNIVERSAL = ("UTC", "Etc/UTC", "Etc/UCT", "UCT", "Etc/Universal", "Universal", "Zulu", "Etc/Zulu", "GMT", "Etc/GMT")
+
+
+def time_zone_name(zone: str, language: str | None = None) -> str:
+    """A time zone as a reader knows it: ``Europe/Amsterdam`` → ``Central European Time`` / ``Midden-Europese tijd``."""
+    import babel.dates
+
+    if zone in _UNIVERSAL:
+        return tr("Coordinated Universal Time (UTC)", language)
+    return babel.dates.get_timezone_name(babel.dates.get_timezone(zone), "long", "generic",
+                                         locale=language or _language[0])
+
+
+def country_name(code: str, language: str | None = None) -> str:
+    """A country by its ISO code, in the language: ``NL`` → ``Netherlands`` / ``Nederland`` (the code if unknown)."""
+    from babel import Locale
+
+    return Locale.parse(language or _language[0]).territories.get(str(code).upper(), str(code))
 
 
 def weekday_names(width: str = "abbreviated", language: str | None = None) -> list[str]:
