@@ -294,3 +294,17 @@ def test_differences_of_shares_read_as_percentage_points(language, rise, spread,
         assert re.findall(r">([^<>]+)</td>", html) == [fall, spread]
     finally:
         kpilib.set_language("en")
+
+
+def test_first_contact_resolution_has_the_glossarys_one_dutch_name_everywhere():
+    import json
+
+    kpilib.set_language("nl")
+    assert kpilib.kpi_name("first_contact_resolution") == "Eerste-contactoplossing"  # the glossary's term
+    # no synonym in a catalogue, the KPI catalogue or a Dutch cell of a day
+    texts = list(catalogue("nl").values()) + [(ROOT / "kpilib" / "kpis" / "catalogue.yaml").read_text(encoding="utf-8")]
+    for path in NOTEBOOKS:
+        texts += ["".join(c["source"]) for c in json.loads(path.read_text(encoding="utf-8"))["cells"]
+                  if cell_language(c) == "nl"]
+    synonyms = [t for t in texts if re.search(r"oplossing bij (het )?eerste contact", t, re.I)]
+    assert not synonyms
