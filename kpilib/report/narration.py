@@ -147,6 +147,25 @@ def _holds_codes(series: pd.Series, column: str) -> bool:
     return not values.empty and all(code_words(v, column) is not None for v in values)
 
 
+#: Column names that do not read as a label once their underscores are spaces ("aht s", "kpis"): the label
+#: a reader reads, in English, translated like every other header.
+COLUMN_LABELS = {
+    "kpi": "KPI", "kpis": "KPIs", "aht_s": "handle time (s)", "short_abandon_s": "short abandon (s)",
+    "agents_c": "agents (Erlang C)", "agents_a": "agents (Erlang A)",
+    "service_level_c": "service level (Erlang C)", "service_level_a": "service level (Erlang A)",
+    "norm_days": "norm (days)", "median_days": "median (days)", "p90_days": "p90 (days)",
+    "median_hours": "median (hours)", "p90_hours": "p90 (hours)", "median_working_hours": "median (working hours)",
+    "p90_working_hours": "p90 (working hours)", "median_wait_working_hours": "median wait (working hours)",
+    "customer_days": "customer norm (days)", "internal_days": "internal norm (days)", "team_a": "team A",
+    "team_b": "team B",
+}
+
+
+def column_label(name: Any) -> str:
+    """A column's header in the language: ``aht_s`` → "handle time (s)" / "afhandeltijd (s)", ``month`` → "maand"."""
+    return tr(COLUMN_LABELS.get(str(name)) or str(name).replace("_", " "))
+
+
 def _is_number(series: pd.Series) -> bool:
     return pd.api.types.is_numeric_dtype(series) and not pd.api.types.is_bool_dtype(series)
 
@@ -202,7 +221,7 @@ def show_table(frame: pd.DataFrame, *, formats: Mapping[str, str | Callable] | N
         if spec is not None:
             styler.format(spec, subset=[column], na_rep="–", escape="html")
     styler.format_index(lambda name: html.escape(tr(headers[name]) if name in headers else
-                                                 names.get(str(name)) or tr(str(name).replace("_", " "))),
+                                                 names.get(str(name)) or column_label(name)),
                         axis="columns")
     numbers_ = [c for c in frame.columns if _is_number(frame[c])]
     texts = [c for c in frame.columns if c not in numbers_]
