@@ -167,10 +167,11 @@ def in_language(nb: Any, language: str) -> Any:
     return kept
 
 
-def notebook_messages(nb: Any) -> Iterator[tuple[int, str]]:
+def notebook_messages(nb: Any) -> Iterator[tuple[int, str | tuple[str, str]]]:
     """The texts of ``nb``'s code cells that a reader sees, with their cell numbers: what the catalogue translates.
 
     A text is a string literal given to ``narrate`` or ``tr`` first, or as one of :data:`TEXT_KEYWORDS`,
+    a pair of them given to ``trn`` (yielded as a ``(singular, plural)`` tuple),
     or a label or text of the day's summary: ``results = {"Label": …, "Other": "text"}``, ``results["Label"] = …``.
     """
     for number, cell in enumerate(nb["cells"]):
@@ -186,6 +187,8 @@ def notebook_messages(nb: Any) -> Iterator[tuple[int, str]]:
             if isinstance(node, ast.Call):
                 name = node.func.attr if isinstance(node.func, ast.Attribute) else getattr(node.func, "id", "")
                 texts = [node.args[0]] if name in TEXT_FUNCTIONS and node.args else []
+                if name == "trn" and len(node.args) >= 2 and all(isinstance(a, ast.Constant) for a in node.args[:2]):
+                    yield number, (node.args[0].value, node.args[1].value)
                 texts += [k.value for k in node.keywords if k.arg in TEXT_KEYWORDS]
             elif isinstance(node, (ast.Assign, ast.AnnAssign)):
                 texts = _summary_texts(node)

@@ -49,10 +49,15 @@ def test_every_markdown_cell_is_english_followed_by_its_dutch(path):
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
 def test_every_text_of_a_day_has_its_dutch_translation_with_the_same_placeholders(path):
-    dutch = catalogue("nl")
+    dutch, plurals = catalogue("nl"), plural_catalogue("nl")
     missing = []
     for cell, text in notebook_messages(nbformat.read(path, as_version=4)):
-        if text not in dutch:
+        if isinstance(text, tuple):  # trn(singular, plural, n)
+            if text not in plurals:
+                missing.append(f"cell {cell}: {text[0][:60]!r} (plural)")
+            else:
+                assert all(_names(form) == _names(text[0]) for form in plurals[text]), f"{path.name}, cell {cell}"
+        elif text not in dutch:
             missing.append(f"cell {cell}: {text[:60]!r}")
         else:
             assert _names(dutch[text]) == _names(text), f"{path.name}, cell {cell}: {dutch[text]!r} for {text!r}"
@@ -308,3 +313,18 @@ def test_first_contact_resolution_has_the_glossarys_one_dutch_name_everywhere():
                   if cell_language(c) == "nl"]
     synonyms = [t for t in texts if re.search(r"oplossing bij (het )?eerste contact", t, re.I)]
     assert not synonyms
+
+
+@pytest.mark.parametrize("language, one, three", [
+    ("en", ["within 1 working day", "1 working day", "within 1 calendar day of"],
+     ["within 3 working days", "3 working days", "within 3 calendar days of"]),
+    ("nl", ["binnen 1 werkdag", "1 werkdag", "binnen 1 kalenderdag na"],
+     ["binnen 3 werkdagen", "3 werkdagen", "binnen 3 kalenderdagen na"])])
+def test_a_norm_of_one_day_reads_in_the_singular(language, one, three):
+    from kpilib.kpis.wording import definition_sentence, norm_in_unit
+
+    kpilib.set_language(language)
+    for days, (norm, unit, window) in ((1, one), (3, three)):
+        assert definition_sentence("time_to_resolution", {"norm_days": days}) == norm
+        assert norm_in_unit("time_to_resolution", days) == unit
+        assert window in definition_sentence("repeat_contact_rate", {"window_days": days, "window_unit": "calendar_day"})
