@@ -34,7 +34,8 @@ from kpilib.days.staffing import estimate_patience, plot_staffing, staffing_by_h
 from kpilib.days.levers import callback_options, callback_replay, escalation_options, escalation_replay
 from kpilib.workshop.folder import Workshop, new_workshop, open_workshop
 from kpilib.workshop.wording import decision_text, kpi_title as kpi_name, norm_name
-from kpilib._i18n import current_language, format_date, format_number, format_percent, format_points, set_language, tr
+from kpilib._i18n import (current_language, format_date, format_number, format_percent, format_points, set_language, tr,
+                          trn)
 from kpilib._codes import reader_name
 
 __all__ = [
@@ -140,6 +141,7 @@ __all__ = [
     "time_to_first_contact",
     "time_to_resolution",
     "tr",
+    "trn",
     "transfer_rate",
     "unmeasured",
     "workshop_candidates",

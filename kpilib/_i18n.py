@@ -25,7 +25,8 @@ from pathlib import Path
 from typing import Any
 
 __all__ = ["LANGUAGES", "current_language", "format_date", "format_datetime", "format_number", "format_percent",
-           "format_points", "in_language", "notebook_messages", "set_language", "tr", "weekday_names"]
+           "format_points", "country_name", "in_language", "notebook_messages", "set_language", "time_zone_name", "tr", "trn",
+           "weekday_names"]
 
 #: The languages of the workshop's texts.
 LANGUAGES = ("en", "nl")
@@ -64,14 +65,29 @@ def catalogue(language: str) -> dict[str, str]:
     for path in sorted((LOCALE / language).glob("*.po")):
         with path.open("rb") as file:
             for message in read_po(file, locale=language):
-                if message.id and message.string and not message.fuzzy:
+                if message.id and message.string and not message.fuzzy and not message.pluralizable:
                     messages[message.id] = message.string
     return messages
 
 
 @functools.cache
+def plural_catalogue(language: str) -> dict[tuple[str, str], tuple[str, ...]]:
+    """Every translated text of ``language`` that depends on a count: (singular, plural) → its forms, in CLDR order."""
+    from babel.messages.pofile import read_po
+
+    messages: dict[tuple[str, str], tuple[str, ...]] = {}
+    for path in sorted((LOCALE / language).glob("*.po")):
+        with path.open("rb") as file:
+            for message in read_po(file, locale=language):
+                if message.pluralizable and all(message.string) and not message.fuzzy:
+                    messages[tuple(message.id)] = tuple(message.string)
+    return messages
+
+
+@functools.cache
 def _translations(language: str) -> frozenset[str]:
-    return frozenset(catalogue(language).values())
+    return frozenset(catalogue(language).values()) | {form for forms in plural_catalogue(language).values()
+                                                     for form in forms}
 
 
 def tr(text: str, language: str | None = None) -> str:
@@ -90,6 +106,39 @@ def tr(text: str, language: str | None = None) -> str:
             and any(c.isalpha() for c in text):
         _note_untranslated(text, language)  # not a translation already, and words rather than a number
     return text if found is None else found
+
+
+#: The plural categories in the order gettext numbers a message's forms (``msgstr[0]``, ``msgstr[1]`` …).
+_PLURAL_ORDER = ("zero", "one", "two", "few", "many", "other")
+
+
+def trn(singular: str, plural: str, count: float, language: str | None = None) -> str:
+    """The text for ``count`` things in the current language: ``singular`` for one, ``plural`` for more (or none).
+
+    The ``.po`` entry has a ``msgid_plural`` and one ``msgstr[i]`` per plural form of the language;
+    the form is the one CLDR gives ``count`` (Dutch and English: ``1`` singular, ``0`` and ``2`` plural).
+    ``{}`` placeholders are filled in by the caller, as with :func:`tr`.
+
+    Examples
+    --------
+    >>> trn("{lead} of the {n} KPIs leads: it moves before the results do.",
+    ...     "{lead} of the {n} KPIs lead: they move before the results do.", 1, "nl")
+    "{lead} van de {n} KPI's is voorlopend: die beweegt voordat de resultaten dat doen."
+    """
+    from babel import Locale
+
+    language = language or _language[0]
+    locale = Locale.parse(language)
+    category = locale.plural_form(abs(count))
+    if language == "en":
+        return singular if category == "one" else plural
+    forms = plural_catalogue(language).get((singular, plural))
+    if forms is None:
+        if os.environ.get("KPI_UNTRANSLATED"):
+            _note_untranslated(singular, language)
+        return singular if category == "one" else plural
+    used = [c for c in _PLURAL_ORDER if c in locale.plural_form.tags | {"other"}]
+    return forms[min(used.index(category), len(forms) - 1)]
 
 
 def _note_untranslated(text: str, language: str) -> None:
@@ -118,10 +167,11 @@ def in_language(nb: Any, language: str) -> Any:
     return kept
 
 
-def notebook_messages(nb: Any) -> Iterator[tuple[int, str]]:
+def notebook_messages(nb: Any) -> Iterator[tuple[int, str | tuple[str, str]]]:
     """The texts of ``nb``'s code cells that a reader sees, with their cell numbers: what the catalogue translates.
 
     A text is a string literal given to ``narrate`` or ``tr`` first, or as one of :data:`TEXT_KEYWORDS`,
+    a pair of them given to ``trn`` (yielded as a ``(singular, plural)`` tuple),
     or a label or text of the day's summary: ``results = {"Label": …, "Other": "text"}``, ``results["Label"] = …``.
     """
     for number, cell in enumerate(nb["cells"]):
@@ -137,6 +187,8 @@ def notebook_messages(nb: Any) -> Iterator[tuple[int, str]]:
             if isinstance(node, ast.Call):
                 name = node.func.attr if isinstance(node.func, ast.Attribute) else getattr(node.func, "id", "")
                 texts = [node.args[0]] if name in TEXT_FUNCTIONS and node.args else []
+                if name == "trn" and len(node.args) >= 2 and all(isinstance(a, ast.Constant) for a in node.args[:2]):
+                    yield number, (node.args[0].value, node.args[1].value)
                 texts += [k.value for k in node.keywords if k.arg in TEXT_KEYWORDS]
             elif isinstance(node, (ast.Assign, ast.AnnAssign)):
                 texts = _summary_texts(node)
@@ -162,11 +214,14 @@ def format_percent(share: float, decimals: int = 0, language: str | None = None)
     return babel_percent(share, format=pattern, locale=language)
 
 
-def format_points(difference: float, decimals: int = 1, language: str | None = None) -> str:
-    """A difference of two shares in percentage points: ``-0.712`` → ``-71.2 pp`` / ``-71,2 procentpunt``."""
+def format_points(difference: float, decimals: int = 1, language: str | None = None, *, sign: bool = True) -> str:
+    """A difference of two shares in percentage points: ``-0.712`` → ``-71.2 percentage points`` / ``-71,2 procentpunt``.
+
+    ``sign``: write ``+`` before a rise (``+5.0``); without it a spread (highest minus lowest) reads ``72.1``.
+    """
     number = format_number(difference * 100, decimals, language)
-    sign = "+" if difference > 0 else ""
-    return f"{sign}{number} {tr('percentage points', language)}"
+    plus = "+" if sign and round(difference * 100, decimals) > 0 else ""
+    return f"{plus}{number}\u00a0{tr('percentage points', language)}"
 
 
 def format_date(date: Any, pattern: str = "d-M-y", language: str | None = None) -> str:
@@ -223,6 +278,27 @@ def localise_strftime(pattern: str) -> str | None:
         literal = "".join(text)
         out.append("'" + literal.replace("'", "''") + "'" if any(c.isalpha() for c in literal) else literal)
     return "".join(out)
+
+
+#: Time zones without a place of their own, which CLDR names "Unknown Region (UTC) Time".
+_UNIVERSAL = ("UTC", "Etc/UTC", "Etc/UCT", "UCT", "Etc/Universal", "Universal", "Zulu", "Etc/Zulu", "GMT", "Etc/GMT")
+
+
+def time_zone_name(zone: str, language: str | None = None) -> str:
+    """A time zone as a reader knows it: ``Europe/Amsterdam`` → ``Central European Time`` / ``Midden-Europese tijd``."""
+    import babel.dates
+
+    if zone in _UNIVERSAL:
+        return tr("Coordinated Universal Time (UTC)", language)
+    return babel.dates.get_timezone_name(babel.dates.get_timezone(zone), "long", "generic",
+                                         locale=language or _language[0])
+
+
+def country_name(code: str, language: str | None = None) -> str:
+    """A country by its ISO code, in the language: ``NL`` → ``Netherlands`` / ``Nederland`` (the code if unknown)."""
+    from babel import Locale
+
+    return Locale.parse(language or _language[0]).territories.get(str(code).upper(), str(code))
 
 
 def weekday_names(width: str = "abbreviated", language: str | None = None) -> list[str]:

@@ -57,13 +57,19 @@ def test_the_specification_says_the_clock_the_spine_the_filters_and_what_to_watc
     assert rows["Clock"] == "the wait starts when the customer calls"
     assert rows["Filters"] == "only phone contacts"
     assert rows["Watch next to it"] == "Abandonment rate"
-    assert "Europe/Amsterdam" in rows["Time spine"] and "NL" in rows["Time spine"]
+    # the zone and the country in words, not as the codes the configuration holds
+    assert rows["Time spine"] == ("calendar months in Central European Time; working days: Monday to Friday "
+                                  "without public holidays (Netherlands)")
     assert rows["Empty periods"].startswith("a month without anything to count has no value (not 0)")
     kpilib.set_language("nl")
     try:
         rows = dict(spec_rows("time_to_resolution", {"norm_days": 3}, calendar=NL, time_zone="Europe/Amsterdam"))
         assert rows["Filters"] == "geen" and rows["Watch next to it"] == "Percentage herhaalcontact"
         assert "werkdagen" in rows["Clock"]
+        assert rows["Time spine"] == ("kalendermaanden in de Midden-Europese tijd; werkdagen: maandag tot en met "
+                                      "vrijdag zonder feestdagen (Nederland)")
+        utc = dict(spec_rows("time_to_resolution", {}, calendar=NL, time_zone="UTC"))["Time spine"]
+        assert utc.startswith("kalendermaanden in de Gecoördineerde Universele Tijd (UTC);")
     finally:
         kpilib.set_language("en")
 

@@ -14,7 +14,7 @@ import pytest
 
 import kpilib
 from kpilib._i18n import (catalogue, cell_language, format_date, format_number, format_percent, format_points,
-                          in_language, notebook_messages, tr)
+                          in_language, notebook_messages, plural_catalogue, tr, trn)
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("day*.ipynb"))
@@ -49,10 +49,15 @@ def test_every_markdown_cell_is_english_followed_by_its_dutch(path):
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
 def test_every_text_of_a_day_has_its_dutch_translation_with_the_same_placeholders(path):
-    dutch = catalogue("nl")
+    dutch, plurals = catalogue("nl"), plural_catalogue("nl")
     missing = []
     for cell, text in notebook_messages(nbformat.read(path, as_version=4)):
-        if text not in dutch:
+        if isinstance(text, tuple):  # trn(singular, plural, n)
+            if text not in plurals:
+                missing.append(f"cell {cell}: {text[0][:60]!r} (plural)")
+            else:
+                assert all(_names(form) == _names(text[0]) for form in plurals[text]), f"{path.name}, cell {cell}"
+        elif text not in dutch:
             missing.append(f"cell {cell}: {text[:60]!r}")
         else:
             assert _names(dutch[text]) == _names(text), f"{path.name}, cell {cell}: {dutch[text]!r} for {text!r}"
@@ -70,16 +75,59 @@ def _library_texts() -> list[tuple[str, str]]:
     return found
 
 
+def _library_plural_texts() -> list[tuple[str, tuple[str, str]]]:
+    """Every pair of literals kpilib passes to ``trn``: (where, (singular, plural))."""
+    found = []
+    for path in sorted((ROOT / "kpilib").rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "trn" and len(node.args) >= 2:
+                assert all(isinstance(a, ast.Constant) for a in node.args[:2]), f"{path}:{node.lineno}"
+                found.append((f"{path.relative_to(ROOT)}:{node.lineno}", (node.args[0].value, node.args[1].value)))
+    return found
+
+
 def test_every_library_text_has_its_dutch_translation():
     texts = _library_texts()
     assert len(texts) > 40                                       # the pages, the summary, the boxes at least
     missing = [f"{where}: {text!r}" for where, text in texts if text not in catalogue("nl")]
+    plurals = _library_plural_texts()
+    assert len(plurals) >= 3                                     # day 9's balance check at least
+    missing += [f"{where}: {pair[0]!r}" for where, pair in plurals if pair not in plural_catalogue("nl")]
     assert not missing, "no Dutch for\n" + "\n".join(missing)
 
 
 def test_every_translation_keeps_its_placeholders():
     wrong = [(k, v) for k, v in catalogue("nl").items() if _names(k) != _names(v)]
+    wrong += [(k, v) for k, v in plural_catalogue("nl").items() if any(_names(k[0]) != _names(f) for f in v)]
     assert not wrong
+
+
+@pytest.mark.parametrize("language, one, five, none", [
+    ("en", "1 of the 5 KPIs leads: it moves before the results do.",
+     "2 of the 5 KPIs lead: they move before the results do.", "0 of the 5 KPIs lead: they move before the results do."),
+    ("nl", "1 van de 5 KPI's is voorlopend: die beweegt voordat de resultaten dat doen.",
+     "2 van de 5 KPI's zijn voorlopend: ze bewegen voordat de resultaten dat doen.",
+     "0 van de 5 KPI's zijn voorlopend: ze bewegen voordat de resultaten dat doen.")])
+def test_a_count_chooses_the_singular_or_the_plural(language, one, five, none):
+    singular, plural = ("{lead} of the {n} KPIs leads: it moves before the results do.",
+                        "{lead} of the {n} KPIs lead: they move before the results do.")
+    kpilib.set_language(language)
+    assert [trn(singular, plural, lead).format(lead=lead, n=5) for lead in (1, 2, 0)] == [one, five, none]
+    # a text the catalogue does not have: the English form for the count
+    assert trn("{n} thing", "{n} things", 1) == "{n} thing" and trn("{n} thing", "{n} things", 3) == "{n} things"
+
+
+def test_the_balance_check_of_one_leading_kpi_reads_in_the_singular():
+    from kpilib.days.scoring import balance_check
+
+    kpilib.set_language("nl")
+    selection = pd.DataFrame({"kpi": list("abcde"), "name": list("abcde"), "chains": [()] * 5, "timing": ["lead"] + ["lag"] * 4,
+                              "view": ["customer_seen"] * 4 + ["internal"]})
+    findings = dict(zip(*balance_check(selection).pipe(lambda f: (f["check"], f["finding"]))))
+    # 1 of 5 leads and 5 - 4 = 1 is internal: both singular; 4 are seen by the customer
+    assert findings["voorlopend"] == "1 van de 5 KPI's is voorlopend: die beweegt voordat de resultaten dat doen."
+    assert findings["intern"] == "1 van de 5 KPI's is een intern stuurgetal voor de teams."
+    assert findings["zichtbaar voor de klant"] == "4 van de 5 KPI's merkt de klant zelf."
 
 
 def test_tr_translates_in_the_current_language_and_keeps_what_it_does_not_know():
@@ -100,8 +148,8 @@ def test_opening_a_workshop_sets_its_language(tmp_path):
 
 
 @pytest.mark.parametrize("language, whole, decimal, share, share1, points", [
-    ("en", "7,749", "1,234.5", "84%", "84.5%", "-71.2 percentage points"),
-    ("nl", "7.749", "1.234,5", "84\u00a0%", "84,5\u00a0%", "-71,2 procentpunt"),
+    ("en", "7,749", "1,234.5", "84%", "84.5%", "-71.2\u00a0percentage points"),
+    ("nl", "7.749", "1.234,5", "84\u00a0%", "84,5\u00a0%", "-71,2\u00a0procentpunt"),
 ])
 def test_numbers_follow_the_language(language, whole, decimal, share, share1, points):
     assert format_number(7749, language=language) == whole
@@ -237,3 +285,49 @@ def test_table_formats_follow_the_language(language, expected):
     html = kpilib.show_table(frame, formats={"share": "{:.0%}", "month": "{:%B %Y}"}).to_html()
     cells = re.findall(r">([^<>]+)</td>", html)
     assert cells[:3] == expected
+
+
+@pytest.mark.parametrize("language, rise, spread, fall", [
+    ("en", "+3.5\u00a0percentage points", "72.1\u00a0percentage points", "-71.2\u00a0percentage points"),
+    ("nl", "+3,5\u00a0procentpunt", "72,1\u00a0procentpunt", "-71,2\u00a0procentpunt")])
+def test_differences_of_shares_read_as_percentage_points(language, rise, spread, fall):
+    import pandas as pd
+
+    kpilib.set_language(language)
+    try:
+        # 0.845 - 0.810 = 0.035 → 3.5 points up; 0.842 - 0.121 = 0.721 → a spread of 72.1 points, no sign
+        assert kpilib.narrate("{d:+.1pp}; {r:.1pp}", d=0.845 - 0.810, r=0.842 - 0.121).data == f"{rise}; {spread}"
+        frame = pd.DataFrame({"difference": [0.130 - 0.842], "range": [0.721]})  # 13.0 % - 84.2 % = -71.2 points
+        html = kpilib.show_table(frame, formats={"difference": "{:+.1pp}", "range": "{:.1pp}"}).to_html()
+        assert re.findall(r">([^<>]+)</td>", html) == [fall, spread]
+    finally:
+        kpilib.set_language("en")
+
+
+def test_first_contact_resolution_has_the_glossarys_one_dutch_name_everywhere():
+    import json
+
+    kpilib.set_language("nl")
+    assert kpilib.kpi_name("first_contact_resolution") == "Eerste-contactoplossing"  # the glossary's term
+    # no synonym in a catalogue, the KPI catalogue or a Dutch cell of a day
+    texts = list(catalogue("nl").values()) + [(ROOT / "kpilib" / "kpis" / "catalogue.yaml").read_text(encoding="utf-8")]
+    for path in NOTEBOOKS:
+        texts += ["".join(c["source"]) for c in json.loads(path.read_text(encoding="utf-8"))["cells"]
+                  if cell_language(c) == "nl"]
+    synonyms = [t for t in texts if re.search(r"oplossing bij (het )?eerste contact", t, re.I)]
+    assert not synonyms
+
+
+@pytest.mark.parametrize("language, one, three", [
+    ("en", ["within 1 working day", "1 working day", "within 1 calendar day of"],
+     ["within 3 working days", "3 working days", "within 3 calendar days of"]),
+    ("nl", ["binnen 1 werkdag", "1 werkdag", "binnen 1 kalenderdag na"],
+     ["binnen 3 werkdagen", "3 werkdagen", "binnen 3 kalenderdagen na"])])
+def test_a_norm_of_one_day_reads_in_the_singular(language, one, three):
+    from kpilib.kpis.wording import definition_sentence, norm_in_unit
+
+    kpilib.set_language(language)
+    for days, (norm, unit, window) in ((1, one), (3, three)):
+        assert definition_sentence("time_to_resolution", {"norm_days": days}) == norm
+        assert norm_in_unit("time_to_resolution", days) == unit
+        assert window in definition_sentence("repeat_contact_rate", {"window_days": days, "window_unit": "calendar_day"})

@@ -161,3 +161,39 @@ def test_teams_chains_and_categories_read_as_words_in_the_pages_language(sample_
     chains_en = _text(next(Path(sample_pack.index).parent.glob("day02*.html")))
     assert "first line → second line" in chains_en and "Fault repaired" in chains_en
     assert "case category: fault" in chains_en and "category = " not in chains_en
+
+
+def test_no_column_code_reaches_a_table_header_of_either_pack(sample_pack, sample_pack_nl):
+    from kpilib.report.narration import COLUMN_LABELS
+
+    codes = {name.replace("_", " ") for name in COLUMN_LABELS} - {"team a", "team b"}  # "kpis", "aht s", "p90 hours"
+    for pack in (sample_pack, sample_pack_nl):
+        for page in sorted(Path(pack.index).parent.glob("day*.html")):
+            headers = re.findall(r"<th\b[^>]*>(.*?)</th>", page.read_text(encoding="utf-8"), flags=re.S)
+            found = sorted({h.strip() for h in headers} & codes)
+            assert not found, (page.name, found)
+
+
+def test_every_table_fits_the_page_at_1280_px_in_both_packs(sample_pack, sample_pack_nl):
+    import os
+    import shutil
+
+    chromium = os.environ.get("KPI_CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
+    if chromium is None:
+        pytest.skip("no Chromium: install Debian's `chromium` package (or set KPI_CHROMIUM to the browser)")
+    playwright = pytest.importorskip("playwright.sync_api", reason="Playwright for Python is not installed")
+    # a table wider than its output area is cut off at the page's edge (days 2, 4 and 8 were, by 60-90 px)
+    too_wide = """() => [...document.querySelectorAll('.jp-OutputArea-output')]
+        .filter(e => e.querySelector('table') && e.scrollWidth > e.clientWidth + 1)
+        .map(e => (e.querySelector('caption') || e.querySelector('th')).textContent.trim().slice(0, 60))"""
+    wrong = []
+    with playwright.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=chromium, args=["--no-sandbox", "--disable-gpu"])
+        page = browser.new_page(viewport={"width": 1280, "height": 900})
+        for pack in (sample_pack, sample_pack_nl):
+            for day in sorted(Path(pack.index).parent.glob("day*.html")):
+                page.goto(day.as_uri())
+                wrong += [f"{'en' if pack is sample_pack else 'nl'} {day.name}: {caption}" for caption in page.evaluate(too_wide)]
+                assert page.evaluate("() => document.documentElement.scrollWidth") <= 1280, day.name
+        browser.close()
+    assert not wrong, "\n".join(wrong)

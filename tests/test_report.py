@@ -139,3 +139,18 @@ def test_day_summary_says_who_recorded_a_decision_when_and_why(workshop):
     assert levers["recorded"] is None                                   # not recorded: the default stands
     assert "recorded by MT &lt;board&gt; on " in bundle["text/html"]    # escaped on the page
     assert tactic["text"] == "Customer intimacy"
+
+
+@pytest.mark.parametrize("language, expected", [
+    ("en", ["KPIs", "handle time (s)", "agents (Erlang C)", "p90 (hours)", "calls per hour"]),
+    ("nl", ["KPI's", "afhandeltijd (s)", "medewerkers (Erlang C)", "p90 (uren)", "gesprekken per uur"])])
+def test_column_names_that_are_codes_get_a_label_in_both_languages(language, expected):
+    import html
+
+    frame = pd.DataFrame({"kpis": ["a"], "aht_s": [300], "agents_c": [6], "p90_hours": [2.5], "calls_per_hour": [34.6]})
+    kpilib.set_language(language)
+    try:
+        headers = re.findall(r'<th [^>]*class="col_heading[^"]*"[^>]*>([^<]*)</th>', show_table(frame).to_html())
+    finally:
+        kpilib.set_language("en")
+    assert [html.unescape(h) for h in headers] == expected  # never "kpis", "aht s" or "agents c"

@@ -114,7 +114,9 @@ def test_balance_check_findings():
     balanced = balance_check(select_set(scored, size=4, chains=["fault", "contact"]), chains=["fault", "contact"])
     # time_to_resolution, csat, repeat_contact_rate, callback_timeliness: 1 of 4 leads, 1 internal
     assert balanced["ok"].all()
-    assert balanced["finding"].iloc[2] == "1 of 4 KPIs lead: they move before the results do."
+    assert balanced["finding"].iloc[2] == "1 of the 4 KPIs leads: it moves before the results do."  # one: singular
+    assert balanced["finding"].iloc[3] == "3 of the 4 KPIs are seen by the customer."  # 4 - 1 internal = 3
+    assert balanced["finding"].iloc[4] == "1 of the 4 KPIs is an internal steering figure for the teams."
 
 
 def test_scoring_grid_recomputes_on_a_change():

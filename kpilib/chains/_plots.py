@@ -18,7 +18,7 @@ from matplotlib.patches import FancyArrowPatch
 from matplotlib.path import Path
 from matplotlib.ticker import FuncFormatter
 
-from kpilib._axes import percent_axis
+from kpilib._axes import localised, percent_axis
 from kpilib._codes import reader_name
 from kpilib._i18n import format_number, format_percent, tr
 from kpilib.chains._discover import Discovery
@@ -87,6 +87,7 @@ def _layout(teams: list[str], order: tuple[str, ...]) -> dict[str, tuple[float, 
     return pos
 
 
+@localised
 def plot_chain(found: Discovery, *, ax: Axes | None = None, min_handoffs: int = 1,
                title: str | None = None) -> Axes:
     """The chain diagram: teams as nodes in line order, handoffs as arrows.
@@ -156,6 +157,7 @@ def plot_chain(found: Discovery, *, ax: Axes | None = None, min_handoffs: int = 
     return ax
 
 
+@localised
 def plot_handoff_heatmap(matrix: pd.DataFrame, *, ax: Axes | None = None, title: str | None = None) -> Axes:
     """The handoff matrix as a heatmap: from-team rows, to-team columns, counts in the cells.
 
@@ -170,7 +172,8 @@ def plot_handoff_heatmap(matrix: pd.DataFrame, *, ax: Axes | None = None, title:
         _, ax = plt.subplots(figsize=(1.4 * len(matrix.columns) + 2.5, 1.0 * len(matrix.index) + 1.5))
     whole = np.issubdtype(matrix.values.dtype, np.integer)
     shown = matrix.rename(index=reader_name, columns=reader_name)
-    sns.heatmap(shown, annot=True, fmt="d" if whole else ".1f", cmap="Blues", linewidths=0.5, linecolor="white",
+    words = shown.map(lambda v: "" if pd.isna(v) else format_number(v, 0 if whole else 1))  # 2.754 / 2,5 in Dutch
+    sns.heatmap(shown, annot=words, fmt="", cmap="Blues", linewidths=0.5, linecolor="white",
                 cbar_kws={"label": tr("handoffs") if whole else tr("hours")}, ax=ax, mask=shown.isna())
     ax.set_xlabel(tr("to team"))
     ax.set_ylabel(tr("from team"))
@@ -180,6 +183,7 @@ def plot_handoff_heatmap(matrix: pd.DataFrame, *, ax: Axes | None = None, title:
     return ax
 
 
+@localised
 def plot_variants(variants: pd.DataFrame, *, ax: Axes | None = None, title: str | None = None) -> Axes:
     """The most frequent team paths: share of cases per variant, cumulative coverage alongside.
 
@@ -208,6 +212,7 @@ def plot_variants(variants: pd.DataFrame, *, ax: Axes | None = None, title: str 
     return ax
 
 
+@localised
 def plot_time_lost(time_lost: pd.DataFrame, *, ax: Axes | None = None, calendar_time: bool = False,
                    title: str | None = None) -> Axes:
     """Per team, the hours cases wait (handed over, not picked up) and the hours they are worked on.

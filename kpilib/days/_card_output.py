@@ -13,7 +13,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from kpilib._axes import percent_axis
+from kpilib._axes import localised, percent_axis
 from kpilib._codes import code_words
 from kpilib._i18n import format_moment, tr
 from kpilib._safe import starts_formula
@@ -168,6 +168,7 @@ def _texts_as_text(book: Workbook) -> None:
                         cell.quotePrefix = True
 
 
+@localised
 def plot_dashboard(cards: Sequence[KpiCard], *, axes=None):
     """The monthly value of each card against its target (dashed) and amber edge (dotted).
 

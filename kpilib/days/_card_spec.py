@@ -16,7 +16,7 @@ from typing import Any
 import pandas as pd
 
 from kpilib._codes import choice_words, reader_name
-from kpilib._i18n import format_date, tr
+from kpilib._i18n import country_name, format_date, time_zone_name, tr
 
 __all__ = ["COUNTER_METRICS", "decided_text", "definition_changes", "fingerprint", "spec_rows"]
 
@@ -105,8 +105,8 @@ def spec_rows(kpi: str, definition: Mapping[str, Any], *, calendar: Any, time_zo
     else:
         clock = tr("not timed")
     country = getattr(calendar, "country", "NL")
-    spine = tr("months of the local time in {zone}; working days: Monday to Friday without the public holidays "
-               "of {country}").format(zone=time_zone, country=country)
+    spine = tr("calendar months in {zone}; working days: Monday to Friday without public holidays "
+               "({country})").format(zone=time_zone_name(time_zone), country=country_name(country))
     filters = []
     if definition.get("channel"):
         filters.append(tr("only {channel} contacts").format(channel=tr(str(definition["channel"]))))

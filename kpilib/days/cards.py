@@ -22,7 +22,7 @@ import pandas as pd
 
 from kpilib.kpis.wording import definition_sentence, value_in_unit
 from kpilib._codes import reader_name
-from kpilib._i18n import current_language, format_date, format_number, tr
+from kpilib._i18n import current_language, format_date, format_number, tr, trn
 from kpilib._checks import check_number
 from kpilib.days._card import STATUSES, KpiCard, cards_html, cards_overview, dashboard_table, status_of, thresholds
 from kpilib.days._card_output import plot_dashboard, write_workbook
@@ -43,9 +43,11 @@ def _norm_text(parameter: str | None, value: Any) -> str:
     if not isinstance(value, (int, float)):
         return str(value)
     n = format_number(value, 0 if float(value).is_integer() else 1)
-    template = ("{n} working days" if parameter == "norm_days" else "{n} days" if parameter.endswith("_days")
-                else "{n} s" if parameter.endswith("_s") else "{n}")
-    return tr(template).format(n=n)
+    if parameter == "norm_days":
+        return trn("{n} working day", "{n} working days", value).format(n=n)
+    if parameter.endswith("_days"):
+        return trn("{n} day", "{n} days", value).format(n=n)
+    return f"{n} s" if parameter.endswith("_s") else n
 
 
 def _internal_norms(kpi: str, current_kpis: Sequence[Mapping[str, Any]]) -> tuple[str, ...]:

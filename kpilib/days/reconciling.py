@@ -11,6 +11,7 @@ import textwrap
 
 import pandas as pd
 
+from kpilib._axes import localised
 from kpilib._codes import choice_words, parameter_words
 from kpilib._i18n import format_number, format_points, tr
 
@@ -46,6 +47,7 @@ def reconciliation_table(steps: pd.DataFrame) -> pd.DataFrame:
     })
 
 
+@localised
 def plot_reconciliation(steps: pd.DataFrame, *, ax=None, title: str | None = None):
     """A waterfall from the first definition's value to the last: one bar per switch, up green, down red.
 

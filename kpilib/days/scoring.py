@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 
 from kpilib._codes import chain_name
-from kpilib._i18n import tr
+from kpilib._i18n import tr, trn
 from kpilib._checks import check_number
 from kpilib.exceptions import ParameterError, format_rows
 
@@ -249,18 +249,21 @@ def balance_check(selection: pd.DataFrame, *, chains: Sequence[str] | Mapping[st
                                                  "the customer.").format(chain=name))})
     lead = int((selection["timing"] == "lead").sum())
     rows.append({"check": tr("leading"), "ok": lead > 0,
-                 "finding": (tr("{lead} of {n} KPIs lead: they move before the results do.").format(lead=lead, n=n)
+                 "finding": (trn("{lead} of the {n} KPIs leads: it moves before the results do.",
+                                 "{lead} of the {n} KPIs lead: they move before the results do.", lead).format(lead=lead, n=n)
                              if lead else tr("All {n} KPIs lag: they report results after the fact; add one the teams "
                                              "can act on early.").format(n=n))})
     seen = int((selection["view"] == "customer_seen").sum())
     rows.append({"check": tr("seen by the customer"), "ok": seen > 0,
-                 "finding": (tr("{seen} of {n} KPIs are seen by the customer.").format(seen=seen, n=n) if seen else
+                 "finding": (trn("{seen} of the {n} KPIs is seen by the customer.",
+                                 "{seen} of the {n} KPIs are seen by the customer.", seen).format(seen=seen, n=n) if seen else
                              tr("All {n} KPIs are internal: the set would stay green while the customer is "
                                 "red.").format(n=n))})
     internal = n - seen
     rows.append({"check": tr("internal"), "ok": internal > 0,
-                 "finding": (tr("{internal} of {n} KPIs are internal steering figures for the "
-                                "teams.").format(internal=internal, n=n) if internal else
+                 "finding": (trn("{internal} of the {n} KPIs is an internal steering figure for the teams.",
+                                 "{internal} of the {n} KPIs are internal steering figures for the teams.",
+                                 internal).format(internal=internal, n=n) if internal else
                              tr("All {n} KPIs are customer-seen; the teams may need an internal figure they "
                                 "control.").format(n=n))})
     return pd.DataFrame(rows, columns=["check", "ok", "finding"])

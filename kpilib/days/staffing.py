@@ -13,6 +13,7 @@ import math
 import numpy as np
 import pandas as pd
 
+from kpilib._axes import localised
 from kpilib.data import backend
 from kpilib.data._aggregate import period_columns, seconds_between
 from kpilib._checks import check_argument, check_number
@@ -250,6 +251,7 @@ def interval_facts(intervals: pd.DataFrame) -> dict:
             "understaffed": int((intervals["agents_seen"] < intervals["agents_c"]).sum())}
 
 
+@localised
 def plot_interval_drilldown(daily: pd.DataFrame, intervals: pd.DataFrame, *, day, axes=None):
     """The offered calls per day with ``day`` marked, and that day per interval: agents needed against agents seen.
 
@@ -313,6 +315,7 @@ def _forecast(calls: float, aht_s: float, threshold_s: float, target: float, pat
     return (c.agents, c.service_level, float(a.agents), a.service_level, a.abandon_rate)
 
 
+@localised
 def plot_staffing(staffing: pd.DataFrame, *, value: str = "agents_c", ax=None):
     """A weekday x hour heat map of one column of :func:`staffing_by_hour`, annotated.
 

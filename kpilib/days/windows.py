@@ -12,6 +12,7 @@ from collections.abc import Sequence
 
 import pandas as pd
 
+from kpilib._axes import localised
 from kpilib._checks import check_argument
 from kpilib._i18n import tr
 from kpilib.exceptions import ParameterError
@@ -61,6 +62,7 @@ def window_sensitivity(explorer: RepeatExplorer, *, windows: Sequence[int] = tup
     return pd.DataFrame(rows, columns=["kpi", "window_unit", "window_days", "numerator", "denominator", "value"])
 
 
+@localised
 def plot_window_sensitivity(curve: pd.DataFrame, *, chosen: float | None = None, ax=None):
     """Both KPIs against the window, one line per unit; a dashed line at the ``chosen`` window.
 

@@ -15,7 +15,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from kpilib._codes import reader_name
-from kpilib._i18n import format_number, format_percent, tr
+from kpilib._i18n import format_number, format_percent, tr, trn
 
 __all__ = ["definition_sentence", "value_in_unit"]
 
@@ -54,12 +54,13 @@ _CLOCK_WAIT = {"queue": "the wait counted from entering the queue",
 
 
 def _window(d: Mapping[str, Any]) -> str:
-    days = _number(d.get("window_days", 7))
+    count = d.get("window_days", 7)
+    days = _number(count)
     who = tr("about the same case") if d.get("match") == "case" else tr("by the same customer")
     if d.get("window_unit", "24h") == "calendar_day":
-        window = tr("within {days} calendar days").format(days=days)
+        window = trn("within {days} calendar day", "within {days} calendar days", count).format(days=days)
     elif d.get("window_unit") == "working_day":
-        window = tr("within {days} working days").format(days=days)
+        window = trn("within {days} working day", "within {days} working days", count).format(days=days)
     else:
         window = tr("within {days} × 24 hours").format(days=days)
     if "method" in d:  # first-contact resolution
@@ -103,7 +104,7 @@ def _clause(kpi: str, name: str, value: Any, d: Mapping[str, Any]) -> list[str]:
     if name == "first_line":
         return [tr("first line: {team}").format(team=reader_name(value))] if value else [tr("first line: the team customers reach first")]
     if name == "norm_days":
-        return [tr("within {days} working days").format(days=_number(value))]
+        return [trn("within {days} working day", "within {days} working days", value).format(days=_number(value))]
     if name == "nonresponse":
         return [tr("complaints without a survey answer count as not satisfied") if value == "unsatisfied"
                 else tr("complaints without a survey answer are left out")]
@@ -158,9 +159,9 @@ def norm_in_unit(kpi: str, value: Any) -> str:
     parameter = (catalogue.entry(kpi).norm or "") if kpi in catalogue else ""
     number = format_number(value, 0 if float(value).is_integer() else 2)
     if parameter == "norm_days":
-        return tr("{n} working days").format(n=number)
+        return trn("{n} working day", "{n} working days", value).format(n=number)
     if parameter.endswith("_days"):
-        return tr("{n} days").format(n=number)
+        return trn("{n} day", "{n} days", value).format(n=number)
     if parameter.endswith("_s"):
         return f"{number} s"
     return number

@@ -36,7 +36,7 @@ import pandas as pd
 
 from kpilib._checks import check_argument, check_number
 from kpilib._codes import category_words, chain_name, code_words, reader_name
-from kpilib._i18n import format_moment, format_number, format_percent, tr
+from kpilib._i18n import format_moment, format_number, format_percent, format_points, tr
 from kpilib._safe import markdown_text, sanitize_links
 from kpilib._style import stable_style
 from kpilib.report.sections import day_status, describe_need
@@ -159,6 +159,25 @@ def _holds_codes(series: pd.Series, column: str) -> bool:
     return not values.empty and all(code_words(v, column) is not None for v in values)
 
 
+#: Column names that do not read as a label once their underscores are spaces ("aht s", "kpis"): the label
+#: a reader reads, in English, translated like every other header.
+COLUMN_LABELS = {
+    "kpi": "KPI", "kpis": "KPIs", "aht_s": "handle time (s)", "short_abandon_s": "short abandon (s)",
+    "agents_c": "agents (Erlang C)", "agents_a": "agents (Erlang A)",
+    "service_level_c": "service level (Erlang C)", "service_level_a": "service level (Erlang A)",
+    "norm_days": "norm (days)", "median_days": "median (days)", "p90_days": "p90 (days)",
+    "median_hours": "median (hours)", "p90_hours": "p90 (hours)", "median_working_hours": "median (working hours)",
+    "p90_working_hours": "p90 (working hours)", "median_wait_working_hours": "median wait (working hours)",
+    "customer_days": "customer norm (days)", "internal_days": "internal norm (days)", "team_a": "team A",
+    "team_b": "team B",
+}
+
+
+def column_label(name: Any) -> str:
+    """A column's header in the language: ``aht_s`` → "handle time (s)" / "afhandeltijd (s)", ``month`` → "maand"."""
+    return tr(COLUMN_LABELS.get(str(name)) or str(name).replace("_", " "))
+
+
 def _is_number(series: pd.Series) -> bool:
     return pd.api.types.is_numeric_dtype(series) and not pd.api.types.is_bool_dtype(series)
 
@@ -172,7 +191,8 @@ def show_table(frame: pd.DataFrame, *, formats: Mapping[str, str | Callable] | N
     frame : pandas.DataFrame
         The table; its index is not shown (reset it first if it holds data).
     formats : mapping of column to format string or callable, optional
-        Overrides the defaults: whole numbers ``12,345`` (``12.345`` in Dutch), other floats three decimals,
+        Overrides the defaults (``"{:.1%}"`` a share, ``"{:+.1pp}"`` a difference of shares in
+        percentage points): whole numbers ``12,345`` (``12.345`` in Dutch), other floats three decimals,
         timestamps ``31-12-2026 14:05``, missing values ``–``; a column of KPI ids (and a
         column named by one) shows the KPIs' names, a team column ``first line`` for ``first_line``
         (:func:`kpilib.reader_name`), a ``chain`` column the chains' names and a ``category`` column
@@ -217,7 +237,7 @@ def show_table(frame: pd.DataFrame, *, formats: Mapping[str, str | Callable] | N
         if spec is not None:  # escaped once written: pandas would escape the value before the format sees it
             styler.format(_escaped(spec), subset=[column], na_rep="–", escape=None)
     styler.format_index(lambda name: html.escape(tr(headers[name]) if name in headers else
-                                                 names.get(str(name)) or tr(str(name).replace("_", " "))),
+                                                 names.get(str(name)) or column_label(name)),
                         axis="columns")
     numbers_ = [c for c in frame.columns if _is_number(frame[c])]
     texts = [c for c in frame.columns if c not in numbers_]
@@ -248,8 +268,9 @@ class _Escaping(string.Formatter):
         return markdown_text(text)
 
 
-#: The number formats written in the language's own way: ``{n:,}``, ``{x:.1f}``, ``{share:+.0%}``.
-_NUMBER_SPEC = re.compile(r"(?P<sign>\+)?,?(?:\.(?P<decimals>\d+))?(?P<kind>[fdg%])?")
+#: The number formats written in the language's own way: ``{n:,}``, ``{x:.1f}``, ``{share:+.0%}``, and
+#: ``{change:+.1pp}``: a difference of two shares in percentage points (``+3,5 procentpunt``).
+_NUMBER_SPEC = re.compile(r"(?P<sign>\+)?,?(?:\.(?P<decimals>\d+))?(?P<kind>[fdg%]|pp)?")
 #: The same as a whole format string, as ``show_table``'s ``formats`` take it: ``"{:.0%}"``.
 _FORMAT_STRING = re.compile(r"\{:(?P<spec>[^{}]*)\}")
 
@@ -259,6 +280,8 @@ def _number_in_language(value: float, spec: re.Match) -> str:
     if spec["kind"] == "g":  # as many decimals as the number has (up to six): 2, 0.5 → "0,5" in Dutch
         shown = f"{value:.6f}".rstrip("0").rstrip(".")
         decimals = len(shown.split(".")[1]) if "." in shown else 0
+    if spec["kind"] == "pp":
+        return format_points(value, decimals, sign=bool(spec["sign"]))
     text = format_percent(value, decimals) if spec["kind"] == "%" else format_number(value, decimals)
     return ("+" + text) if spec["sign"] and value > 0 else text
 
@@ -282,7 +305,8 @@ def narrate(text: str, /, **values: Any):
 
     ``text`` is written in the current language: its translation from the catalogue (the English
     text is the key). A value without a format spec is written as :func:`format_value` writes it
-    (``1,208``; ``1.208`` in Dutch); ``{share:.0%}`` follows the language as well.
+    (``1,208``; ``1.208`` in Dutch); ``{share:.0%}`` follows the language as well, and ``{change:+.1pp}``
+    writes a difference of two shares in percentage points (``+3.5 percentage points``, ``+3,5 procentpunt``).
 
     Use it for every sentence that quotes a number or a name from the data, so that the narrative
     says what the data says and a name such as ``<b>`` shows as text. A value is never Markdown: its

@@ -9,7 +9,7 @@ import pandas as pd
 import seaborn as sns
 from matplotlib.axes import Axes
 
-from kpilib._axes import date_axis, percent_axis
+from kpilib._axes import date_axis, localised, percent_axis
 from kpilib._codes import reader_name
 from kpilib._i18n import format_moment, format_number, format_percent, format_points, tr, weekday_names
 from kpilib.kpis.queue import service_level
@@ -35,6 +35,7 @@ def service_level_by_definition(contacts, *, threshold_s: float = 20, by: str = 
     return pd.concat(frames, ignore_index=True)
 
 
+@localised
 def plot_definitions(contacts, *, ax: Axes | None = None, threshold_s: float = 20, by: str = "team",
                      definitions: dict[str, dict] | None = None) -> Axes:
     """Bar chart of the service level per group under several definitions.
@@ -69,6 +70,7 @@ def plot_definitions(contacts, *, ax: Axes | None = None, threshold_s: float = 2
     return ax
 
 
+@localised
 def plot_variants(variants: pd.DataFrame, *, ax: Axes | None = None, title: str | None = None) -> Axes:
     """Horizontal bars: one KPI's value under each variant (a frame from ``kpilib.days.definitions``).
 
@@ -90,6 +92,7 @@ def plot_variants(variants: pd.DataFrame, *, ax: Axes | None = None, title: str 
     return ax
 
 
+@localised
 def plot_spread(spread: pd.DataFrame, *, x: str, hue: str | None = None, ax: Axes | None = None,
                 ylabel: str = "value") -> Axes:
     """The range between the lowest and the highest definition per group, as vertical bars.
@@ -121,6 +124,7 @@ def plot_spread(spread: pd.DataFrame, *, x: str, hue: str | None = None, ax: Axe
     return ax
 
 
+@localised
 def plot_working_days(days: pd.DataFrame, *, norms: dict[str, float], ax: Axes | None = None,
                       max_days: int | None = None, what: str = "working days") -> Axes:
     """Histogram of working days (a frame from :func:`kpilib.days.norms.working_days_to`) with the norms.
@@ -150,6 +154,7 @@ def plot_working_days(days: pd.DataFrame, *, norms: dict[str, float], ax: Axes |
     return ax
 
 
+@localised
 def plot_calendar(calendar, start, end, *, ax: Axes | None = None) -> Axes:
     """The period as weeks × weekdays: working days, weekends and holidays, each date labelled."""
     days = calendar.table(start, end)
@@ -178,6 +183,7 @@ def plot_calendar(calendar, start, end, *, ax: Axes | None = None) -> Axes:
     return ax
 
 
+@localised
 def plot_target_history(history: pd.DataFrame, *, x: str, targets: dict[str, float], ax: Axes | None = None,
                         ylabel: str = "value", min_denominator: int = 1) -> Axes:
     """The KPI per period as a line, with candidate targets as labelled horizontal lines.
@@ -208,6 +214,7 @@ def plot_target_history(history: pd.DataFrame, *, x: str, targets: dict[str, flo
     return ax
 
 
+@localised
 def plot_satisfaction_drivers(gaps: pd.DataFrame, *, ax: Axes | None = None) -> Axes:
     """Share satisfied when each driver was met and when it was not, one line per driver.
 
@@ -240,6 +247,7 @@ def plot_satisfaction_drivers(gaps: pd.DataFrame, *, ax: Axes | None = None) -> 
     return ax
 
 
+@localised
 def plot_team_kpis(team_kpis: pd.DataFrame, *, ax: Axes | None = None) -> Axes:
     """Each team KPI against its own target: 1 = exactly on target, right of 1 = better.
 
