@@ -185,3 +185,27 @@ def test_day8_in_jupyterlab_runs_as_is_and_records_in_the_right_workshop(browser
         rows = con.execute("SELECT key, value, by FROM decisions").fetchall()
     assert rows == [("tactic", '"product_leadership"', "Management team")]
     assert _sample_decisions() == before
+
+
+@pytest.mark.parametrize("stop", ["SIGTERM", "SIGHUP"])
+def test_a_stop_signal_stops_the_app_and_every_kernel_it_started(sample_workshop, tmp_path, stop):
+    """A service manager's SIGTERM, or the terminal closing (SIGHUP), stops everything, as Ctrl-C does."""
+    import urllib.request
+
+    import psutil
+
+    folder = tmp_path / "acme"
+    shutil.copytree(sample_workshop, folder, ignore=shutil.ignore_patterns("live", "decisions.sqlite*"))
+    port = _free_port()
+    server = _start(["present", str(folder), "--port", str(port), "--no-browser"],
+                    {**os.environ, "PYTHONPATH": str(ROOT)}, port, tmp_path / "app.log")
+    # a page runs its notebook in a kernel of its own; the whole page is sent once the notebook has run
+    with urllib.request.urlopen(f"http://127.0.0.1:{port}/voila/render/day09_kpi_set.ipynb", timeout=240) as page:
+        assert b"Record" in page.read()
+    started = psutil.Process(server.pid).children(recursive=True)
+    assert any("ipykernel" in " ".join(p.cmdline()) for p in started), "the page started no kernel"
+    server.send_signal(getattr(signal, stop))
+    assert server.wait(timeout=60) is not None
+    _, alive = psutil.wait_procs(started, timeout=15)
+    assert not [p for p in alive if p.status() != psutil.STATUS_ZOMBIE], \
+        f"{stop} left running: {[' '.join(p.cmdline()[:3]) for p in alive]}\n" + (tmp_path / "app.log").read_text()

@@ -17,6 +17,7 @@ import hashlib
 import html
 import json
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -38,6 +39,8 @@ __all__ = ["LIVE_FOLDER", "LiveServer", "day_bar", "lab_server", "prepare_live",
 LIVE_FOLDER = "live"
 _BAR_TAG = "kpi-live-bar"
 _PORTS = {"lab": 8888, "present": 8866}
+#: Signals that stop ``run_server`` as Ctrl-C does: a service manager's stop, the terminal closing.
+_STOP_SIGNALS = tuple(getattr(signal, name) for name in ("SIGTERM", "SIGHUP") if hasattr(signal, name))
 
 
 @dataclass
@@ -198,8 +201,13 @@ def _environment(ws) -> dict[str, str]:
 
 
 def run_server(server: LiveServer, *, open_browser: bool, echo=print) -> int:
-    """Start ``server``, open the browser when it answers, and stop it (and its kernels) on Ctrl-C."""
+    """Start ``server``, open the browser when it answers, and stop it (and its kernels) on Ctrl-C.
+
+    SIGTERM and SIGHUP (a service manager stopping it, the terminal closing) stop it the same way. The
+    server runs in its own session, out of reach of the terminal's signals: only this process stops it.
+    """
     process = subprocess.Popen(server.argv, env=server.env, start_new_session=True)
+    previous = {number: signal.signal(number, signal.default_int_handler) for number in _STOP_SIGNALS}
     try:
         if _wait_for(server.port, process, timeout=120):
             echo(f"Open {server.url}  (Ctrl-C stops the server)")
@@ -216,6 +224,8 @@ def run_server(server: LiveServer, *, open_browser: bool, echo=print) -> int:
     finally:
         if process.poll() is None:
             _stop(process)
+        for number, handler in previous.items():
+            signal.signal(number, handler)
 
 
 def _wait_for(port: int, process: subprocess.Popen, *, timeout: float) -> bool:
