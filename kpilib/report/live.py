@@ -39,6 +39,8 @@ __all__ = ["LIVE_FOLDER", "LiveServer", "day_bar", "lab_server", "prepare_live",
 LIVE_FOLDER = "live"
 _BAR_TAG = "kpi-live-bar"
 _PORTS = {"lab": 8888, "present": 8866}
+#: The folder of voila.py: Voilà's settings for the room.
+_VOILA = Path(__file__).with_name("voila")
 #: Signals that stop ``run_server`` as Ctrl-C does: a service manager's stop, the terminal closing.
 _STOP_SIGNALS = tuple(getattr(signal, name) for name in ("SIGTERM", "SIGHUP") if hasattr(signal, name))
 
@@ -187,9 +189,17 @@ def present_server(workshop: str | Path, *, day: int | None = None, notebooks: s
     first = names[day] if day is not None else names[min(names)]
     argv = [sys.executable, "-m", "voila", str(folder), "--no-browser", f"--port={chosen}",
             "--Voila.port_retries=0", "--Voila.ip=127.0.0.1", "--show_tracebacks=False", "--strip_sources=True",
-            "--theme=light", "--VoilaConfiguration.file_allowlist=['.*\\.(png|jpg|svg|css)']", *extra]
+            "--theme=light", "--VoilaConfiguration.file_allowlist=['.*\\.(png|jpg|svg|css)']",
+            *_voila_config_paths(), *extra]
     return LiveServer(argv, _environment(ws), f"http://localhost:{chosen}/voila/render/{first}", chosen, folder,
                       moved, "present")
+
+
+def _voila_config_paths() -> list[str]:
+    """Where Voilà looks for voila.py: its own places first (they win), then the room's settings."""
+    from jupyter_core.paths import jupyter_config_path
+
+    return [f"--Voila.config_file_paths={p}" for p in [os.getcwd(), *jupyter_config_path(), str(_VOILA)]]
 
 
 def _environment(ws) -> dict[str, str]:
