@@ -226,8 +226,14 @@ def test_a_stop_signal_stops_the_app_and_every_kernel_it_started(sample_workshop
 
 
 def test_day8_says_the_tactic_just_recorded_and_a_reloaded_page_gives_its_kernel_back(browser, app):
+    """…and asks nothing of the internet: a client's room may have none (Font Awesome came from a CDN)."""
+    from urllib.parse import urlsplit
+
     folder, port, server = app
     page = browser.new_page(viewport={"width": 1280, "height": 900})
+    outside = []
+    page.on("request", lambda request: outside.append(request.url)
+            if urlsplit(request.url).hostname not in {"127.0.0.1", "localhost", None} else None)
     page.goto(f"http://127.0.0.1:{port}/voila/render/day08_tactics.ipynb", timeout=120_000)
     record = page.get_by_role("button", name="Record tactic")
     record.wait_for(timeout=180_000)
@@ -246,3 +252,6 @@ def test_day8_says_the_tactic_just_recorded_and_a_reloaded_page_gives_its_kernel
     while len(_kernels(server)) > 1 and time.monotonic() < deadline:
         time.sleep(0.5)
     assert len(_kernels(server)) == 1, "kernels of pages that were reloaded are still running"
+    assert outside == []
+    # the buttons' icons are Font Awesome's, from the fonts Voilà serves itself
+    assert page.evaluate("[...document.fonts].some(f => f.family.includes('Font Awesome 5 Free') && f.status === 'loaded')")

@@ -39,7 +39,7 @@ __all__ = ["LIVE_FOLDER", "LiveServer", "day_bar", "lab_server", "prepare_live",
 LIVE_FOLDER = "live"
 _BAR_TAG = "kpi-live-bar"
 _PORTS = {"lab": 8888, "present": 8866}
-#: The folder of voila.py: Voilà's settings for the room.
+#: Voilà's settings for the room (voila.py) and its page template (voila/templates/kpi-room): a Jupyter data folder.
 _VOILA = Path(__file__).with_name("voila")
 #: Signals that stop ``run_server`` as Ctrl-C does: a service manager's stop, the terminal closing.
 _STOP_SIGNALS = tuple(getattr(signal, name) for name in ("SIGTERM", "SIGHUP") if hasattr(signal, name))
@@ -189,10 +189,11 @@ def present_server(workshop: str | Path, *, day: int | None = None, notebooks: s
     first = names[day] if day is not None else names[min(names)]
     argv = [sys.executable, "-m", "voila", str(folder), "--no-browser", f"--port={chosen}",
             "--Voila.port_retries=0", "--Voila.ip=127.0.0.1", "--show_tracebacks=False", "--strip_sources=True",
-            "--theme=light", "--VoilaConfiguration.file_allowlist=['.*\\.(png|jpg|svg|css)']",
+            "--theme=light", "--template=kpi-room", "--VoilaConfiguration.file_allowlist=['.*\\.(png|jpg|svg|css)']",
             *_voila_config_paths(), *extra]
-    return LiveServer(argv, _environment(ws), f"http://localhost:{chosen}/voila/render/{first}", chosen, folder,
-                      moved, "present")
+    env = _environment(ws)
+    env["JUPYTER_PATH"] = os.pathsep.join(p for p in [str(_VOILA), env.get("JUPYTER_PATH", "")] if p)
+    return LiveServer(argv, env, f"http://localhost:{chosen}/voila/render/{first}", chosen, folder, moved, "present")
 
 
 def _voila_config_paths() -> list[str]:
