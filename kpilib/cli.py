@@ -287,7 +287,7 @@ def present_command(workshop: Path, day: int | None, notebooks: Path | None, por
     """Serve WORKSHOP's days as an app for the room (Voilà): no code, the controls live, a day
     picker and the day's date on top. Decisions go to WORKSHOP/decisions.sqlite.
 
-    Ctrl-C stops the app and its kernels. Options after `--` go to Voilà as they are.
+    Ctrl-C (or SIGTERM, SIGHUP) stops the app and its kernels. Options after `--` go to Voilà as they are.
     """
     from kpilib.report.live import present_server, run_server
     from kpilib.workshop.folder import open_workshop

@@ -62,8 +62,8 @@ def browser():
 
 
 @pytest.fixture
-def presented(sample_workshop, tmp_path):
-    """`kpi-workshop present` on a copy of the sample (a client other than data/sample), and its port."""
+def app(sample_workshop, tmp_path):
+    """`kpi-workshop present` on a copy of the sample (a client other than data/sample), its port and process."""
     folder = tmp_path / "clients" / "x"
     shutil.copytree(sample_workshop, folder, ignore=shutil.ignore_patterns("live", "decisions.sqlite*"))
     port = _free_port()
@@ -72,13 +72,27 @@ def presented(sample_workshop, tmp_path):
     import psutil
 
     kernels = lambda: psutil.Process(server.pid).children(recursive=True)  # noqa: E731
-    yield folder, port
+    yield folder, port, server
     started = kernels()
     assert started, "the app started no kernel"
     server.send_signal(signal.SIGINT)             # what Ctrl-C in the terminal sends
     server.wait(timeout=60)
     assert not [k for k in started if k.is_running() and k.status() != psutil.STATUS_ZOMBIE], \
         "kernels outlived the app"
+
+
+@pytest.fixture
+def presented(app):
+    """`kpi-workshop present` on a copy of the sample, and its port."""
+    folder, port, _ = app
+    return folder, port
+
+
+def _kernels(server: subprocess.Popen) -> list:
+    import psutil
+
+    return [p for p in psutil.Process(server.pid).children(recursive=True)
+            if "ipykernel" in " ".join(p.cmdline()) and p.status() != psutil.STATUS_ZOMBIE]
 
 
 def _sample_decisions() -> tuple[bool, float | None]:
@@ -185,3 +199,59 @@ def test_day8_in_jupyterlab_runs_as_is_and_records_in_the_right_workshop(browser
         rows = con.execute("SELECT key, value, by FROM decisions").fetchall()
     assert rows == [("tactic", '"product_leadership"', "Management team")]
     assert _sample_decisions() == before
+
+
+@pytest.mark.parametrize("stop", ["SIGTERM", "SIGHUP"])
+def test_a_stop_signal_stops_the_app_and_every_kernel_it_started(sample_workshop, tmp_path, stop):
+    """A service manager's SIGTERM, or the terminal closing (SIGHUP), stops everything, as Ctrl-C does."""
+    import urllib.request
+
+    import psutil
+
+    folder = tmp_path / "acme"
+    shutil.copytree(sample_workshop, folder, ignore=shutil.ignore_patterns("live", "decisions.sqlite*"))
+    port = _free_port()
+    server = _start(["present", str(folder), "--port", str(port), "--no-browser"],
+                    {**os.environ, "PYTHONPATH": str(ROOT)}, port, tmp_path / "app.log")
+    # a page runs its notebook in a kernel of its own; the whole page is sent once the notebook has run
+    with urllib.request.urlopen(f"http://127.0.0.1:{port}/voila/render/day09_kpi_set.ipynb", timeout=240) as page:
+        assert b"Record" in page.read()
+    started = psutil.Process(server.pid).children(recursive=True)
+    assert any("ipykernel" in " ".join(p.cmdline()) for p in started), "the page started no kernel"
+    server.send_signal(getattr(signal, stop))
+    assert server.wait(timeout=60) is not None
+    _, alive = psutil.wait_procs(started, timeout=15)
+    assert not [p for p in alive if p.status() != psutil.STATUS_ZOMBIE], \
+        f"{stop} left running: {[' '.join(p.cmdline()[:3]) for p in alive]}\n" + (tmp_path / "app.log").read_text()
+
+
+def test_day8_says_the_tactic_just_recorded_and_a_reloaded_page_gives_its_kernel_back(browser, app):
+    """…and asks nothing of the internet: a client's room may have none (Font Awesome came from a CDN)."""
+    from urllib.parse import urlsplit
+
+    folder, port, server = app
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    outside = []
+    page.on("request", lambda request: outside.append(request.url)
+            if urlsplit(request.url).hostname not in {"127.0.0.1", "localhost", None} else None)
+    page.goto(f"http://127.0.0.1:{port}/voila/render/day08_tactics.ipynb", timeout=120_000)
+    record = page.get_by_role("button", name="Record tactic")
+    record.wait_for(timeout=180_000)
+    assert "The tactic in force is Customer intimacy (workshop.yaml)" in page.inner_text("body")
+
+    page.get_by_role("button", name="Operational excellence").first.click()
+    record.click()
+    # the sentence above the control says it at once, without a reload
+    page.get_by_text("The tactic in force is Operational excellence (recorded)").wait_for(timeout=30_000)
+
+    for _ in range(3):       # each load runs the notebook in a new kernel; the page that went away stops its own
+        page.reload(timeout=120_000)
+        record.wait_for(timeout=180_000)
+    assert "The tactic in force is Operational excellence (recorded)" in page.inner_text("body")
+    deadline = time.monotonic() + 20
+    while len(_kernels(server)) > 1 and time.monotonic() < deadline:
+        time.sleep(0.5)
+    assert len(_kernels(server)) == 1, "kernels of pages that were reloaded are still running"
+    assert outside == []
+    # the buttons' icons are Font Awesome's, from the fonts Voilà serves itself
+    assert page.evaluate("[...document.fonts].some(f => f.family.includes('Font Awesome 5 Free') && f.status === 'loaded')")

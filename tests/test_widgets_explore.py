@@ -70,3 +70,14 @@ def test_the_definition_chooser_compares_live_and_its_value_can_be_recorded(call
 
     record_decision(Store(), "definitions", chooser).record()
     assert Store.recorded == ("definitions", expected)
+
+
+def test_each_dropdown_of_the_definition_chooser_is_as_wide_as_its_label_and_choices(calls):
+    """The default width (300px, label included) cut off a long label's choice; a line full of them wraps."""
+    chooser = definition_chooser("service_level", {"threshold_s": [10, 20], "abandoned": ABANDON_RULES,
+                                                   "short_abandon_s": [0, 5]},
+                                 ServiceLevelExplorer(calls, by="team").service_level, by="team",
+                                 initial={"threshold_s": 20, "abandoned": "fail", "short_abandon_s": 0})
+    row = chooser.children[0]
+    assert [control.layout.width for control in row.children] == ["auto", "auto", "auto"]
+    assert row.layout.flex_flow == "row wrap"

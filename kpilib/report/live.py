@@ -17,6 +17,7 @@ import hashlib
 import html
 import json
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -38,6 +39,10 @@ __all__ = ["LIVE_FOLDER", "LiveServer", "day_bar", "lab_server", "prepare_live",
 LIVE_FOLDER = "live"
 _BAR_TAG = "kpi-live-bar"
 _PORTS = {"lab": 8888, "present": 8866}
+#: Voilà's settings for the room (voila.py) and its page template (voila/templates/kpi-room): a Jupyter data folder.
+_VOILA = Path(__file__).with_name("voila")
+#: Signals that stop ``run_server`` as Ctrl-C does: a service manager's stop, the terminal closing.
+_STOP_SIGNALS = tuple(getattr(signal, name) for name in ("SIGTERM", "SIGHUP") if hasattr(signal, name))
 
 
 @dataclass
@@ -184,9 +189,18 @@ def present_server(workshop: str | Path, *, day: int | None = None, notebooks: s
     first = names[day] if day is not None else names[min(names)]
     argv = [sys.executable, "-m", "voila", str(folder), "--no-browser", f"--port={chosen}",
             "--Voila.port_retries=0", "--Voila.ip=127.0.0.1", "--show_tracebacks=False", "--strip_sources=True",
-            "--theme=light", "--VoilaConfiguration.file_allowlist=['.*\\.(png|jpg|svg|css)']", *extra]
-    return LiveServer(argv, _environment(ws), f"http://localhost:{chosen}/voila/render/{first}", chosen, folder,
-                      moved, "present")
+            "--theme=light", "--template=kpi-room", "--VoilaConfiguration.file_allowlist=['.*\\.(png|jpg|svg|css)']",
+            *_voila_config_paths(), *extra]
+    env = _environment(ws)
+    env["JUPYTER_PATH"] = os.pathsep.join(p for p in [str(_VOILA), env.get("JUPYTER_PATH", "")] if p)
+    return LiveServer(argv, env, f"http://localhost:{chosen}/voila/render/{first}", chosen, folder, moved, "present")
+
+
+def _voila_config_paths() -> list[str]:
+    """Where Voilà looks for voila.py: its own places first (they win), then the room's settings."""
+    from jupyter_core.paths import jupyter_config_path
+
+    return [f"--Voila.config_file_paths={p}" for p in [os.getcwd(), *jupyter_config_path(), str(_VOILA)]]
 
 
 def _environment(ws) -> dict[str, str]:
@@ -198,8 +212,13 @@ def _environment(ws) -> dict[str, str]:
 
 
 def run_server(server: LiveServer, *, open_browser: bool, echo=print) -> int:
-    """Start ``server``, open the browser when it answers, and stop it (and its kernels) on Ctrl-C."""
+    """Start ``server``, open the browser when it answers, and stop it (and its kernels) on Ctrl-C.
+
+    SIGTERM and SIGHUP (a service manager stopping it, the terminal closing) stop it the same way. The
+    server runs in its own session, out of reach of the terminal's signals: only this process stops it.
+    """
     process = subprocess.Popen(server.argv, env=server.env, start_new_session=True)
+    previous = {number: signal.signal(number, signal.default_int_handler) for number in _STOP_SIGNALS}
     try:
         if _wait_for(server.port, process, timeout=120):
             echo(f"Open {server.url}  (Ctrl-C stops the server)")
@@ -216,6 +235,8 @@ def run_server(server: LiveServer, *, open_browser: bool, echo=print) -> int:
     finally:
         if process.poll() is None:
             _stop(process)
+        for number, handler in previous.items():
+            signal.signal(number, handler)
 
 
 def _wait_for(port: int, process: subprocess.Popen, *, timeout: float) -> bool:

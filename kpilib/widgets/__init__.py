@@ -13,6 +13,7 @@ from kpilib.widgets._editors import YamlInput, ranking, yaml_input
 from kpilib.widgets._explore import (DefinitionChooser, KpiSlider, definition_chooser, threshold_slider,
                                      window_slider)
 from kpilib.widgets._fields import ChainSelector, NumberInputs, chain_selector, norm_inputs, target_inputs
+from kpilib.widgets._in_force import InForce, in_force
 from kpilib.widgets._record import DecisionRecorder, record_decision
 from kpilib.widgets._scoring import ScoringGrid, scoring_grid
 
@@ -20,6 +21,7 @@ __all__ = [
     "ChainSelector",
     "DecisionRecorder",
     "DefinitionChooser",
+    "InForce",
     "KpiSlider",
     "NumberInputs",
     "ScoringGrid",
@@ -27,6 +29,7 @@ __all__ = [
     "chain_selector",
     "definition_chooser",
     "definitions_panel",
+    "in_force",
     "norm_inputs",
     "norms_panel",
     "ranking",

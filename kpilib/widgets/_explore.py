@@ -132,14 +132,18 @@ class DefinitionChooser(widgets.VBox):
             self.controls[name] = widgets.Dropdown(
                 options=[(choice_words(name, o), o) for o in options], value=start,
                 description=parameter_words(name),
-                style={"description_width": "initial"})
+                # as wide as its label and its longest choice: the default width (300px, label included)
+                # cuts a long label's choice off, in Dutch more often than in English
+                style={"description_width": "initial"}, layout=widgets.Layout(width="auto"))
         self.fixed = {k: v for k, v in initial.items() if k not in self.controls}
         self.output = widgets.HTML()
         self.frame: pd.DataFrame | None = None
         self._reference_frame = compute(**self.reference)
         for control in self.controls.values():
             control.observe(lambda _change: self.update(), names="value")
-        super().__init__([widgets.HBox(list(self.controls.values())), self.output])
+        # more controls than fit on a line go on to the next one, never past the page's edge
+        super().__init__([widgets.HBox(list(self.controls.values()), layout=widgets.Layout(flex_flow="row wrap")),
+                          self.output])
         self.update()
 
     @property

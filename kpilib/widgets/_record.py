@@ -1,7 +1,8 @@
 """The "record decision" button: writes what the group agreed to the workshop's decisions store.
 
 Under the button, the log of that decision (when, who, what, note) and an undo of the one in force,
-so the room sees what it agreed and can take a decision back without leaving the day.
+so the room sees what it agreed and can take a decision back without leaving the day. What the page
+says about the decision in force (:func:`kpilib.widgets.in_force`) is said again after each.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import ipywidgets as widgets
 
 from kpilib._i18n import tr
 from kpilib.exceptions import KpiError
+from kpilib.widgets._in_force import decision_changed
 from kpilib.workshop.wording import DECISION_TITLES, decision_text
 
 __all__ = ["DecisionRecorder", "describe_value", "record_decision"]
@@ -105,6 +107,7 @@ class DecisionRecorder(widgets.VBox):
             + "</div>"
         )
         self.show_log()
+        decision_changed(self.ws, self.key)
         return decision
 
     def undo(self) -> Any:
@@ -124,6 +127,7 @@ class DecisionRecorder(widgets.VBox):
         self.message.value = ('<div style="color:#1b5e20">' + html.escape(
             tr("Undone. In force now for the {what}: {value}").format(what=self.label, value=now), quote=False) + "</div>")
         self.show_log()
+        decision_changed(self.ws, self.key)
         return row
 
     def show_log(self) -> None:
