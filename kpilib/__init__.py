@@ -33,7 +33,7 @@ from kpilib.days.scoring import (balance_check, kpi_set_value, score_candidates,
 from kpilib.days.staffing import estimate_patience, plot_staffing, staffing_by_hour
 from kpilib.days.levers import callback_options, callback_replay, escalation_options, escalation_replay
 from kpilib.workshop.folder import Workshop, new_workshop, open_workshop
-from kpilib.workshop.wording import decision_text, kpi_title as kpi_name, norm_name
+from kpilib.workshop.wording import decision_text, kpi_title as kpi_name, norm_name, source_words
 from kpilib._i18n import (current_language, format_date, format_number, format_percent, format_points, set_language, tr,
                           trn)
 from kpilib._codes import reader_name
@@ -133,6 +133,7 @@ __all__ = [
     "service_level_by_definition",
     "set_language",
     "show_table",
+    "source_words",
     "staffing_by_hour",
     "start_team",
     "stays_within_norm",

@@ -47,7 +47,7 @@ def test_the_change_log_follows_the_recorded_definitions_and_their_undos():
     assert [(c["by"], c["definition"]) for c in got] == [
         ("MT", {"threshold_s": 20}), ("Anna", {"threshold_s": 30}), ("Bram", {"threshold_s": 20})]
     assert decided_text(got, "recorded") == "recorded on 10 December 2026 (Bram)"
-    assert decided_text([], "workshop.yaml") == "set in workshop.yaml"
+    assert decided_text([], "workshop.yaml") == "set in the workshop's settings"
     assert decided_text([], "default") == "not decided: the catalogue's definition"
 
 

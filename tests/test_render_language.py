@@ -197,3 +197,12 @@ def test_every_table_fits_the_page_at_1280_px_in_both_packs(sample_pack, sample_
                 assert page.evaluate("() => document.documentElement.scrollWidth") <= 1280, day.name
         browser.close()
     assert not wrong, "\n".join(wrong)
+
+
+def test_no_page_of_either_pack_names_the_settings_file(sample_pack, sample_pack_nl):
+    # a client reads where a decision comes from ("set in the workshop's settings"), not a file name
+    for pack in (sample_pack, sample_pack_nl):
+        for page in sorted(Path(pack.index).parent.glob("day*.html")):
+            assert "workshop.yaml" not in _text(page), page.name
+    tactics_nl = _text(next(Path(sample_pack_nl.index).parent.glob("day08*.html")))
+    assert "(vastgelegd in de instellingen van de workshop)" in tactics_nl

@@ -265,3 +265,16 @@ def test_new_workshop_checks_its_arguments_and_writes_nothing(tmp_path, kwargs, 
     with pytest.raises(ParameterError, match=message):
         kpilib.new_workshop(tmp_path / "acme", **arguments)
     assert not (tmp_path / "acme").exists()
+
+
+def test_where_a_decision_comes_from_reads_as_words_in_both_languages():
+    from kpilib import set_language, source_words
+
+    assert [source_words(s) for s in ("recorded", "workshop.yaml", "default")] == [
+        "recorded in the workshop", "set in the workshop's settings", "the default"]
+    set_language("nl")
+    try:
+        assert [source_words(s) for s in ("recorded", "workshop.yaml", "default")] == [
+            "vastgelegd in de workshop", "vastgelegd in de instellingen van de workshop", "de standaardwaarde"]
+    finally:
+        set_language("en")

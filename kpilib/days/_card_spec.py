@@ -133,4 +133,4 @@ def decided_text(changes: list[dict[str, Any]], source: str) -> str:
         last = changes[-1]
         who = f" ({last['by']})" if last.get("by") else ""
         return tr("recorded on {date}").format(date=format_date(pd.Timestamp(last["at"]).date(), "d MMMM y")) + who
-    return tr("set in workshop.yaml") if source == "workshop.yaml" else tr("not decided: the catalogue's definition")
+    return tr("set in the workshop's settings") if source == "workshop.yaml" else tr("not decided: the catalogue's definition")

@@ -18,7 +18,8 @@ from kpilib._i18n import format_date, format_number, tr
 from kpilib.kpis.catalogue import load_catalogue
 from kpilib.kpis.wording import definition_sentence, norm_in_unit, value_in_unit
 
-__all__ = ["DECISION_TITLES", "decision_items", "decision_text", "kpi_title", "norm_name", "value_in_unit"]
+__all__ = ["DECISION_TITLES", "SOURCE_WORDS", "decision_items", "decision_text", "kpi_title", "norm_name", "source_words",
+           "value_in_unit"]
 
 #: Each decision as the room names it.
 DECISION_TITLES = {
@@ -27,6 +28,12 @@ DECISION_TITLES = {
     "handover_points": "handover points", "definitions": "definitions", "norms": "norms", "targets": "targets",
     "tactic": "tactic", "levers": "levers", "criteria_weights": "criteria weights", "kpi_set": "KPI set",
     "sign_off": "sign-off",
+}
+
+#: Where a decision in force comes from (:meth:`kpilib.Workshop.decision_source`), as a reader reads it.
+SOURCE_WORDS = {
+    "recorded": "recorded in the workshop", "workshop.yaml": "set in the workshop's settings",
+    "default": "the default",
 }
 
 #: What each decision means, for a reader of the pack.
@@ -187,3 +194,15 @@ def _decision_words(key: str, value: Any) -> str:
 def norm_name(name: str) -> str:
     """A customer norm's name in words: ``resolution_days`` → "resolved (working days)" ("opgelost (werkdagen)")."""
     return tr(_CUSTOMER_NORM_NAMES[name]) if name in _CUSTOMER_NORM_NAMES else _name(name)
+
+
+def source_words(source: str) -> str:
+    """Where a decision in force comes from, in words: ``workshop.yaml`` → "set in the workshop's settings".
+
+    A client reads where a decision comes from, not the name of a file: ``recorded`` reads "recorded in the
+    workshop", ``default`` "the default" (:data:`SOURCE_WORDS`, in the workshop's language).
+
+    >>> source_words("recorded")
+    'recorded in the workshop'
+    """
+    return tr(SOURCE_WORDS[source]) if source in SOURCE_WORDS else str(source)
