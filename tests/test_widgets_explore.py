@@ -56,7 +56,8 @@ def test_the_definition_chooser_compares_live_and_its_value_can_be_recorded(call
     first = chooser.frame.loc[chooser.frame["team"] == "first"].iloc[0]
     assert first["reference"] == 0.5 and first["chosen"] == pytest.approx(1 / 3)
     assert first["difference"] == pytest.approx(-1 / 6)
-    assert "-16.7%" in chooser.output.value
+    assert "-16.7\u00a0percentage points" in chooser.output.value   # a difference of shares, not a share
+    assert "<th" in chooser.output.value and ">chosen<" in chooser.output.value
     expected = {"service_level": {"threshold_s": 20, "abandoned": "fail", "clock": "queue"}}
     assert chooser.value == expected
     pd.testing.assert_frame_equal(explorer.service_level(**expected["service_level"]),

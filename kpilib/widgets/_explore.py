@@ -160,7 +160,7 @@ class DefinitionChooser(widgets.VBox):
         self.frame = compare_definitions(self._reference_frame, chosen, by=self.by)
         caption = tr("{kpi}: the chosen definition next to the reference ({reference})").format(
             kpi=_kpi_name(self.kpi), reference=plain_definition(self.reference))
-        formats = {"reference": "{:.1%}", "chosen": "{:.1%}", "difference": "{:+.1%}"}
+        formats = {"reference": "{:.1%}", "chosen": "{:.1%}", "difference": "{:+.1pp}"}
         self.output.value = table_html(self.frame, formats=formats, caption=caption)
         return self.frame
 
