@@ -237,17 +237,17 @@ def test_day8_says_the_tactic_just_recorded_and_a_reloaded_page_gives_its_kernel
     page.goto(f"http://127.0.0.1:{port}/voila/render/day08_tactics.ipynb", timeout=120_000)
     record = page.get_by_role("button", name="Record tactic")
     record.wait_for(timeout=180_000)
-    assert "The tactic in force is Customer intimacy (workshop.yaml)" in page.inner_text("body")
+    assert "The tactic in force is Customer intimacy (set in the workshop's settings)" in page.inner_text("body")
 
     page.get_by_role("button", name="Operational excellence").first.click()
     record.click()
     # the sentence above the control says it at once, without a reload
-    page.get_by_text("The tactic in force is Operational excellence (recorded)").wait_for(timeout=30_000)
+    page.get_by_text("The tactic in force is Operational excellence (recorded in the workshop)").wait_for(timeout=30_000)
 
     for _ in range(3):       # each load runs the notebook in a new kernel; the page that went away stops its own
         page.reload(timeout=120_000)
         record.wait_for(timeout=180_000)
-    assert "The tactic in force is Operational excellence (recorded)" in page.inner_text("body")
+    assert "The tactic in force is Operational excellence (recorded in the workshop)" in page.inner_text("body")
     deadline = time.monotonic() + 20
     while len(_kernels(server)) > 1 and time.monotonic() < deadline:
         time.sleep(0.5)
