@@ -63,8 +63,11 @@ def team_kpis(tables, current_kpis: Sequence[Mapping[str, Any]], *, calendar=Non
             frame = compute_kpi(entry.id, tables, **definition, **extra, **({"by": "team"} if scoped else {}))
         if scoped and not missing:
             frame = frame[frame["team"] == team]
-        numerator = float(frame["numerator"].iloc[0]) if len(frame) else 0.0
-        denominator = int(frame["denominator"].iloc[0]) if len(frame) else 0
+        if missing:  # not measured: no count rather than a count of 0, which would read as measured
+            numerator, denominator = np.nan, np.nan
+        else:
+            numerator = float(frame["numerator"].iloc[0]) if len(frame) else 0.0
+            denominator = int(frame["denominator"].iloc[0]) if len(frame) else 0
         value = float(frame["value"].iloc[0]) if len(frame) else np.nan
         target = item.get("target")
         on_target = (None if target is None or pd.isna(value)

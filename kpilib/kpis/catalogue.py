@@ -305,23 +305,38 @@ INPUTS_BY_CHOICE = {"first_contact_resolution": ("method", {"repeat_window": ("c
                                                             "survey": ("surveys",)})}
 
 
+#: KPIs that read the status log's statuses (a ``done`` parameter names them): events derived from the
+#: contacts have a channel where a status would be, so for these KPIs they are no status log.
+READS_STATUSES = ("done",)
+
+
 def missing_inputs(kpi_id: str, tables, definition: Mapping[str, Any] | None = None) -> list[str]:
     """The tables a KPI needs that ``tables`` lacks or holds only empty, as ``"orders"`` or ``"contacts|events"``.
 
     An input that the KPI function can do without (a keyword with a default) is missing only when the
     ``definition`` (default: the catalogue's) reads it (:data:`INPUTS_BY_CHOICE`): first-contact
     resolution by repeat contact needs the contacts, not the surveys.
+    A KPI that reads statuses (:data:`READS_STATUSES`) needs the status log: ``events`` is missing when
+    the store's events were derived from the contacts (no status log was supplied), whose channels it
+    would judge as statuses.
     An empty list means :func:`compute_kpi` can run.
     """
+    from kpilib.data.backend import Store
     from kpilib.kpis.kpiset import _tables
 
     entry = load_catalogue().entry(kpi_id)
     have = _tables(tables)
+    tables_of = dict(entry.inputs)
+    if any(p in entry.defaults() for p in READS_STATUSES):  # the status log itself, not events made of contacts
+        tables_of = {name: tuple(t for t in options if t != "contacts") or options
+                     for name, options in tables_of.items()}
+        if isinstance(tables, Store) and tables.meta().get("events_derived") == "true":
+            have.pop("events", None)
     read: tuple[str, ...] = ()
     if kpi_id in INPUTS_BY_CHOICE:
         parameter, inputs = INPUTS_BY_CHOICE[kpi_id]
         read = inputs.get((entry.defaults() | dict(definition or {})).get(parameter), ())
-    return ["|".join(options) for name, options in entry.inputs.items()
+    return ["|".join(options) for name, options in tables_of.items()
             if (name in read or _required(entry.function, name)) and not any(t in have for t in options)]
 
 

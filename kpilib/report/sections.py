@@ -167,6 +167,13 @@ def section(ws, key: str, *, needs: Sequence[str], shows: str) -> Section:
     absent = set(ws.store.missing(sorted({n.partition(".")[0] for n in missing if "." in n and "|" not in n})))
     missing = _without_covered(tuple(dict.fromkeys(n.partition(".")[0] if n.partition(".")[0] in absent else n
                                                    for n in missing)))
+    return _shown(ws, key, needs, missing, shows)
+
+
+def _shown(ws, key: str, needs: tuple[str, ...], missing: tuple[str, ...], shows: str) -> Section:
+    """Remember the part, and show its box when ``missing`` is not empty."""
+    from IPython.display import display
+
     shows = tr(shows)
     part = Section(key=key, shows=shows, needs=needs, missing=missing)
     ws.sections.append(part)
@@ -202,8 +209,13 @@ def unmeasured(ws, key: str, missing: Mapping[str, str | Sequence[str]], *, show
     lacking = {label: needs for label, needs in lacking.items() if needs}
     if not lacking:
         return None
-    return section(ws, key, needs=sorted({n for needs in lacking.values() for n in needs}),
-                   shows=f"{tr(shows)} {', '.join(kpi_title(label) for label in lacking)}")  # KPI ids by name
+    if not key.replace("_", "").isalnum():
+        raise ParameterError(f"`key` must be letters, digits and _; got {key!r}")
+    # the needs are missing as the KPIs read them: events derived from the contacts are no status log,
+    # though the store holds them, so they are not checked against the store again
+    needs = tuple(sorted({n for needs in lacking.values() for n in needs}))
+    return _shown(ws, key, needs, _without_covered(needs),
+                  f"{tr(shows)} {', '.join(kpi_title(label) for label in lacking)}")  # KPI ids by name
 
 
 def day_status(sections: Sequence[Section]) -> dict:
