@@ -183,3 +183,12 @@ def test_the_workbook_speaks_the_workshop_language(cards, tmp_path):
     # no parameter names or kpilib calls on the client's workbook
     texts = [c.value for s in book.worksheets for row in s.iter_rows() for c in row if isinstance(c.value, str)]
     assert not [t for t in texts if "norm_days" in t or "kpilib." in t or "=" in t]
+
+
+def test_a_kpi_whose_first_line_is_found_in_the_data_gets_its_card(ws):
+    # escalation_rate's first line defaults to None: the team where most cases start, as compute_kpi finds it;
+    # the card used to check that None as a chosen value and failed day 10 for a set that held the KPI
+    card = build_card(ws, "escalation_rate")
+    expected = kpilib.compute_kpi("escalation_rate", ws.store)
+    assert (card.numerator, card.denominator) == (expected["numerator"].iloc[0], expected["denominator"].iloc[0])
+    assert card.denominator > 0

@@ -106,12 +106,13 @@ def build_card(ws, kpi: str, *, owner: str | None = None, amber_band: float = 0.
     entry = load_catalogue().entry(kpi)
     decided = ws.decision("definitions").get(kpi)
     norms = ws.decision("norms")
-    definition = entry.defaults() | dict(decided or {})
+    chosen_definition = dict(decided or {})
     sources = [tr("decided on day 6") if decided else tr("not decided on day 6: the catalogue's definition")]
     if entry.norm is not None and kpi in norms:
-        definition[entry.norm] = norms[kpi]
+        chosen_definition[entry.norm] = norms[kpi]
         sources.append(tr("norm decided on day 7"))
-    definition = entry.check_definition(definition)
+    # what the group chose is checked; a default of None (escalation_rate's first line) is found in the data
+    definition = entry.defaults() | entry.check_definition(chosen_definition)
     takes = inspect.signature(entry.function).parameters
     extra = {"calendar": ws.calendar} if "calendar" in takes else {}
     if "as_of" in takes:

@@ -154,7 +154,8 @@ class KpiEntry:
         ------
         ParameterError
             For a parameter the KPI does not have (the message lists those it has) or a value
-            outside its allowed set.
+            outside its allowed set. A parameter at its default of None (escalation_rate's first
+            line, found in the data) is accepted as it is.
         """
         if not isinstance(definition, Mapping):
             raise ParameterError(f"the definition of `{self.id}` must be a mapping of parameter to value; "
@@ -165,6 +166,9 @@ class KpiEntry:
                 have = ", ".join(f"`{n}`" for n in self.definition) or "none: it has a single definition"
                 raise ParameterError(f"`{name}` is not a definition parameter of `{self.id}`; its parameters "
                                      f"are {have}")
+            if value is None and self.defaults().get(name, False) is None:
+                checked[name] = None
+                continue
             try:
                 checked[name] = self.definition[name].check(value)
             except ParameterError as err:
