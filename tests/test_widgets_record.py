@@ -132,3 +132,18 @@ def test_the_log_gives_the_time_in_the_workshops_zone(tmp_path):
             Decision(2, "tactic", "decide", "product_leadership", None, None, later)]
     text = _log_html(rows, {2}, ZoneInfo("Europe/Amsterdam"))
     assert text.index("29-03-2026 03:30") < text.index("29-03-2026 01:30")
+
+
+def test_the_decision_log_reads_in_the_workshops_language(tmp_path):
+    import kpilib
+
+    ws = kpilib.new_workshop(tmp_path / "acme", client="Acme", start="2026-12-01")
+    box = record_decision(ws, "tactic", widgets.Dropdown(options=["customer_intimacy"], value="customer_intimacy"))
+    box.button.click()
+    assert " in Acme" in box.message.value
+    kpilib.set_language("nl")
+    try:
+        box.show_log()
+        assert "<th>Wanneer</th><th>Wie</th><th>Wat</th><th>Toelichting</th>" in box.history.value
+    finally:
+        kpilib.set_language("en")
