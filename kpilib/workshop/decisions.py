@@ -21,6 +21,7 @@ import json
 import os
 import re
 import sqlite3
+import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -254,7 +255,7 @@ class DecisionStore:
                                     f"update kpilib to read it")
             if write and version < _SCHEMA_VERSION:
                 if con.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
-                    con.execute("PRAGMA journal_mode = WAL")
+                    _write_ahead(con)
                 con.execute("BEGIN IMMEDIATE")
                 for statement in _SCHEMA:
                     con.execute(statement)
@@ -381,3 +382,20 @@ def _markdown(records: list[dict[str, Any]], client: str | None, history: list[D
 
 def _yaml_value(value: Any) -> str:
     return yaml.safe_dump(value, sort_keys=False, allow_unicode=True, width=100).removesuffix("...\n").rstrip()
+
+
+def _write_ahead(con: sqlite3.Connection) -> None:
+    """Switch a new log to write-ahead mode; a second kernel creating it at the same moment may hold it.
+
+    SQLite answers "database is locked" at once to a change of journal mode while another connection
+    holds the file, without its busy handler: it is tried again for up to :data:`BUSY_TIMEOUT_S`.
+    """
+    deadline = time.monotonic() + BUSY_TIMEOUT_S
+    while True:
+        try:
+            con.execute("PRAGMA journal_mode = WAL")
+            return
+        except sqlite3.OperationalError as err:
+            if "locked" not in str(err) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.05)
