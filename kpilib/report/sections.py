@@ -157,10 +157,6 @@ def section(ws, key: str, *, needs: Sequence[str], shows: str) -> Section:
     Section
         True when nothing is missing. Every call is remembered by the workshop for the day summary.
     """
-    from IPython.display import display
-
-    if not key.replace("_", "").isalnum():
-        raise ParameterError(f"`key` must be letters, digits and _; got {key!r}")
     needs = tuple(needs)
     missing = ws.store.missing(needs)
     # a column of a table the workshop does not have at all: the table is what is missing
@@ -174,6 +170,8 @@ def _shown(ws, key: str, needs: tuple[str, ...], missing: tuple[str, ...], shows
     """Remember the part, and show its box when ``missing`` is not empty."""
     from IPython.display import display
 
+    if not key.replace("_", "").isalnum():
+        raise ParameterError(f"`key` must be letters, digits and _; got {key!r}")
     shows = tr(shows)
     part = Section(key=key, shows=shows, needs=needs, missing=missing)
     ws.sections.append(part)
@@ -209,8 +207,6 @@ def unmeasured(ws, key: str, missing: Mapping[str, str | Sequence[str]], *, show
     lacking = {label: needs for label, needs in lacking.items() if needs}
     if not lacking:
         return None
-    if not key.replace("_", "").isalnum():
-        raise ParameterError(f"`key` must be letters, digits and _; got {key!r}")
     # the needs are missing as the KPIs read them: events derived from the contacts are no status log,
     # though the store holds them, so they are not checked against the store again
     needs = tuple(sorted({n for needs in lacking.values() for n in needs}))
